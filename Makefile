@@ -1,0 +1,57 @@
+# The targets here are exactly what CI runs (.ci/run calls `make test`).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MONTH ?=
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+export TOKENIZERS_PARALLELISM := false
+export MPLBACKEND := Agg
+
+.PHONY: help install system-deps demo test test-fast lint format bench bench-topics clean
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# torch first, so the CPU build on this machine satisfies it (no CUDA packages)
+	$(BIN)/pip install --quiet -c constraints.txt torch==2.13.0
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install rca with everything it needs
+
+system-deps:  ## Debian packages for browser tests (Chromium, ChromeDriver)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-dejavu-core >/dev/null; }
+
+demo: install  ## sample data -> analysis -> HTML reports; prints the index path
+	$(BIN)/rca demo $(if $(MONTH),--month $(MONTH),)
+
+lint: install  ## ruff + mypy
+	$(BIN)/ruff check rca tests benchmarks
+	$(BIN)/ruff format --check rca tests benchmarks
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format rca tests benchmarks
+	$(BIN)/ruff check --fix rca tests benchmarks
+
+test: install system-deps lint  ## lint, then the whole test suite (real model and browser checks at small size)
+	$(BIN)/pytest
+
+test-fast: install  ## unit tests only (no real model, kernels or browser)
+	$(BIN)/pytest -m "not real and not browser and not notebook"
+
+bench-topics: install  ## topic quality/speed benchmark on ../shared/data
+	$(BIN)/python benchmarks/topics.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

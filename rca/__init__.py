@@ -1,0 +1,18 @@
+"""rca: root-cause analysis workbench for QA analysts.
+
+The public API is small; modules hold the rest (``rca.topics``, ``rca.validate``, ...).
+"""
+
+from __future__ import annotations
+
+from rca.errors import InputError, MissingDependencyError, ParameterError, RcaError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "InputError",
+    "MissingDependencyError",
+    "ParameterError",
+    "RcaError",
+    "__version__",
+]
