@@ -1,0 +1,223 @@
+"""The feedback table: users' ratings and free text, with known issues and the new product bug.
+
+Every item has a true topic (one of the feedback labels) drawn per queue; its rating and text
+follow the topic. Agents label their own feedback carelessly (complaints about themselves often
+become "other"); QA auditors re-label a ~20% sample more accurately. Planted: the known issues
+of known_issues.csv throughout, and ``RC2``, the SMS code bug, in one market in the last month.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rca.sample.compose import Row, add_emoji, assign_ids, code_switch, insert_pii, roughen
+from rca.sample.org import Agent, Month, Plan, random_day
+from rca.sample.text import Dice, expand, join_clauses
+from rca.sample.vocab import (
+    CHANNELS,
+    FEEDBACK_LABELS,
+    KNOWN_ISSUES,
+    MARKET_LANGUAGE,
+    MARKET_WEIGHTS,
+    MARKETS,
+    QUEUE_WEIGHTS,
+    QUEUES,
+    TEAMS,
+)
+from rca.sample.voices import (
+    AGENT_REFS,
+    BUG_LOCAL,
+    BUG_PHRASES,
+    DURATIONS,
+    KNOWN_ISSUE_PHRASES,
+    PII_FEEDBACK,
+    TOPIC_PHRASES,
+    USER_EXTRAS,
+    USER_SNIPPETS,
+)
+
+__all__ = ["BUG_SHARE", "FEEDBACK_PER_MONTH", "KNOWN_ISSUE_RATE", "make_feedback"]
+
+FEEDBACK_PER_MONTH = 1500
+#: Extra feedback the product bug causes in its market and month, as a share of the month.
+BUG_SHARE = 0.07
+#: Share of feedback about one of the known issues.
+KNOWN_ISSUE_RATE = 0.04
+#: Per queue, weights of the true topic (same order as FEEDBACK_LABELS).
+_TOPIC_WEIGHTS: dict[str, tuple[float, ...]] = {
+    "account access": (0.06, 0.34, 0.03, 0.06, 0.25, 0.15, 0.11),
+    "content appeals": (0.05, 0.05, 0.01, 0.38, 0.2, 0.18, 0.13),
+    "safety reports": (0.04, 0.06, 0.01, 0.25, 0.28, 0.22, 0.14),
+    "payments": (0.06, 0.04, 0.4, 0.05, 0.22, 0.13, 0.1),
+    "creator support": (0.1, 0.05, 0.2, 0.2, 0.25, 0.1, 0.1),
+    "privacy requests": (0.04, 0.25, 0.02, 0.2, 0.22, 0.12, 0.15),
+}
+#: Per topic, weights of the ratings 1..5.
+_RATING_WEIGHTS: dict[str, tuple[float, ...]] = {
+    "bug": (0.45, 0.28, 0.15, 0.07, 0.05),
+    "account issue": (0.45, 0.25, 0.15, 0.08, 0.07),
+    "payment issue": (0.5, 0.25, 0.13, 0.07, 0.05),
+    "policy question": (0.25, 0.2, 0.3, 0.15, 0.1),
+    "praise": (0.01, 0.01, 0.04, 0.2, 0.74),
+    "complaint about agent": (0.62, 0.25, 0.08, 0.03, 0.02),
+    "other": (0.15, 0.1, 0.3, 0.2, 0.25),
+}
+_BUG_RATINGS = (0.62, 0.26, 0.08, 0.03, 0.01)
+_CHANNEL_WEIGHTS = (0.42, 0.18, 0.25, 0.1, 0.05)
+_RATINGS = (1.0, 2.0, 3.0, 4.0, 5.0)
+
+
+def _agent_label(dice: Dice, topic: str) -> str:
+    if topic == "complaint about agent" and dice.chance(0.35):
+        return dice.pick(("other", "other", "policy question"))
+    if dice.chance(0.8):
+        return topic
+    return dice.pick(FEEDBACK_LABELS)
+
+
+def _main_clause(dice: Dice, row: Row) -> str:
+    slots = {"agent_ref": dice.pick(AGENT_REFS), "days": dice.pick(DURATIONS)}
+    if row["_cause"] == "RC2":
+        lang = MARKET_LANGUAGE.get(row["market"])
+        bank = BUG_LOCAL[lang] if lang in BUG_LOCAL and dice.chance(0.4) else BUG_PHRASES
+    elif row["_known"]:
+        bank = KNOWN_ISSUE_PHRASES[row["_known"]]
+    elif row["_sms_noise"]:
+        bank = BUG_PHRASES
+    else:
+        bank = TOPIC_PHRASES[row["_topic"]]
+    return expand(dice, dice.pick(bank), slots)
+
+
+def _text(dice: Dice, row: Row) -> str | None:
+    if dice.chance(0.03):
+        return None  # rating only
+    positive = (row["rating"] or 3.0) >= 4.0
+    clauses = [_main_clause(dice, row)]
+    for _ in range(dice.weighted((0, 1, 2, 3), (0.45, 0.35, 0.15, 0.05))):
+        if dice.chance(0.5):
+            clauses.append(_main_clause(dice, row))
+        else:
+            clauses.append(expand(dice, dice.pick(USER_EXTRAS[0 if positive else 1])))
+    if dice.chance(0.01):
+        text = "\n".join(clauses)
+    elif dice.chance(0.35):
+        text = dice.pick((" ", "!! ", "... ", ", ")).join(clauses)
+    else:
+        text = join_clauses(dice, clauses)
+    text = code_switch(dice, text, row["market"], positive, USER_SNIPPETS, 0.18)
+    text = roughen(dice, text, typo_rate=0.025, lower=0.3, caps=0.04)
+    if not positive and dice.chance(0.12):
+        text += dice.pick(("!!!", "??", "?!", "!!"))
+    text = add_emoji(dice, text, positive, 0.14)
+    if dice.chance(0.08):
+        text, row["_pii"] = insert_pii(dice, text, row["market"], PII_FEEDBACK)
+    return text
+
+
+def _link(
+    dice: Dice, row: Row, audited: dict[str, list[Row]], staff: dict[str, list[Agent]]
+) -> None:
+    """Fill case_id and agent: an audited case of the month, a new case, or none."""
+    if not dice.chance(0.86):
+        row["case_id"], row["agent"] = None, None
+        return
+    same = audited.get(row["market"], []) if dice.chance(0.2) else []
+    if same:
+        case = dice.pick(same)
+        row["case_id"], row["agent"], row["queue"] = case["case_id"], case["agent"], case["queue"]
+    else:
+        row["case_id"] = f"CS-{dice.integer(10_000_000, 99_999_999)}"
+        row["agent"] = dice.pick(staff[row["market"]]).name
+    if dice.chance(0.03):
+        row["agent"] = None
+
+
+def _item(dice: Dice, month: Month, earliest: date | None, market: str, queue: str) -> Row:
+    return {
+        "date": random_day(dice, month, earliest),
+        "market": market,
+        "queue": queue,
+        "channel": None if dice.chance(0.02) else dice.weighted(CHANNELS, _CHANNEL_WEIGHTS),
+        "_cause": None,
+        "_known": None,
+        "_sms_noise": False,
+    }
+
+
+def _labels(dice: Dice, row: Row, weights: tuple[float, ...]) -> None:
+    topic = row["_topic"]
+    row["rating"] = None if dice.chance(0.02) else dice.weighted(_RATINGS, weights)
+    row["agent_label"] = None if dice.chance(0.04) else _agent_label(dice, topic)
+    audited = dice.chance(0.2)
+    row["auditor_label"] = (
+        (topic if dice.chance(0.93) else dice.pick(FEEDBACK_LABELS)) if audited else None
+    )
+    row["text"] = _text(dice, row)
+
+
+def _month_rows(dice: Dice, plan: Plan, month: Month, audits: list[Row]) -> list[Row]:
+    active = [a for a in plan.agents if a.start <= month.last]
+    staff = {m: [a for a in active if m in _team_markets(a.team)] for m in MARKETS}
+    audited: dict[str, list[Row]] = {m: [] for m in MARKETS}
+    for audit in audits:
+        audited[audit["market"]].append(audit)
+    rows = []
+    for _ in range(round(FEEDBACK_PER_MONTH * (1.0 + dice.normal(0.0, 0.04)))):
+        market = dice.weighted(MARKETS, MARKET_WEIGHTS)
+        row = _item(dice, month, None, market, dice.weighted(QUEUES, QUEUE_WEIGHTS))
+        _link(dice, row, audited, staff)
+        row["_topic"] = dice.weighted(FEEDBACK_LABELS, _TOPIC_WEIGHTS[row["queue"]])
+        if dice.chance(KNOWN_ISSUE_RATE):
+            issue = dice.weighted(KNOWN_ISSUES, [k.weight for k in KNOWN_ISSUES])
+            row["_topic"], row["_known"] = "bug", issue.id
+        elif row["queue"] == "account access" and row["_topic"] == "account issue":
+            row["_sms_noise"] = dice.chance(0.015)  # the odd SMS delay, any month or market
+        _labels(dice, row, _RATING_WEIGHTS[row["_topic"]])
+        rows.append(row)
+    if month.index == len(plan.months) - 1:
+        rows.extend(_bug_rows(dice, plan, month, staff))
+    return rows
+
+
+def _bug_rows(dice: Dice, plan: Plan, month: Month, staff: dict[str, list[Agent]]) -> list[Row]:
+    """Plant the product bug (RC2): a burst of SMS-code complaints in one market."""
+    rows = []
+    for _ in range(round(BUG_SHARE * FEEDBACK_PER_MONTH)):
+        queue = "account access" if dice.chance(0.85) else "payments"
+        row = _item(dice, month, plan.bug_start, plan.bug_market, queue)
+        _link(dice, row, {}, staff)
+        row["_topic"], row["_cause"] = "bug", "RC2"
+        _labels(dice, row, _BUG_RATINGS)
+        if row["agent_label"] is not None and dice.chance(0.6):
+            row["agent_label"] = "bug"
+        rows.append(row)
+    return rows
+
+
+def _team_markets(team: str) -> tuple[str, ...]:
+    return next(t.markets for t in TEAMS if t.name == team)
+
+
+def make_feedback(dice: Dice, plan: Plan, audits: list[Row]) -> list[Row]:
+    """Generate the feedback of every month of the plan.
+
+    Parameters
+    ----------
+    dice
+        Source of randomness for this table.
+    plan
+        Calendar, roster and planted segments.
+    audits
+        The audit rows; about a fifth of linked feedback refers to an audited case.
+
+    Returns
+    -------
+    list of dict
+        Rows sorted by date with ``feedback_id`` assigned; private ``_`` keys mark planted rows.
+    """
+    rows: list[Row] = []
+    for month in plan.months:
+        audited = [a for a in audits if month.first <= a["audit_date"] <= month.last]
+        rows.extend(_month_rows(dice, plan, month, audited))
+    return assign_ids(rows, "date", "feedback_id", "FB")

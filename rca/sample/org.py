@@ -1,0 +1,183 @@
+"""The simulated organisation and the plan: calendar, agents, auditors and planted segments.
+
+`make_plan` draws everything that the seed decides once (which team gets the new-hire cohort,
+which auditor is lenient, which market gets the product bug, when the macro goes stale), so the
+table generators only read it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from rca.errors import ParameterError
+from rca.sample.text import Dice
+from rca.sample.vocab import TEAMS
+
+__all__ = [
+    "AUDITORS",
+    "BUG_MARKETS",
+    "COHORT_SIZE",
+    "EXPERT",
+    "OUTDATED_MACRO",
+    "REGULAR_AGENTS",
+    "Agent",
+    "Month",
+    "Plan",
+    "make_calendar",
+    "make_plan",
+    "random_day",
+]
+
+#: Agents that are not part of the planted cohort (two of them are ordinary new hires).
+REGULAR_AGENTS = 34
+COHORT_SIZE = 6
+AUDITORS: tuple[str, ...] = tuple(f"auditor_{i:02d}" for i in range(1, 9))
+EXPERT = "qa_expert_01"
+OUTDATED_MACRO = "MAC-ACC-004"
+#: Markets with a local language, where the product bug may be planted.
+BUG_MARKETS: tuple[str, ...] = ("ID", "MY", "PH", "BR")
+_END = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class Month:
+    """One calendar month of the sample."""
+
+    index: int
+    label: str
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A support agent.
+
+    ``skill`` is an offset on the log-odds of an audit finding (higher is worse);
+    ``start_known`` is False for the few agents whose start date HR never recorded.
+    """
+
+    name: str
+    team: str
+    start: date
+    queues: tuple[str, ...]
+    skill: float
+    start_known: bool
+    cohort: bool
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything decided once per seed: calendar, roster and the planted segments."""
+
+    months: tuple[Month, ...]
+    agents: tuple[Agent, ...]
+    change_month: int
+    change_date: date
+    cohort_team: str
+    cohort_month: int
+    lenient_auditor: str
+    bug_market: str
+    bug_start: date
+
+    @property
+    def cohort(self) -> tuple[Agent, ...]:
+        """The planted new-hire cohort."""
+        return tuple(a for a in self.agents if a.cohort)
+
+
+def make_calendar(end: str, months: int) -> tuple[Month, ...]:
+    """Return the ``months`` calendar months ending with ``end`` (``YYYY-MM``)."""
+    match = _END.match(end)
+    if not match:
+        raise ParameterError(f"end must look like YYYY-MM (e.g. 2026-10), got {end!r}")
+    year, month = int(match.group(1)), int(match.group(2))
+    out: list[Month] = []
+    for k in range(months):
+        offset = year * 12 + (month - 1) - (months - 1 - k)
+        y, m = divmod(offset, 12)
+        first = date(y, m + 1, 1)
+        nxt = date(y + (m + 1) // 12, (m + 1) % 12 + 1, 1)
+        out.append(Month(k, f"{y:04d}-{m + 1:02d}", first, nxt - timedelta(days=1)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _days(lo: date, hi: date) -> tuple[tuple[date, ...], tuple[float, ...]]:
+    days = tuple(lo + timedelta(days=k) for k in range((hi - lo).days + 1))
+    return days, tuple(0.5 if d.weekday() >= 5 else 1.0 for d in days)
+
+
+def random_day(dice: Dice, month: Month, earliest: date | None = None) -> date:
+    """Draw a day of ``month`` (weekends half as likely), not before ``earliest``."""
+    lo = max(month.first, earliest) if earliest else month.first
+    return dice.weighted(*_days(lo, month.last))
+
+
+def _agent_queues(dice: Dice, team_queues: tuple[str, ...], must: str | None) -> tuple[str, ...]:
+    chosen = dice.sample(team_queues, dice.integer(2, 3))
+    if must and must not in chosen:
+        chosen[-1] = must
+    return tuple(q for q in team_queues if q in chosen)
+
+
+def _roster(
+    dice: Dice, months: tuple[Month, ...], cohort_team: str, cohort_month: int
+) -> list[Agent]:
+    first = months[0].first
+    drafts: list[tuple[date, float, str, tuple[str, ...], float, bool, bool]] = []
+    hires = {REGULAR_AGENTS - 1: 1, REGULAR_AGENTS - 2: len(months) - 2}
+    for k in range(REGULAR_AGENTS):
+        team = TEAMS[k % len(TEAMS)]
+        if k in hires:
+            month = months[max(0, min(hires[k], len(months) - 1))]
+            start = month.first + timedelta(days=dice.integer(0, 20))
+            skill = dice.normal(0.3, 0.2)
+        else:
+            start = first - timedelta(days=dice.integer(120, 1600))
+            skill = dice.normal(0.0, 0.35)
+        queues = _agent_queues(dice, team.queues, None)
+        drafts.append((start, dice.u(), team.name, queues, skill, k not in (5, 17), False))
+    cohort = next(t for t in TEAMS if t.name == cohort_team)
+    for _ in range(COHORT_SIZE):
+        start = months[cohort_month].first - timedelta(days=dice.integer(8, 35))
+        queues = _agent_queues(dice, cohort.queues, "account access")
+        drafts.append((start, dice.u(), cohort.name, queues, dice.normal(0.2, 0.2), True, True))
+    drafts.sort(key=lambda d: (d[0], d[1]))
+    return [
+        Agent(f"agent_{i:03d}", team, start, queues, skill, known, is_cohort)
+        for i, (start, _, team, queues, skill, known, is_cohort) in enumerate(drafts, 1)
+    ]
+
+
+def make_plan(dice: Dice, end: str, months: int) -> Plan:
+    """Draw the calendar, the roster and the planted segments.
+
+    Parameters
+    ----------
+    dice
+        Source of randomness (a stream of its own, so table changes do not move the plan).
+    end
+        Last month, ``YYYY-MM``.
+    months
+        Number of months, at least 2.
+    """
+    calendar = make_calendar(end, months)
+    change_month = min(months - 1, max(1, months // 2 + dice.integer(0, 1)))
+    cohort_month = min(months - 1, max(1, months // 3))
+    cohort_team = dice.pick(TEAMS).name
+    agents = _roster(dice, calendar, cohort_team, cohort_month)
+    return Plan(
+        months=calendar,
+        agents=tuple(agents),
+        change_month=change_month,
+        change_date=calendar[change_month].first + timedelta(days=dice.integer(2, 9)),
+        cohort_team=cohort_team,
+        cohort_month=cohort_month,
+        lenient_auditor=dice.pick(AUDITORS),
+        bug_market=dice.pick(BUG_MARKETS),
+        bug_start=calendar[-1].first + timedelta(days=dice.integer(2, 8)),
+    )
