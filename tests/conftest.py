@@ -31,3 +31,23 @@ def banking77():
     if not path.exists():
         pytest.skip(f"shared data not found at {path}")
     return pd.read_csv(path)
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """One real `rca demo` (sample -> validate -> redact -> BERTopic -> papermill -> nbconvert).
+
+    Uses two months of sample data and the fake embedder so the suite stays fast; the real
+    embedders are exercised in test_embed.py / test_topics.py.
+    """
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("demo")
+    env = {**os.environ, "RCA_EMBED_CACHE": str(out / "cache")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "rca.cli", "demo", "--out", str(out), "--months", "2",
+         "--embedder", "fake", "--seed", "0"],
+        capture_output=True, text=True, env=env, timeout=900,
+    )  # fmt: skip
+    return out, proc

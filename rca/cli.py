@@ -1,0 +1,122 @@
+"""The ``rca`` command line.
+
+Every command catches `rca.errors.RcaError` and prints its one-line message (exit code 2) instead
+of a traceback: a user's mistake is never a crash.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from rca.errors import RcaError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="rca",
+    help="Root-cause analysis for QA audits and user feedback: validate exports, find themes "
+    "and root causes, and build reports for every audience.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out_console = Console()
+
+KIND_HELP = "Input kind: audits, feedback, calibration or ai_labels."
+
+
+@app.command()
+def sample(
+    out: Annotated[Path, typer.Option(help="Folder to write the sample files to.")] = Path(
+        "outputs/sample-data"
+    ),
+    months: Annotated[int, typer.Option(min=2, max=36, help="Months of data (>= 2).")] = 6,
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same bytes.")] = 0,
+    end: Annotated[str, typer.Option(help="Last month covered, YYYY-MM.")] = "2026-10",
+) -> None:
+    """Write realistic sample exports (all four kinds) with planted root causes."""
+    from rca.sample import generate_sample
+
+    summary = generate_sample(out, months=months, seed=seed, end=end)
+    out_console.print(str(summary))
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="CSV, Parquet, Excel (.xlsx) or JSON Lines file.")],
+    kind: Annotated[str, typer.Option("--kind", "-k", help=KIND_HELP)],
+    mapping: Annotated[
+        Path | None, typer.Option(help="YAML column mapping for a vendor export.")
+    ] = None,
+    quarantine: Annotated[
+        Path, typer.Option(help="Folder for the quarantine file of invalid rows.")
+    ] = Path("outputs/quarantine"),
+) -> None:
+    """Check an export against its schema; invalid rows are set aside with the reason.
+
+    Exits 0 when the file is usable (quarantined rows are counted), 2 with a one-line error when
+    it is not.
+    """
+    from rca.schemas import KINDS
+    from rca.validate import validate_file
+
+    if kind not in KINDS:
+        raise typer.BadParameter(f"expected one of {', '.join(KINDS)}", param_hint="--kind")
+    result = validate_file(file, kind, mapping=mapping, quarantine_dir=quarantine)
+    out_console.print(result.summary(), highlight=False, markup=False)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Outputs folder.")] = Path("outputs"),
+    seed: Annotated[int, typer.Option(help="Seed of the sample data and the theme model.")] = 0,
+    months: Annotated[int, typer.Option(min=2, max=24, help="Months of sample data.")] = 6,
+    embedder: Annotated[str, typer.Option(help="Embedding backend for themes.")] = "minilm",
+) -> None:
+    """Generate sample data, analyse it and build the month's reports; print the index path."""
+    from rca.index import write_index
+    from rca.run import run_report
+    from rca.sample import generate_sample
+    from rca.workspace import prepare_workspace
+
+    start = time.perf_counter()
+    data = out / "sample-data"
+    console.log(f"sample data -> {data}")
+    summary = generate_sample(data, months=months, seed=seed)
+    month = summary.months[-1]
+    month_dir = out / month
+    ws = prepare_workspace(data, month_dir / "workspace", embedder=embedder, seed=seed)
+    console.log("executive report: running notebook")
+    result = run_report(
+        "executive", {"workspace": str(ws.path.resolve()), "month": month}, month_dir,
+        title=f"Executive summary {month}",
+    )  # fmt: skip
+    index = write_index(month_dir, month, [result])
+    took = time.perf_counter() - start
+    if result.status != "ok":
+        console.print(f"executive report failed: {result.reason}", markup=False, highlight=False)
+        raise typer.Exit(1)
+    console.log(f"done in {took:.0f} s")
+    out_console.print(f"Open the reports: {index.resolve()}")
+
+
+def main() -> None:
+    """Entry point of the ``rca`` console script."""
+    try:
+        app()
+    except RcaError as exc:
+        from rich.text import Text
+
+        console.print(Text("error: ", style="bold red") + Text(str(exc)), soft_wrap=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

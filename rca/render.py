@@ -1,0 +1,96 @@
+"""Executed notebook -> one self-contained HTML file for readers.
+
+No code, no parameter cells, no tracebacks, nothing fetched from a network: charts carry plotly.js
+inline and images are embedded, so the file opens from an email or a shared drive offline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+__all__ = ["HIDDEN_TAGS", "export_html"]
+
+#: Cells with these tags never reach a reader.
+HIDDEN_TAGS: frozenset[str] = frozenset(
+    {"injected-parameters", "parameters", "rca-setup", "rca-validate", "remove-cell"}
+)
+
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _strip_for_readers(nb: Any) -> Any:
+    """Drop hidden cells, error outputs and stderr streams (readers see no tracebacks)."""
+    cells = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & HIDDEN_TAGS:
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o
+                for o in cell.get("outputs", [])
+                if o.get("output_type") != "error"
+                and not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def export_html(
+    notebook: str | Path | Any,
+    html_path: str | Path,
+    *,
+    title: str | None = None,
+    generated: str | None = None,
+) -> Path:
+    """Export an executed notebook to a reader-facing HTML file.
+
+    Parameters
+    ----------
+    notebook
+        Path to an executed ``.ipynb`` or a ``NotebookNode``.
+    html_path
+        Where to write the HTML (written atomically: a temporary file, then renamed).
+    title
+        Page title (defaults to the notebook name).
+    generated
+        A "generated on" note for the footer (kept out by default for reproducible output).
+
+    Returns
+    -------
+    Path
+        ``html_path``.
+    """
+    from nbconvert import HTMLExporter
+
+    import rca
+    from rca.report import REPORT_CSS
+
+    nb = notebook if not isinstance(notebook, str | Path) else nbformat.read(notebook, as_version=4)
+    nb = _strip_for_readers(nbformat.from_dict(nb))
+    html_path = Path(html_path)
+    if title:
+        nb.metadata["title"] = title
+    exporter = HTMLExporter(
+        template_name="rca_report",
+        extra_template_basedirs=[str(_TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    resources = {
+        "metadata": {"name": title or html_path.stem},
+        "rca_version": rca.__version__,
+        "rca_generated": generated or "",
+        "rca_css": REPORT_CSS,
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = html_path.with_name(html_path.name + ".tmp")
+    tmp.write_text(body, encoding="utf-8")
+    tmp.replace(html_path)
+    return html_path

@@ -1,0 +1,131 @@
+"""Execute a report notebook with papermill and export it to HTML for readers.
+
+Notebook sources are ``py:percent`` files in ``notebooks/`` (diff-able, no outputs); they are
+converted in memory with jupytext, parameters are checked before a kernel starts, and the executed
+notebook is kept beside the HTML for analysts.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rca.config import notebooks_dir, set_offline
+from rca.errors import ParameterError
+from rca.params import check_parameters
+from rca.render import export_html
+
+__all__ = ["AUDIENCES", "ReportResult", "load_notebook", "run_report"]
+
+#: Who each notebook is written for (shown in the index).
+AUDIENCES: dict[str, str] = {
+    "executive": "Executives",
+}
+
+
+@dataclass
+class ReportResult:
+    """Outcome of one report run."""
+
+    notebook: str
+    title: str
+    audience: str
+    status: str  # "ok" or "failed"
+    html: Path | None
+    ipynb: Path | None
+    seconds: float
+    reason: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+def load_notebook(name: str) -> Any:
+    """Read ``notebooks/<name>.py`` (py:percent) into a notebook object."""
+    import jupytext
+
+    path = notebooks_dir() / f"{name}.py"
+    if not path.exists():
+        raise ParameterError(f"notebook {name!r} not found at {path}")
+    nb = jupytext.read(path)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    return nb
+
+
+def _one_line(exc: BaseException) -> str:
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = str(getattr(exc, "evalue", exc)).strip().splitlines()
+    return f"{ename}: {evalue[0] if evalue else ''}".strip()
+
+
+def run_report(
+    notebook: str,
+    parameters: dict[str, Any],
+    out_dir: str | Path,
+    *,
+    stem: str | None = None,
+    title: str | None = None,
+    progress: bool = False,
+    timeout: int = 900,
+) -> ReportResult:
+    """Execute ``notebook`` with ``parameters`` and export ``<out_dir>/<stem>.html``.
+
+    Parameters
+    ----------
+    notebook
+        Notebook name (stem in ``notebooks/``).
+    parameters
+        Parameter values; checked against the notebook's declaration before any kernel starts.
+    out_dir
+        Folder for the HTML; the executed notebook goes to ``out_dir/notebooks/``.
+    stem
+        File name stem (defaults to ``notebook``).
+    title
+        Report title for the page and the index.
+    progress
+        Show papermill's cell progress bar.
+    timeout
+        Seconds a single cell may run.
+
+    Returns
+    -------
+    ReportResult
+        Status ``ok`` with the HTML path, or ``failed`` with a one-line reason (the executed
+        notebook with the error is kept).
+    """
+    import papermill as pm
+
+    set_offline()
+    checked = check_parameters(notebook, parameters)
+    stem = stem or notebook
+    title = title or f"{notebook.replace('_', ' ').title()} report"
+    out = Path(out_dir)
+    nb_dir = out / "notebooks"
+    nb_dir.mkdir(parents=True, exist_ok=True)
+    ipynb = nb_dir / f"{stem}.ipynb"
+    html = out / f"{stem}.html"
+    start = time.perf_counter()
+    given = {k: v for k, v in parameters.items()}
+    result = ReportResult(notebook, title, AUDIENCES.get(notebook, notebook), "ok", None, ipynb,
+                          0.0, parameters=checked)  # fmt: skip
+    try:
+        pm.execute_notebook(
+            load_notebook(notebook),
+            str(ipynb),
+            parameters=given,
+            kernel_name="python3",
+            progress_bar=progress,
+            cwd=str(out),
+            execution_timeout=timeout,
+        )
+        export_html(ipynb, html, title=title)
+        result.html = html
+    except Exception as exc:  # a failing report never stops the others; the reason is kept
+        result.status = "failed"
+        result.reason = _one_line(exc)
+    result.seconds = time.perf_counter() - start
+    return result

@@ -1,0 +1,211 @@
+"""A month's workspace: validated, redacted inputs plus their themes, written once, read by reports.
+
+`prepare_workspace` is the one place where raw exports become report-ready tables:
+load -> validate (quarantine bad rows) -> clean and redact free text -> themes. Reports only read
+the workspace (`Workspace`), so every report of a month shows the same numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rca.errors import InputError, ParameterError
+from rca.schemas import KINDS, TEXT_COLUMNS
+
+__all__ = ["Workspace", "find_inputs", "prepare_workspace"]
+
+_EXTENSIONS = (".csv", ".parquet", ".xlsx", ".jsonl", ".ndjson", ".tsv", ".txt")
+
+
+def find_inputs(data_dir: str | Path) -> dict[str, Path]:
+    """Find the input file of each kind in ``data_dir`` (named ``<kind>.<ext>``).
+
+    Raises
+    ------
+    InputError
+        If the folder does not exist or has no audits file (the one required kind).
+    """
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise InputError(data_dir, "data folder not found")
+    found: dict[str, Path] = {}
+    for kind in KINDS:
+        for ext in _EXTENSIONS:
+            path = data_dir / f"{kind}{ext}"
+            if path.exists():
+                found[kind] = path
+                break
+    if "audits" not in found:
+        raise InputError(
+            data_dir, f"no audits file; expected audits.csv (or {', '.join(_EXTENSIONS[1:4])})"
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Read access to a prepared month (see `prepare_workspace`)."""
+
+    path: Path
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", Path(self.path))
+        if not (self.path / "workspace.json").exists():
+            raise InputError(
+                self.path, "not a workspace folder (no workspace.json); run the analysis first"
+            )
+
+    def table(self, kind: str) -> pd.DataFrame:
+        """Return the validated, redacted table of ``kind`` (empty if the input was absent)."""
+        file = self.path / f"{kind}.parquet"
+        return pd.read_parquet(file) if file.exists() else pd.DataFrame()
+
+    def audits(self) -> pd.DataFrame:
+        """Return audits with their theme columns ``topic_id``, ``topic_label``, ``confidence``."""
+        return self.table("audits")
+
+    def topics(self) -> pd.DataFrame:
+        """Return one row per audit-comment theme."""
+        file = self.path / "audit_topics.parquet"
+        return pd.read_parquet(file) if file.exists() else pd.DataFrame()
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """Return what was prepared: months, counts, quarantine, embedder, seed, timings."""
+        return json.loads((self.path / "workspace.json").read_text())
+
+    @property
+    def latest_month(self) -> str:
+        """Return the latest month present in the audits (YYYY-MM)."""
+        return str(self.info["months"][-1])
+
+    def resolve_month(self, month: str | None) -> tuple[str, str | None]:
+        """Return ``(month, previous month with data or None)``; ``None`` means the latest.
+
+        Raises
+        ------
+        ParameterError
+            If there are no audits in ``month``.
+        """
+        months = list(self.info["months"])
+        month = month or months[-1]
+        if month not in months:
+            raise ParameterError(
+                f"month {month}: no audits in that month; months in the data: {', '.join(months)}"
+            )
+        i = months.index(month)
+        return month, (months[i - 1] if i > 0 else None)
+
+
+def _progress(message: str) -> None:
+    from rich.console import Console
+
+    Console(stderr=True).log(message)
+
+
+def prepare_workspace(
+    data_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    mapping_dir: str | Path | None = None,
+    embedder: str = "minilm",
+    seed: int = 0,
+    n_topics: int | str = "auto",
+    verbose: bool = True,
+) -> Workspace:
+    """Validate, redact and theme a folder of exports into a workspace.
+
+    Parameters
+    ----------
+    data_dir
+        Folder with ``audits.*`` and optionally ``feedback.*``, ``calibration.*``,
+        ``ai_labels.*``.
+    out_dir
+        Workspace folder to write (created; quarantine files go to ``out_dir/quarantine``).
+    mapping_dir
+        Folder with ``<kind>.yaml`` column mappings for vendor exports, if any.
+    embedder
+        Embedding backend for the theme model.
+    seed
+        Random seed of the theme model.
+    n_topics
+        ``"auto"`` or a number of themes.
+    verbose
+        Log progress to stderr.
+
+    Returns
+    -------
+    Workspace
+        The prepared workspace.
+    """
+    from rca.redact import redact_series
+    from rca.text import clean_series
+    from rca.topics import TopicModel
+    from rca.validate import validate_file
+
+    say = _progress if verbose else (lambda _m: None)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {}
+    counts: dict[str, dict[str, int]] = {}
+    tables: dict[str, pd.DataFrame] = {}
+    t0 = time.perf_counter()
+    for kind, path in find_inputs(data_dir).items():
+        mapping = Path(mapping_dir) / f"{kind}.yaml" if mapping_dir else None
+        result = validate_file(
+            path,
+            kind,
+            mapping=mapping if mapping and mapping.exists() else None,
+            quarantine_dir=out / "quarantine",
+        )
+        df = result.data.copy()
+        for col in TEXT_COLUMNS[kind]:
+            if col in df.columns:
+                df[col] = redact_series(clean_series(df[col]))
+        tables[kind] = df
+        counts[kind] = {"rows": result.n_rows, "valid": result.n_valid,
+                        "quarantined": result.n_quarantined}  # fmt: skip
+        say(f"{kind}: {result.n_valid:,} valid rows, {result.n_quarantined:,} quarantined")
+    timings["validate_redact_s"] = time.perf_counter() - t0
+
+    audits = tables["audits"]
+    texts = audits["comment"].fillna("").astype(str) if "comment" in audits else pd.Series([""])
+    has_text = texts.str.strip().str.len() > 0
+    t1 = time.perf_counter()
+    say(f"themes: embedding and clustering {int(has_text.sum()):,} audit comments ({embedder})")
+    model = TopicModel(embedder=embedder, n_topics=n_topics, random_state=seed, verbose=False)
+    model.fit(texts[has_text].tolist())
+    labels = model.labels()
+    audits["topic_id"] = pd.array([pd.NA] * len(audits), dtype="Int64")
+    audits.loc[has_text, "topic_id"] = model.topics_
+    audits["topic_label"] = audits["topic_id"].map(
+        lambda t: labels.get(int(t)) if pd.notna(t) else None
+    )
+    audits["confidence"] = pd.Series(float("nan"), index=audits.index)
+    audits.loc[has_text, "confidence"] = model.confidence_
+    timings["topics_s"] = time.perf_counter() - t1
+    say(f"themes: {len(model.topic_info_)} themes, {model.outlier_share_:.1%} unassigned")
+
+    for kind, df in tables.items():
+        df.to_parquet(out / f"{kind}.parquet", index=False)
+    model.topic_info_.to_parquet(out / "audit_topics.parquet", index=False)
+    model.save(out / "audit_model")
+    months = sorted(audits["audit_date"].dt.strftime("%Y-%m").dropna().unique().tolist())
+    info = {
+        "data_dir": str(Path(data_dir).resolve()),
+        "months": months,
+        "counts": counts,
+        "embedder": model.embedder_name_,
+        "seed": seed,
+        "n_topics": len(model.topic_info_),
+        "outlier_share": model.outlier_share_,
+        "timings": timings,
+    }
+    (out / "workspace.json").write_text(json.dumps(info, indent=2, sort_keys=True))
+    return Workspace(out)

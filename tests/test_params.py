@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+
+from rca.errors import ParameterError
+from rca.params import NOTEBOOK_PARAMS, check_parameters, load_parameter_file, notebook_parameters
+
+
+def test_defaults_are_filled_in():
+    p = check_parameters("executive", {"workspace": "/tmp/ws"})
+    assert p == {"workspace": "/tmp/ws", "month": None, "min_n": 30, "top_n": 8, "title": None}
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"workspace": "w", "mnth": "2026-10"}, "unknown parameter 'mnth' (did you mean 'month'?)"),
+        ({"workspace": "w", "colour": "red"}, "unknown parameter 'colour'; known parameters"),
+        ({"workspace": "w", "month": "2026-13"}, "'month' = '2026-13' is invalid"),
+        ({"workspace": "w", "month": "Oct 2026"}, "expected a month like 2026-10"),
+        ({"workspace": "w", "min_n": 0}, "whole number from 1"),
+        ({"workspace": "w", "top_n": True}, "'top_n' = True is invalid"),
+        ({"workspace": ""}, "expected a folder path"),
+    ],
+)
+def test_invalid_parameters_stop_with_one_line(values, message):
+    with pytest.raises(ParameterError) as err:
+        check_parameters("executive", values)
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_unknown_notebook():
+    with pytest.raises(ParameterError, match="unknown notebook 'exec'"):
+        check_parameters("exec", {})
+
+
+def test_notebook_namespace_check_sees_injected_typos():
+    before = {"rr", "_before"}
+    namespace = {"rr": object(), "workspace": "w", "month": None, "mnth": "2026-10", "_x": 1}
+    with pytest.raises(ParameterError, match="did you mean 'month'"):
+        notebook_parameters("executive", namespace, before)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("month: 2026-10\n", {"month": "2026-10"}), ("", {}), ("# nothing\n", {})],
+)
+def test_load_parameter_file(tmp_path, text, expected):
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    assert load_parameter_file(path) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"), [("- a\n- b\n", "expected a mapping"), ("a: [1\n", "not valid YAML")]
+)
+def test_bad_parameter_files(tmp_path, text, message):
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    with pytest.raises(ParameterError, match=message):
+        load_parameter_file(path)
+
+
+def test_every_declared_default_passes_its_own_check():
+    for name, params in NOTEBOOK_PARAMS.items():
+        values = {p.name: p.default for p in params}
+        values["workspace"] = "w"
+        assert check_parameters(name, values)
