@@ -36,7 +36,7 @@ def add_period(df: pd.DataFrame, date_col: str = "audit_date") -> pd.DataFrame:
     out = df.copy()
     dates = pd.to_datetime(out[date_col])
     out["month"] = dates.dt.strftime("%Y-%m")
-    out["week"] = (dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.strftime("%Y-%m-%d")
+    out["week"] = (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.strftime("%Y-%m-%d")
     return out
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rca.cluster import AutoKMeans, reduce_dimensions
 from rca.embed import Embedder, get_embedder
 from rca.errors import ParameterError
 
@@ -42,12 +43,22 @@ def _canonical_order(texts: Sequence[str]) -> np.ndarray:
 
 
 def _label(keywords: Sequence[str], n: int = 3) -> str:
-    words = [w for w in keywords if w][:n]
-    return " / ".join(words).capitalize() if words else "Unlabelled"
+    """Join the top keywords, skipping any whose words the label already has."""
+    chosen: list[str] = []
+    seen: set[str] = set()
+    for kw in keywords:
+        words = set(kw.split())
+        if not kw or words <= seen:
+            continue
+        chosen.append(kw)
+        seen |= words
+        if len(chosen) == n:
+            break
+    return " / ".join(chosen).capitalize() if chosen else "Unlabelled"
 
 
 class TopicModel:
-    """Cluster texts into themes with BERTopic (seeded UMAP + HDBSCAN, c-TF-IDF keywords).
+    """Cluster texts into themes (see `rca.cluster`) described by BERTopic's c-TF-IDF keywords.
 
     Parameters
     ----------
@@ -55,13 +66,14 @@ class TopicModel:
         Backend name (``minilm``, ``static``, ``tfidf``, ``fake``), a model directory, or an
         `Embedder` instance.
     n_topics
-        ``"auto"`` to keep the clusters HDBSCAN finds, or a number of themes to reduce to.
+        ``"auto"`` to let HDBSCAN count the themes, or the number of themes wanted.
     min_topic_size
-        Smallest theme; ``None`` picks one from the corpus size.
+        HDBSCAN's minimum cluster size when counting; ``None`` uses ``max(10, sqrt(n) / 3)``.
     reduce_outliers
-        Reassign unassigned texts to their nearest theme when similar enough.
+        Keep texts HDBSCAN saw as noise in their nearest theme when similar enough to it;
+        otherwise they are all left unassigned.
     outlier_threshold
-        Minimum cosine similarity to a theme's centroid for a reassignment.
+        Minimum cosine similarity to the theme's centroid for such a text to keep its theme.
     n_neighbors, n_components
         UMAP settings.
     random_state
@@ -112,7 +124,7 @@ class TopicModel:
     def _min_size(self, n: int) -> int:
         if self.min_topic_size is not None:
             return int(self.min_topic_size)
-        return int(max(5, min(50, round(n / 400))))
+        return int(max(10, round(np.sqrt(n) / 3)))
 
     def _check_params(self) -> None:
         if not (self.n_topics == "auto" or (isinstance(self.n_topics, int) and self.n_topics > 1)):
@@ -122,41 +134,27 @@ class TopicModel:
         if self.min_topic_size is not None and self.min_topic_size < 2:
             raise ParameterError(f"min_topic_size must be >= 2, got {self.min_topic_size}")
 
-    def _build(self, n: int) -> Any:
+    def _representation(self, n: int) -> Any:
+        """BERTopic in manual mode: our clusters in, c-TF-IDF keywords out."""
         from bertopic import BERTopic
+        from bertopic.cluster import BaseCluster
+        from bertopic.dimensionality import BaseDimensionalityReduction
         from bertopic.vectorizers import ClassTfidfTransformer
-        from hdbscan import HDBSCAN
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
-        from umap import UMAP
 
-        min_size = self._min_size(n)
         stop = sorted(ENGLISH_STOP_WORDS | STOP_WORDS)
+        # BERTopic fits this on one concatenated document per theme: min_df counts themes, so it
+        # must be 1 or words unique to a theme (its best keywords) would be pruned.
         vectorizer = CountVectorizer(
-            stop_words=stop, ngram_range=(1, 2), min_df=2 if n >= 50 else 1,
+            stop_words=stop, ngram_range=(1, 2), min_df=1,
             token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b",
         )  # fmt: skip
-        umap = UMAP(
-            n_neighbors=min(self.n_neighbors, n - 1),
-            n_components=self.n_components,
-            min_dist=0.0,
-            metric="cosine",
-            random_state=self.random_state,
-            low_memory=True,
-        )
-        hdbscan = HDBSCAN(
-            min_cluster_size=min_size,
-            min_samples=max(1, min_size // 2),
-            metric="euclidean",
-            cluster_selection_method="eom",
-            prediction_data=True,
-        )
         return BERTopic(
             embedding_model=None,
-            umap_model=umap,
-            hdbscan_model=hdbscan,
+            umap_model=BaseDimensionalityReduction(),
+            hdbscan_model=BaseCluster(),
             vectorizer_model=vectorizer,
             ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-            nr_topics=None if self.n_topics == "auto" else int(self.n_topics),
             calculate_probabilities=False,
             verbose=self.verbose,
         )
@@ -190,34 +188,34 @@ class TopicModel:
         sorted_texts = [texts[i] for i in order]
         sorted_emb = np.asarray(embeddings, dtype=np.float32)[order]
 
-        min_size = self._min_size(n)
-        topics_sorted = np.full(n, -1, dtype=int)
+        labels = np.full(n, -1, dtype=int)
+        noise = np.zeros(n, dtype=bool)
         self.bertopic_: Any = None
-        if n >= max(3 * min_size, 15) and len(set(sorted_texts)) > 2:
-            model = self._build(n)
-            assigned, _ = model.fit_transform(sorted_texts, embeddings=sorted_emb)
-            topics_sorted = np.asarray(assigned, dtype=int)
+        self.n_clusters_ = 0
+        if n >= max(3 * self._min_size(n), 15) and len(set(sorted_texts)) > 2:
+            reduced = reduce_dimensions(
+                sorted_emb, self.n_neighbors, self.n_components, self.random_state
+            )
+            clusterer = AutoKMeans(
+                n_clusters=None if self.n_topics == "auto" else int(self.n_topics),
+                min_cluster_size=self.min_topic_size,
+                random_state=self.random_state,
+            ).fit(reduced)
+            labels, noise = clusterer.labels_.copy(), clusterer.noise_
+            self.n_clusters_ = clusterer.n_clusters_
+        self.outlier_share_raw_ = float(noise.mean()) if n else 0.0
+        # Texts HDBSCAN saw as noise keep their KMeans theme only when close enough to it.
+        conf = _similarity_to_own_centroid(labels, sorted_emb)
+        weak = noise & (conf < self.outlier_threshold) if self.reduce_outliers else noise
+        labels[weak] = -1
+        if (labels >= 0).any():
+            model = self._representation(n)
+            assigned, _ = model.fit_transform(sorted_texts, embeddings=sorted_emb, y=labels)
+            labels = np.asarray(assigned, dtype=int)
             self.bertopic_ = model
-        self.outlier_share_raw_ = float(np.mean(topics_sorted == -1)) if n else 0.0
-
-        centroids = self._centroids(topics_sorted, sorted_emb)
-        conf_sorted = np.zeros(n, dtype=float)
-        if centroids:
-            ids = np.array(sorted(centroids))
-            mat = np.vstack([centroids[i] for i in ids])
-            sims = _unit(sorted_emb) @ mat.T
-            own = topics_sorted >= 0
-            col = {t: j for j, t in enumerate(ids)}
-            conf_sorted[own] = sims[own, [col[t] for t in topics_sorted[own]]]
-            if self.reduce_outliers:
-                out = ~own
-                best = sims[out].argmax(axis=1)
-                ok = sims[out, best] >= self.outlier_threshold
-                idx = np.flatnonzero(out)[ok]
-                topics_sorted[idx] = ids[best[ok]]
-                conf_sorted[idx] = sims[idx, best[ok]]
-        if self.bertopic_ is not None and self.reduce_outliers:
-            self.bertopic_.update_topics(sorted_texts, topics=topics_sorted.tolist())
+        centroids = self._centroids(labels, sorted_emb)
+        conf_sorted = np.where(labels >= 0, _similarity_to_own_centroid(labels, sorted_emb), 0.0)
+        topics_sorted = labels
 
         inverse = np.empty(n, dtype=int)
         inverse[order] = np.arange(n)
@@ -291,6 +289,52 @@ class TopicModel:
         topics = np.where(conf >= self.outlier_threshold, ids[best], -1)
         return topics.astype(int), np.where(topics >= 0, conf, 0.0)
 
+    def _shares(self, key: pd.Series, name: str) -> pd.DataFrame:
+        if len(key) != len(self.topics_):
+            raise ParameterError(f"got {len(key)} {name} values for {len(self.topics_)} texts")
+        df = pd.DataFrame({name: key.to_numpy(), "topic_id": self.topics_})
+        counts = df.groupby([name, "topic_id"], observed=True).size().rename("n").reset_index()
+        totals = counts.groupby(name, observed=True)["n"].transform("sum")
+        counts["share"] = counts["n"] / totals
+        counts["topic_label"] = counts["topic_id"].map(self.labels())
+        return counts[[name, "topic_id", "topic_label", "n", "share"]]
+
+    def topics_over_time(self, timestamps: Sequence[Any], freq: str = "month") -> pd.DataFrame:
+        """Count fitted texts per theme and period.
+
+        Parameters
+        ----------
+        timestamps
+            One date per fitted text (input order).
+        freq
+            ``"month"`` (YYYY-MM) or ``"week"`` (date of the week's Monday).
+
+        Returns
+        -------
+        DataFrame
+            ``period``, ``topic_id``, ``topic_label``, ``n``, ``share`` (of the period's texts).
+        """
+        dates = pd.to_datetime(pd.Series(list(timestamps)))
+        if freq == "month":
+            period = dates.dt.strftime("%Y-%m")
+        elif freq == "week":
+            period = (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.strftime(
+                "%Y-%m-%d"
+            )
+        else:
+            raise ParameterError(f"freq must be 'month' or 'week', got {freq!r}")
+        return self._shares(period, "period")
+
+    def topics_per_class(self, classes: Sequence[Any], name: str = "class") -> pd.DataFrame:
+        """Count fitted texts per theme and class (market, queue, team...).
+
+        Returns
+        -------
+        DataFrame
+            ``<name>``, ``topic_id``, ``topic_label``, ``n``, ``share`` (of the class's texts).
+        """
+        return self._shares(pd.Series(list(classes)).astype(str), name)
+
     def labels(self) -> dict[int, str]:
         """Return ``{topic_id: topic_label}`` including ``-1``."""
         info = self.topic_info_
@@ -314,7 +358,13 @@ class TopicModel:
 
     # -- persistence -----------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
-        """Save the fitted model to a folder (settings, centroids, themes; JSON + npz)."""
+        """Save the fitted model to a folder.
+
+        Our settings and themes go to JSON/CSV, theme centroids to ``.npz``, and the BERTopic
+        representation (c-TF-IDF, keywords, topic embeddings) to BERTopic's safetensors format.
+        Nothing of the embedding model is saved: it is named in the settings and comes from its
+        package when loading.
+        """
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         ids = sorted(self.centroids_)
@@ -333,6 +383,13 @@ class TopicModel:
             "outlier_share": self.outlier_share_,
         }
         (path / _SETTINGS_FILE).write_text(json.dumps(settings, indent=2, sort_keys=True))
+        if self.bertopic_ is not None:  # keywords and c-TF-IDF, BERTopic's own safetensors format
+            self.bertopic_.save(
+                str(path / "bertopic"),
+                serialization="safetensors",
+                save_ctfidf=True,
+                save_embedding_model=False,
+            )
         return path
 
     @classmethod
@@ -355,7 +412,22 @@ class TopicModel:
         model.outlier_share_raw_ = settings["outlier_share_raw"]
         model.outlier_share_ = settings["outlier_share"]
         model.bertopic_ = None
+        if (path / "bertopic").is_dir():
+            from bertopic import BERTopic
+
+            model.bertopic_ = BERTopic.load(str(path / "bertopic"))
         return model
+
+
+def _similarity_to_own_centroid(labels: np.ndarray, emb: np.ndarray) -> np.ndarray:
+    """Cosine similarity of each row to the mean direction of its cluster (0 for ``-1``)."""
+    unit = _unit(emb)
+    out = np.zeros(len(labels), dtype=float)
+    for t in sorted(set(labels.tolist()) - {-1}):
+        members = labels == t
+        c = unit[members].mean(axis=0)
+        out[members] = unit[members] @ (c / (np.linalg.norm(c) or 1.0))
+    return out
 
 
 def _unit(x: np.ndarray) -> np.ndarray:

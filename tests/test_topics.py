@@ -124,3 +124,21 @@ def test_real_minilm_bertopic_fit_on_banking77_sample(banking77):
     assert model.bertopic_ is not None
     assert len(model.topic_info_) >= 10
     assert ari > 0.2, ari
+
+
+def test_topics_over_time_and_per_class(fitted):
+    model, texts, labels = fitted
+    n = len(texts)
+    dates = ["2026-09-03"] * (n // 2) + ["2026-10-05"] * (n - n // 2)
+    over = model.topics_over_time(dates)
+    assert set(over["period"]) == {"2026-09", "2026-10"}
+    assert over["n"].sum() == n
+    assert over.groupby("period")["share"].sum().round(9).eq(1).all()
+    weekly = model.topics_over_time(dates, freq="week")
+    assert set(weekly["period"]) == {"2026-08-31", "2026-10-05"}
+    per = model.topics_per_class(labels, name="market")
+    assert per.groupby("market")["n"].sum().to_dict() == {k: labels.count(k) for k in set(labels)}
+    with pytest.raises(ParameterError, match="freq"):
+        model.topics_over_time(dates, freq="day")
+    with pytest.raises(ParameterError, match="values for"):
+        model.topics_per_class(labels[:3])
