@@ -74,6 +74,46 @@ def validate(
 
 
 @app.command()
+def topics(
+    file: Annotated[Path, typer.Argument(help="CSV, Parquet, Excel (.xlsx) or JSON Lines file.")],
+    text_column: Annotated[str, typer.Option(help="Column holding the free text.")],
+    out: Annotated[Path, typer.Option(help="Folder for assignments.csv and topics.csv.")],
+    embedder: Annotated[
+        str, typer.Option(help="minilm, static, tfidf, or a local sentence-transformers folder.")
+    ] = "minilm",
+    n_topics: Annotated[
+        str, typer.Option("--topics", help="'auto' or the number of themes wanted.")
+    ] = "auto",
+    seed: Annotated[int, typer.Option(help="Random seed; same input and seed, same themes.")] = 0,
+    taxonomy: Annotated[
+        Path | None, typer.Option(help="Root-cause taxonomy YAML (default: parameters/).")
+    ] = None,
+    curation: Annotated[
+        Path | None, typer.Option(help="Analysts' curation YAML (renames, merges, pins).")
+    ] = None,
+) -> None:
+    """Find themes and root causes in a text column; write assignments.csv and topics.csv.
+
+    assignments.csv has one row per input row, in input order (row = spreadsheet row number);
+    topic_id -1 means unassigned. Text is cleaned and redacted before it reaches the model.
+    """
+    from rca.topic_files import run_topics
+
+    target: int | str = n_topics
+    if n_topics != "auto":
+        if not n_topics.isdigit() or int(n_topics) < 2:
+            raise typer.BadParameter(
+                "expected 'auto' or a whole number >= 2", param_hint="--topics"
+            )
+        target = int(n_topics)
+    summary = run_topics(
+        file, text_column, out, embedder=embedder, n_topics=target, seed=seed,
+        taxonomy=taxonomy, curation=curation, log=console.log,
+    )  # fmt: skip
+    out_console.print(summary, highlight=False, markup=False)
+
+
+@app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Outputs folder.")] = Path("outputs"),
     seed: Annotated[int, typer.Option(help="Seed of the sample data and the theme model.")] = 0,
