@@ -43,8 +43,9 @@ rr.kpi_cards(rr.headline(monthly, month, previous))
 
 # %%
 rr.figure(
-    charts.rate_trend(monthly, "month", "pass_rate", "pass_lo", "pass_hi", "Pass rate by month",
-                      flag="small_n")
+    charts.rate_trend(
+        monthly, "month", "pass_rate", "pass_lo", "pass_hi", "Pass rate by month", flag="small_n"
+    )
 )
 
 # %%
@@ -53,6 +54,21 @@ rr.heading(f"What auditors wrote about most in {month}")
 
 # %%
 rr.figure(charts.theme_bars(shares, "Top themes in audit comments"))
+
+# %%
+rr.table(
+    shares.rename(
+        columns={
+            "topic_label": "Theme",
+            "root_cause": "Root cause",
+            "n": "Comments",
+            "share": "Share",
+            "change": "Change vs last month",
+        }
+    ),
+    formats={"Comments": "int", "Share": "pct", "Change vs last month": "pct"},
+    hide=["topic_id", "previous_share"],
+)
 
 # %%
 rr.theme_examples(shares, ws.topics(), n_themes=3)

@@ -90,13 +90,15 @@ def theme_shares(
     Returns
     -------
     DataFrame
-        ``topic_id``, ``topic_label``, ``n``, ``share``, ``previous_share``, ``change`` (points),
+        ``topic_id``, ``topic_label``, (``root_cause``), ``n``, ``share``, ``previous_share``,
+        ``change`` (points),
         largest themes first; unassigned comments are excluded from the list but count in shares.
     """
     df = audits[audits["topic_id"].notna()]
     cur = df[df["month"] == month]
     total = max(len(cur), 1)
-    counts = cur.groupby(["topic_id", "topic_label"]).size().rename("n").reset_index()
+    keys = ["topic_id", "topic_label"] + (["root_cause"] if "root_cause" in cur else [])
+    counts = cur.groupby(keys).size().rename("n").reset_index()
     counts["share"] = counts["n"] / total
     if previous is not None:
         prev = df[df["month"] == previous]

@@ -156,6 +156,7 @@ def table(
     formats: Mapping[str, str] | None = None,
     flag: str | None = None,
     max_rows: int = 50,
+    hide: Sequence[str] = (),
 ) -> HTML:
     """Return a readable, escaped HTML table.
 
@@ -170,9 +171,11 @@ def table(
         Name of a boolean column marking rows to highlight (the column itself is not shown).
     max_rows
         Rows shown at most; a note says how many were left out.
+    hide
+        Columns not to show.
     """
     formats = dict(formats or {})
-    shown = [c for c in df.columns if c != flag]
+    shown = [c for c in df.columns if c != flag and c not in hide]
     head = "".join(f"<th>{esc(c)}</th>" for c in shown)
     body = []
     for _, row in df.head(max_rows).iterrows():

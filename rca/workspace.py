@@ -117,6 +117,7 @@ def prepare_workspace(
     embedder: str = "minilm",
     seed: int = 0,
     n_topics: int | str = "auto",
+    curation: str | Path | None = None,
     verbose: bool = True,
 ) -> Workspace:
     """Validate, redact and theme a folder of exports into a workspace.
@@ -136,6 +137,8 @@ def prepare_workspace(
         Random seed of the theme model.
     n_topics
         ``"auto"`` or a number of themes.
+    curation
+        Analysts' curation YAML (renames, merges, pinned causes); applied when it exists.
     verbose
         Log progress to stderr.
 
@@ -146,7 +149,7 @@ def prepare_workspace(
     """
     from rca.redact import redact_series
     from rca.text import clean_series
-    from rca.topics import TopicModel
+    from rca.themes import find_themes
     from rca.validate import validate_file
 
     say = _progress if verbose else (lambda _m: None)
@@ -179,22 +182,26 @@ def prepare_workspace(
     has_text = texts.str.strip().str.len() > 0
     t1 = time.perf_counter()
     say(f"themes: embedding and clustering {int(has_text.sum()):,} audit comments ({embedder})")
-    model = TopicModel(embedder=embedder, n_topics=n_topics, random_state=seed, verbose=False)
-    model.fit(texts[has_text].tolist())
-    labels = model.labels()
-    audits["topic_id"] = pd.array([pd.NA] * len(audits), dtype="Int64")
-    audits.loc[has_text, "topic_id"] = model.topics_
-    audits["topic_label"] = audits["topic_id"].map(
-        lambda t: labels.get(int(t)) if pd.notna(t) else None
-    )
-    audits["confidence"] = pd.Series(float("nan"), index=audits.index)
-    audits.loc[has_text, "confidence"] = model.confidence_
+    curation_file = Path(curation) if curation else None
+    themes = find_themes(
+        texts[has_text].tolist(), embedder=embedder, n_topics=n_topics, seed=seed,
+        curation=curation_file if curation_file and curation_file.exists() else None,
+    )  # fmt: skip
+    model = themes.model
+    assigned = themes.assignments()
+    assigned.index = audits.index[has_text.to_numpy()]
+    audits["topic_id"] = assigned["topic_id"].astype("Int64").reindex(audits.index)
+    for col in ("topic_label", "root_cause", "confidence"):
+        audits[col] = assigned[col].reindex(audits.index)
     timings["topics_s"] = time.perf_counter() - t1
-    say(f"themes: {len(model.topic_info_)} themes, {model.outlier_share_:.1%} unassigned")
+    n_themes = int((themes.topic_info["topic_id"] >= 0).sum())
+    say(f"themes: {n_themes} themes, {model.outlier_share_:.1%} unassigned")
+    for line in themes.unmatched_curation:
+        say(f"curation not applied: {line}")
 
     for kind, df in tables.items():
         df.to_parquet(out / f"{kind}.parquet", index=False)
-    model.topic_info_.to_parquet(out / "audit_topics.parquet", index=False)
+    themes.topic_info.to_parquet(out / "audit_topics.parquet", index=False)
     model.save(out / "audit_model")
     months = sorted(audits["audit_date"].dt.strftime("%Y-%m").dropna().unique().tolist())
     info = {
@@ -203,7 +210,7 @@ def prepare_workspace(
         "counts": counts,
         "embedder": model.embedder_name_,
         "seed": seed,
-        "n_topics": len(model.topic_info_),
+        "n_topics": n_themes,
         "outlier_share": model.outlier_share_,
         "timings": timings,
     }

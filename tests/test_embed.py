@@ -90,3 +90,18 @@ def test_minilm_runs_offline_and_groups_paraphrases(no_network, tmp_path):
     sims = vecs @ vecs.T
     assert sims[0, 1] > 0.5 > sims[0, 4]
     assert sims[2, 3] > sims[2, 4]
+
+
+@pytest.mark.real
+def test_static_backend_is_distilled_once_then_loaded_offline(no_network):
+    """First use distils from the packaged MiniLM into the user cache; later uses load it."""
+    from rca.static import StaticEmbedder, distilled_model_dir
+
+    emb = get_embedder("static", cache=False)
+    assert isinstance(emb, StaticEmbedder)
+    vecs = emb.embed(TEXTS)
+    assert vecs.shape == (5, 256)
+    assert (distilled_model_dir() / "config.json").exists()
+    sims = vecs @ vecs.T
+    assert sims[2, 3] > sims[2, 4]
+    np.testing.assert_allclose(StaticEmbedder().embed(TEXTS), vecs, rtol=1e-6)

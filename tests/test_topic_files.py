@@ -116,3 +116,31 @@ def test_topics_offline_with_real_model(tmp_path, monkeypatch, capsys, banking77
     assert code == 0, err
     assigned = pd.read_csv(tmp_path / "o" / "assignments.csv")
     assert len(assigned) == len(df) and np.isfinite(assigned["confidence"]).all()
+
+
+def test_curation_is_applied_on_the_next_run(tmp_path, monkeypatch, capsys):
+    """An analyst renames a theme and pins its cause; the next run uses both."""
+    from rca.curation import Curation, pin, rename, save_curation
+
+    path = tmp_path / "c.csv"
+    frame().to_csv(path, index=False)
+    args = ["topics", str(path), "--text-column", "comment", "--embedder", "fake"]
+    code, _, err = run_cli(monkeypatch, capsys, *args, "--out", str(tmp_path / "first"))
+    assert code == 0, err
+    topics = pd.read_csv(tmp_path / "first" / "topics.csv")
+    biggest = topics[topics["topic_id"] >= 0].sort_values("size").iloc[-1]
+    key = ", ".join(sorted(biggest["keywords"].split(", ")[:5]))
+    curation = pin(rename(Curation(), key, "Analyst's name"), key, "product.bug")
+    curation = rename(curation, "gone, theme, that, matches, nothing", "Stale entry")
+    save_curation(curation, tmp_path / "curation.yaml")
+
+    code, _, err = run_cli(
+        monkeypatch, capsys, *args, "--out", str(tmp_path / "second"),
+        "--curation", str(tmp_path / "curation.yaml"),
+    )  # fmt: skip
+    assert code == 0, err
+    again = pd.read_csv(tmp_path / "second" / "topics.csv")
+    renamed = again[again["topic_label"] == "Analyst's name"]
+    assert len(renamed) == 1
+    assert renamed["root_cause"].item() == "product.bug"
+    assert "curation not applied" in err and "matches" in err  # reported, not dropped
