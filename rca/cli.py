@@ -114,6 +114,45 @@ def topics(
 
 
 @app.command()
+def analyze(
+    data: Annotated[Path, typer.Option(help="Folder with audits.* and the other exports.")],
+    out: Annotated[Path, typer.Option(help="Folder for workspace/, tables/ and tables.json.")],
+    month: Annotated[
+        str | None, typer.Option(help="Month to analyse, YYYY-MM (default: the latest).")
+    ] = None,
+    embedder: Annotated[str, typer.Option(help="Embedding backend for themes.")] = "minilm",
+    seed: Annotated[int, typer.Option(help="Random seed of the theme models.")] = 0,
+    curation: Annotated[
+        Path | None, typer.Option(help="Analysts' curation YAML for audit themes.")
+    ] = None,
+    known_issues: Annotated[
+        Path | None, typer.Option(help="CSV of known technical issues (id,title,keywords).")
+    ] = None,
+    target_accuracy: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="AI-label accuracy target.")
+    ] = 0.9,
+) -> None:
+    """Compute every table of a month once (KPIs, trends, calibration, labels, findings).
+
+    Writes each table as Parquet and CSV under OUT/tables, described in OUT/tables.json, plus the
+    fitted theme models in OUT/workspace. Reports read these tables; they never recompute them.
+    """
+    from rca.analyze import analyze_month
+
+    start = time.perf_counter()
+    result = analyze_month(
+        data, out, month=month, embedder=embedder, seed=seed, curation=curation,
+        known_issues=known_issues, target_accuracy=target_accuracy, log=console.log,
+    )  # fmt: skip
+    info = result.info
+    out_console.print(
+        f"{info['month']} vs {info['previous']}: {len(info['tables'])} tables in "
+        f"{out / 'tables'} ({time.perf_counter() - start:.0f} s)",
+        highlight=False,
+    )
+
+
+@app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Outputs folder.")] = Path("outputs"),
     seed: Annotated[int, typer.Option(help="Seed of the sample data and the theme model.")] = 0,

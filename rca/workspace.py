@@ -11,12 +11,15 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from rca.errors import InputError, ParameterError
 from rca.schemas import KINDS, TEXT_COLUMNS
+
+if TYPE_CHECKING:
+    from rca.themes import Themes
 
 __all__ = ["Workspace", "find_inputs", "prepare_workspace"]
 
@@ -70,9 +73,9 @@ class Workspace:
         """Return audits with their theme columns ``topic_id``, ``topic_label``, ``confidence``."""
         return self.table("audits")
 
-    def topics(self) -> pd.DataFrame:
-        """Return one row per audit-comment theme."""
-        file = self.path / "audit_topics.parquet"
+    def topics(self, kind: str = "audits") -> pd.DataFrame:
+        """Return one row per theme of audit comments (or ``kind="feedback"`` texts)."""
+        file = self.path / f"{kind.rstrip('s')}_topics.parquet"
         return pd.read_parquet(file) if file.exists() else pd.DataFrame()
 
     @property
@@ -101,6 +104,36 @@ class Workspace:
             )
         i = months.index(month)
         return month, (months[i - 1] if i > 0 else None)
+
+
+def _add_themes(
+    df: pd.DataFrame,
+    column: str,
+    *,
+    embedder: str,
+    n_topics: int | str,
+    seed: int,
+    curation: Path | None,
+) -> Themes:
+    """Find themes in ``df[column]`` and add their columns to ``df`` in place.
+
+    The columns are ``topic_id``, ``topic_label``, ``root_cause`` and ``confidence``; they are NA
+    where a row has no text.
+    """
+    from rca.themes import find_themes
+
+    texts = df[column].fillna("").astype(str) if column in df else pd.Series("", index=df.index)
+    has_text = (texts.str.strip().str.len() > 0).to_numpy()
+    themes = find_themes(
+        texts[has_text].tolist(), embedder=embedder, n_topics=n_topics, seed=seed,
+        curation=curation if curation and curation.exists() else None,
+    )  # fmt: skip
+    assigned = themes.assignments()
+    assigned.index = df.index[has_text]
+    df["topic_id"] = assigned["topic_id"].astype("Int64").reindex(df.index)
+    for col in ("topic_label", "root_cause", "confidence"):
+        df[col] = assigned[col].reindex(df.index)
+    return themes
 
 
 def _progress(message: str) -> None:
@@ -149,7 +182,6 @@ def prepare_workspace(
     """
     from rca.redact import redact_series
     from rca.text import clean_series
-    from rca.themes import find_themes
     from rca.validate import validate_file
 
     say = _progress if verbose else (lambda _m: None)
@@ -177,32 +209,33 @@ def prepare_workspace(
         say(f"{kind}: {result.n_valid:,} valid rows, {result.n_quarantined:,} quarantined")
     timings["validate_redact_s"] = time.perf_counter() - t0
 
-    audits = tables["audits"]
-    texts = audits["comment"].fillna("").astype(str) if "comment" in audits else pd.Series([""])
-    has_text = texts.str.strip().str.len() > 0
     t1 = time.perf_counter()
-    say(f"themes: embedding and clustering {int(has_text.sum()):,} audit comments ({embedder})")
     curation_file = Path(curation) if curation else None
-    themes = find_themes(
-        texts[has_text].tolist(), embedder=embedder, n_topics=n_topics, seed=seed,
-        curation=curation_file if curation_file and curation_file.exists() else None,
-    )  # fmt: skip
+    themed: dict[str, Themes] = {}
+    for kind, col in (("audits", "comment"), ("feedback", "text")):
+        if kind not in tables:
+            continue
+        say(f"themes: {kind} ({embedder})")
+        themed[kind] = _add_themes(
+            tables[kind], col, embedder=embedder, n_topics=n_topics, seed=seed,
+            curation=curation_file if kind == "audits" else None,
+        )  # fmt: skip
+        found = themed[kind]
+        n_themes = int((found.topic_info["topic_id"] >= 0).sum())
+        say(f"themes: {kind}: {n_themes} themes, {found.model.outlier_share_:.1%} unassigned")
+        for line in found.unmatched_curation:
+            say(f"curation not applied: {line}")
+    audits = tables["audits"]
+    themes = themed["audits"]
     model = themes.model
-    assigned = themes.assignments()
-    assigned.index = audits.index[has_text.to_numpy()]
-    audits["topic_id"] = assigned["topic_id"].astype("Int64").reindex(audits.index)
-    for col in ("topic_label", "root_cause", "confidence"):
-        audits[col] = assigned[col].reindex(audits.index)
     timings["topics_s"] = time.perf_counter() - t1
-    n_themes = int((themes.topic_info["topic_id"] >= 0).sum())
-    say(f"themes: {n_themes} themes, {model.outlier_share_:.1%} unassigned")
-    for line in themes.unmatched_curation:
-        say(f"curation not applied: {line}")
 
     for kind, df in tables.items():
         df.to_parquet(out / f"{kind}.parquet", index=False)
-    themes.topic_info.to_parquet(out / "audit_topics.parquet", index=False)
-    model.save(out / "audit_model")
+    for kind, found in themed.items():
+        stem = kind.rstrip("s")
+        found.topic_info.to_parquet(out / f"{stem}_topics.parquet", index=False)
+        found.model.save(out / f"{stem}_model")
     months = sorted(audits["audit_date"].dt.strftime("%Y-%m").dropna().unique().tolist())
     info = {
         "data_dir": str(Path(data_dir).resolve()),
@@ -210,7 +243,7 @@ def prepare_workspace(
         "counts": counts,
         "embedder": model.embedder_name_,
         "seed": seed,
-        "n_topics": n_themes,
+        "n_topics": int((themes.topic_info["topic_id"] >= 0).sum()),
         "outlier_share": model.outlier_share_,
         "timings": timings,
     }

@@ -1,0 +1,189 @@
+"""The sections of a month's analysis: each turns the prepared workspace into named tables.
+
+A section is a function ``Context -> {table name: DataFrame}``; `rca.analyze.analyze_month` runs
+them in order (later sections may read earlier tables from ``ctx.tables``) and writes the results.
+A section whose input is absent returns empty tables, never fails the month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from rca.errors import ParameterError
+from rca.kpis import add_period, kpis_by
+from rca.workspace import Workspace
+
+__all__ = ["SECTIONS", "Context"]
+
+SEGMENTS = ("market", "queue", "team")
+
+
+@dataclass
+class Context:
+    """What every section sees: the workspace, the months compared and the settings."""
+
+    ws: Workspace
+    month: str
+    previous: str
+    min_n: int = 30
+    target_accuracy: float = 0.9
+    margin: float = 0.03
+    known_issues: Path | None = None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    _cache: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def frame(self, kind: str) -> pd.DataFrame:
+        """Return the workspace table of ``kind`` with ``month`` and ``week`` columns (cached)."""
+        if kind not in self._cache:
+            df = self.ws.table(kind)
+            date_col = {"audits": "audit_date", "calibration": "session_date"}.get(kind, "date")
+            if len(df) and date_col in df and df[date_col].notna().any():
+                df = add_period(df, date_col)
+            self._cache[kind] = df
+        return self._cache[kind]
+
+
+Section = Callable[[Context], dict[str, pd.DataFrame]]
+
+
+def _safe(fn: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """Run a statistic; input it cannot use (too little data) gives an empty table."""
+    try:
+        return fn()
+    except ParameterError:
+        return pd.DataFrame()
+
+
+def section_kpis(ctx: Context) -> dict[str, pd.DataFrame]:
+    """KPIs per month and per segment of the month, error Pareto, rating distribution."""
+    audits = ctx.frame("audits")
+    current = audits[audits["month"] == ctx.month]
+    segments = []
+    for seg in (*SEGMENTS, "agent", "auditor"):
+        if seg in current and current[seg].notna().any():
+            k = kpis_by(current, seg, min_n=ctx.min_n).rename(columns={seg: "value"})
+            segments.append(k.assign(segment=seg))
+    pareto = pd.DataFrame(columns=["error_category", "n", "share", "cumulative_share"])
+    if "error_category" in current:
+        errors = current["error_category"].dropna()
+        errors = errors[errors.astype(str).str.len() > 0]
+        if len(errors):
+            counts = errors.value_counts().rename_axis("error_category").rename("n")
+            pareto = counts.reset_index()
+            pareto["share"] = pareto["n"] / pareto["n"].sum()
+            pareto["cumulative_share"] = pareto["share"].cumsum()
+    feedback = ctx.frame("feedback")
+    ratings = pd.DataFrame(columns=["month", "rating", "n", "share"])
+    if len(feedback) and "rating" in feedback and feedback["rating"].notna().any():
+        r = feedback.dropna(subset=["rating"]).groupby(["month", "rating"]).size().rename("n")
+        ratings = r.reset_index()
+        ratings["share"] = ratings["n"] / ratings.groupby("month")["n"].transform("sum")
+    return {
+        "kpis_monthly": kpis_by(audits, "month", min_n=ctx.min_n),
+        "kpis_segments": pd.concat(segments, ignore_index=True) if segments else pd.DataFrame(),
+        "error_pareto": pareto,
+        "ratings": ratings,
+    }
+
+
+def section_trends(ctx: Context) -> dict[str, pd.DataFrame]:
+    """Theme share changes month over month per segment, with emerging and fading themes."""
+    from rca.trends import emerging_themes, fading_themes, share_changes
+
+    audits = ctx.frame("audits")
+    themed = audits[audits["topic_id"].notna()]
+    segments = [s for s in SEGMENTS if s in themed]
+
+    def changes_fn() -> pd.DataFrame:
+        return share_changes(
+            themed, item="topic_id", current=ctx.month, previous=ctx.previous,
+            segments=segments, min_n=ctx.min_n,
+        )  # fmt: skip
+
+    changes = _safe(changes_fn)
+    empty = changes.empty
+    return {
+        "theme_changes": changes,
+        "emerging_themes": pd.DataFrame() if empty else emerging_themes(changes),
+        "fading_themes": pd.DataFrame() if empty else fading_themes(changes),
+    }
+
+
+def section_control(ctx: Context) -> dict[str, pd.DataFrame]:
+    """Weekly pass-rate p-charts per team and per queue."""
+    from rca.control import p_chart
+
+    audits = ctx.frame("audits").dropna(subset=["passed"])
+    out = {}
+    for group in ("team", "queue"):
+        try:
+            out[f"p_chart_{group}"] = p_chart(audits, group=group, period="week")
+        except ParameterError:
+            out[f"p_chart_{group}"] = pd.DataFrame()
+    return out
+
+
+def section_calibration(ctx: Context) -> dict[str, pd.DataFrame]:
+    """Agreement, auditor deviation and drift, disputed rubric items (all sessions so far)."""
+    from rca.calibration import agreement, auditor_deviation, disputed_items, drift
+
+    ratings = ctx.ws.table("calibration")
+    if ratings.empty:
+        names = ("calibration_agreement", "auditor_deviation", "calibration_drift")
+        return {**{n: pd.DataFrame() for n in names}, "disputed_items": pd.DataFrame()}
+    return {
+        "calibration_agreement": _safe(lambda: agreement(ratings)),
+        "auditor_deviation": _safe(lambda: auditor_deviation(ratings)),
+        "calibration_drift": _safe(lambda: drift(ratings)),
+        "disputed_items": _safe(lambda: disputed_items(ratings)),
+    }
+
+
+def section_labels(ctx: Context) -> dict[str, pd.DataFrame]:
+    """AI-model labels vs gold (this month) and feedback labels, agent vs auditor."""
+    from rca.labels import label_audit, sample_size_for_margin
+
+    out: dict[str, pd.DataFrame] = {}
+    ai = ctx.frame("ai_labels")
+    ai = ai[ai["month"] == ctx.month] if "month" in ai else ai
+    if len(ai):
+        audit = label_audit(ai, "model_label", "gold_label", text="note",
+                            target=ctx.target_accuracy)  # fmt: skip
+        out["ai_accuracy"] = audit.accuracy
+        out["ai_per_class"] = audit.per_class
+        out["ai_confused_pairs"] = audit.confused_pairs
+        p = float(audit.accuracy["accuracy"].iloc[0])
+        n_next = sample_size_for_margin(p, ctx.margin, 0.95)
+        out["ai_sample_size"] = pd.DataFrame(
+            [{"expected_accuracy": p, "margin": ctx.margin, "confidence": 0.95, "n": n_next}]
+        )
+    else:
+        for name in ("ai_accuracy", "ai_per_class", "ai_confused_pairs", "ai_sample_size"):
+            out[name] = pd.DataFrame()
+    fb = ctx.frame("feedback")
+    fb = fb[fb["month"] == ctx.month] if "month" in fb else fb
+    if (
+        len(fb)
+        and {"agent_label", "auditor_label"} <= set(fb)
+        and fb["auditor_label"].notna().any()
+    ):
+        audit = label_audit(fb, "agent_label", "auditor_label")
+        out["feedback_label_accuracy"] = audit.accuracy.assign(n_without_auditor=audit.n_dropped)
+        out["feedback_confused_pairs"] = audit.confused_pairs
+    else:
+        out["feedback_label_accuracy"] = pd.DataFrame()
+        out["feedback_confused_pairs"] = pd.DataFrame()
+    return out
+
+
+SECTIONS: tuple[Section, ...] = (
+    section_kpis,
+    section_trends,
+    section_control,
+    section_calibration,
+    section_labels,
+)
