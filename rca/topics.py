@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -384,6 +385,8 @@ class TopicModel:
         }
         (path / _SETTINGS_FILE).write_text(json.dumps(settings, indent=2, sort_keys=True))
         if self.bertopic_ is not None:  # keywords and c-TF-IDF, BERTopic's own safetensors format
+            # It warns that no embedding model is saved: that is the design (see above).
+            logging.getLogger("BERTopic").setLevel(logging.ERROR)
             self.bertopic_.save(
                 str(path / "bertopic"),
                 serialization="safetensors",
