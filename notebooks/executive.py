@@ -66,7 +66,7 @@ rr.table(
             "change": "Change vs last month",
         }
     ),
-    formats={"Comments": "int", "Share": "pct", "Change vs last month": "pct"},
+    formats={"Comments": "int", "Share": "pct", "Change vs last month": "pts"},
     hide=["topic_id", "previous_share"],
 )
 

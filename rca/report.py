@@ -48,7 +48,9 @@ REPORT_CSS = """
 table.rca-table{border-collapse:collapse;font-size:.92em;margin:6px 0 14px}
 table.rca-table th{background:#f6f8fa;text-align:left;padding:4px 8px;
   border-bottom:2px solid #d0d7de}
-table.rca-table td{padding:4px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
+table.rca-table td{padding:4px 8px;border-bottom:1px solid #eaeef2;vertical-align:top;
+  text-align:left}
+table.rca-table th{text-align:left}
 table.rca-table td.num{text-align:right;font-variant-numeric:tabular-nums}
 table.rca-table tr.flag td{background:#fff8c5}
 </style>
@@ -142,6 +144,8 @@ def _fmt(value: object, fmt: str | None) -> str:
         return "–"
     if fmt == "pct":
         return f"{float(value) * 100:.1f} %"  # type: ignore[arg-type]
+    if fmt == "pts":
+        return f"{float(value) * 100:+.1f} pts"  # type: ignore[arg-type]
     if fmt == "int":
         return f"{int(value):,}"  # type: ignore[call-overload]
     if fmt and fmt.startswith("."):
@@ -165,7 +169,8 @@ def table(
     df
         Data to show; column names are shown as given.
     formats
-        Per column: ``"pct"`` (0.123 -> 12.3 %), ``"int"`` (thousands separators) or a format spec
+        Per column: ``"pct"`` (0.123 -> 12.3 %), ``"pts"`` (0.012 -> +1.2 pts, a change in a
+        share), ``"int"`` (thousands separators) or a format spec
         starting with ``"."`` such as ``".1f"``.
     flag
         Name of a boolean column marking rows to highlight (the column itself is not shown).

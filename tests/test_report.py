@@ -83,3 +83,8 @@ def test_headline_kpis_and_trend():
     assert by_label["Critical errors"].good is False
     fig = rate_trend(monthly, "month", "pass_rate", "pass_lo", "pass_hi", "Pass rate")
     assert list(fig.data[1].y) == [50.0, 75.0]
+
+
+def test_points_format_for_changes_in_share():
+    html = rr.table(pd.DataFrame({"change": [0.012, -0.034]}), formats={"change": "pts"}).data
+    assert "+1.2 pts" in html and "-3.4 pts" in html
