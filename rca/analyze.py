@@ -99,6 +99,7 @@ def analyze_month(
     target_accuracy: float = 0.9,
     margin: float = 0.03,
     min_n: int = 30,
+    macro_changes: dict[str, str] | None = None,
     log: Callable[[str], object] = lambda _m: None,
 ) -> Analysis:
     """Compute every table of ``month`` from the exports in ``data_dir``.
@@ -123,6 +124,9 @@ def analyze_month(
         AI-label accuracy target, and the margin for next month's audit sample size.
     min_n
         Segments with fewer rows are flagged as small.
+    macro_changes
+        ``{macro_id: date}`` of known macro / SOP / policy changes: each macro's fail rate after
+        the date is tested against before it (``worse_after`` in the macros table).
     log
         Progress callback.
 
@@ -145,6 +149,7 @@ def analyze_month(
     ctx = Context(
         ws=ws, month=month, previous=previous, min_n=min_n, target_accuracy=target_accuracy,
         margin=margin, known_issues=known if known.exists() else None,
+        macro_changes=macro_changes,
     )  # fmt: skip
     tables_dir = out / "tables"
     tables_dir.mkdir(parents=True, exist_ok=True)
@@ -153,6 +158,7 @@ def analyze_month(
     for section in SECTIONS:
         t = time.perf_counter()
         for name, table in section(ctx).items():
+            ctx.tables[name] = table
             described[name] = _write(tables_dir, name, table)
         timings[section.__name__] = round(time.perf_counter() - t, 3)
         log(f"analysis: {section.__name__.removeprefix('section_')}")

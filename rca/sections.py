@@ -33,6 +33,7 @@ class Context:
     target_accuracy: float = 0.9
     margin: float = 0.03
     known_issues: Path | None = None
+    macro_changes: dict[str, str] | None = None
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict)
 
@@ -180,10 +181,61 @@ def section_labels(ctx: Context) -> dict[str, pd.DataFrame]:
     return out
 
 
+def _until_month_end(df: pd.DataFrame, date_col: str, month: str) -> pd.DataFrame:
+    end = pd.Period(month, freq="M").end_time
+    return df[pd.to_datetime(df[date_col]) <= end] if len(df) else df
+
+
+def section_operations(ctx: Context) -> dict[str, pd.DataFrame]:
+    """Macros / SOPs behind failing audits, technical issues in feedback, coaching needs."""
+    from rca.findings import coaching_needs
+    from rca.macros import macro_report
+    from rca.tech_issues import issue_timeline, technical_issues
+
+    audits = _until_month_end(ctx.frame("audits"), "audit_date", ctx.month)
+    macros = pd.DataFrame()
+    if "macro_id" in audits and audits["macro_id"].notna().any():
+        macros = macro_report(audits, current=ctx.month, previous=ctx.previous,
+                              changed_after=ctx.macro_changes)  # fmt: skip
+    feedback = _until_month_end(ctx.frame("feedback"), "date", ctx.month)
+    issues = timeline = pd.DataFrame()
+    if len(feedback) and "topic_id" in feedback:
+        as_of = pd.Period(ctx.month, freq="M").end_time.normalize()
+        issues = technical_issues(
+            feedback, topic_info=ctx.ws.topics("feedback"), known_issues=ctx.known_issues,
+            as_of=as_of,
+        )  # fmt: skip
+        timeline = issue_timeline(feedback)
+    return {
+        "macros": macros,
+        "tech_issues": issues,
+        "issue_timeline": timeline,
+        "coaching": _safe(lambda: coaching_needs(audits, current=ctx.month)),
+    }
+
+
+def section_findings(ctx: Context) -> dict[str, pd.DataFrame]:
+    """Rank the findings, from the tables of the earlier sections."""
+    from rca.findings import build_findings
+
+    def given(name: str) -> pd.DataFrame | None:
+        table = ctx.tables.get(name)
+        return None if table is None or table.empty else table
+
+    findings = build_findings(
+        theme_changes=given("theme_changes"), macros=given("macros"),
+        tech_issues=given("tech_issues"), coaching=given("coaching"),
+        calibration=given("auditor_deviation"), ai_confusions=given("ai_confused_pairs"),
+    )  # fmt: skip
+    return {"findings": findings}
+
+
 SECTIONS: tuple[Section, ...] = (
     section_kpis,
     section_trends,
     section_control,
     section_calibration,
     section_labels,
+    section_operations,
+    section_findings,
 )

@@ -76,7 +76,12 @@ class Workspace:
     def topics(self, kind: str = "audits") -> pd.DataFrame:
         """Return one row per theme of audit comments (or ``kind="feedback"`` texts)."""
         file = self.path / f"{kind.rstrip('s')}_topics.parquet"
-        return pd.read_parquet(file) if file.exists() else pd.DataFrame()
+        if not file.exists():
+            return pd.DataFrame()
+        info = pd.read_parquet(file)
+        if "examples" in info:  # Parquet gives arrays back; callers expect lists of str
+            info["examples"] = info["examples"].map(lambda ex: [str(e) for e in ex])
+        return info
 
     @property
     def info(self) -> dict[str, Any]:

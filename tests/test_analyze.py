@@ -47,7 +47,7 @@ def test_tables_hold_the_month(analysis):
     pareto = analysis.table("error_pareto")
     assert pareto["cumulative_share"].iloc[-1] == pytest.approx(1.0)
     changes = analysis.table("theme_changes")
-    assert {"q", "p", "segment"} <= set(changes.columns)
+    assert {"q_value", "p_value", "segment", "diff_lo", "diff_hi"} <= set(changes.columns)
     assert analysis.table("ai_accuracy")["n"].item() > 100
 
 

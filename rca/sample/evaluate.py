@@ -1,0 +1,105 @@
+"""Score an analysis against the sample's ground truth: which planted causes were found.
+
+Used by the tests and ``benchmarks/recovery.py`` to measure recovery of planted root causes and
+the false discoveries among everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["EXPECTED_TYPE", "false_discoveries", "score_recovery"]
+
+#: Planted cause type -> the finding type that should report it.
+EXPECTED_TYPE: dict[str, str] = {
+    "outdated_macro": "macro",
+    "product_bug": "technical_issue",
+    "new_agent_cohort": "coaching_need",
+    "lenient_auditor": "calibration_gap",
+    "ai_confusion": "ai_label_confusion",
+}
+
+
+def _segment_terms(cause: Mapping[str, Any]) -> list[str]:
+    """Segment strings a finding of this cause would carry (any one is enough)."""
+    seg = cause["segment"]
+    kind = cause["type"]
+    if kind == "outdated_macro":
+        return [f"macro={seg['macro']}"]
+    if kind == "product_bug":
+        return [f"market={seg['market']}"]
+    if kind == "new_agent_cohort":
+        return [f"cohort={seg['team']}", *(f"agent={a}" for a in seg["agents"])]
+    if kind == "lenient_auditor":
+        return [f"auditor={seg['auditor']}"]
+    if kind == "ai_confusion":
+        return [f"gold={seg['gold_label']}"]
+    return []
+
+
+def _matches(findings: pd.DataFrame, cause: Mapping[str, Any]) -> pd.Series:
+    wanted = EXPECTED_TYPE.get(cause["type"])
+    terms = _segment_terms(cause)
+    seg = findings["segment"].astype(str)
+    hit = seg.map(
+        lambda s: any(t == part.strip() or t in s for part in s.split(",") for t in terms)
+    )
+    mask = (findings["type"] == wanted) & hit
+    if cause["type"] == "product_bug":  # a new issue, not a known one
+        mask &= findings["title"].astype(str).str.startswith("New issue")
+    if cause["type"] == "ai_confusion":
+        predicted = cause["segment"]["model_label"]
+        mask &= findings["title"].astype(str).str.contains(predicted, regex=False)
+    return mask
+
+
+def score_recovery(
+    findings: pd.DataFrame, truth: Mapping[str, Any], *, top: int = 10
+) -> pd.DataFrame:
+    """One row per planted cause: whether a significant finding of the right type reports it.
+
+    Returns
+    -------
+    DataFrame
+        ``cause``, ``type``, ``finding_type``, ``found`` (significant and within the top ``top``
+        of its type), ``rank_in_type`` (best matching finding), ``q``, ``title``.
+    """
+    rows = []
+    for cause in truth["root_causes"]:
+        if cause["type"] not in EXPECTED_TYPE:
+            continue
+        match = findings[_matches(findings, cause)].sort_values("rank_in_type")
+        best = match.iloc[0] if len(match) else None
+        rows.append(
+            {
+                "cause": cause["id"],
+                "type": cause["type"],
+                "finding_type": EXPECTED_TYPE[cause["type"]],
+                "found": bool(
+                    best is not None and best["significant"] and best["rank_in_type"] <= top
+                ),
+                "rank_in_type": None if best is None else int(best["rank_in_type"]),
+                "q": None if best is None else best["q"],
+                "title": None if best is None else best["title"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def false_discoveries(
+    findings: pd.DataFrame, truth: Mapping[str, Any], *, q_max: float = 0.01
+) -> pd.DataFrame:
+    """Return the findings flagged at ``q < q_max`` that report no planted cause.
+
+    Findings without a q-value (calibration, AI confusion) count when flagged significant.
+    """
+    planted = pd.Series(False, index=findings.index)
+    for cause in truth["root_causes"]:
+        if cause["type"] in EXPECTED_TYPE:
+            planted |= _matches(findings, cause)
+    q = pd.to_numeric(findings["q"], errors="coerce")
+    flagged = (q < q_max) | (q.isna() & findings["significant"].astype(bool))
+    return findings[flagged & ~planted]
