@@ -101,6 +101,7 @@ def analyze_month(
     min_n: int = 30,
     macro_changes: dict[str, str] | None = None,
     log: Callable[[str], object] = lambda _m: None,
+    verbose: bool = False,
 ) -> Analysis:
     """Compute every table of ``month`` from the exports in ``data_dir``.
 
@@ -129,6 +130,8 @@ def analyze_month(
         the date is tested against before it (``worse_after`` in the macros table).
     log
         Progress callback.
+    verbose
+        Also log the preparation steps (validation counts, themes) to stderr.
 
     Returns
     -------
@@ -140,7 +143,7 @@ def analyze_month(
     start = time.perf_counter()
     ws = prepare_workspace(
         data_dir, out / "workspace", embedder=embedder, seed=seed, curation=curation,
-        verbose=False,
+        verbose=verbose,
     )  # fmt: skip
     month, previous = ws.resolve_month(month)
     if previous is None:

@@ -143,6 +143,7 @@ def analyze(
     result = analyze_month(
         data, out, month=month, embedder=embedder, seed=seed, curation=curation,
         known_issues=known_issues, target_accuracy=target_accuracy, log=console.log,
+        verbose=True,
     )  # fmt: skip
     info = result.info
     out_console.print(
@@ -153,6 +154,41 @@ def analyze(
 
 
 @app.command()
+def batch(
+    month: Annotated[str, typer.Option(help="Month to report on, YYYY-MM.")],
+    plan: Annotated[Path, typer.Option(help="Plan of reports (YAML).")] = Path(
+        "parameters/monthly.yaml"
+    ),
+    data: Annotated[Path, typer.Option(help="Folder with the exports.")] = Path(
+        "outputs/sample-data"
+    ),
+    out: Annotated[
+        Path, typer.Option(help="Outputs folder; the month goes to OUT/YYYY-MM.")
+    ] = Path("outputs"),
+    jobs: Annotated[
+        int | None, typer.Option(min=1, help="Reports run in parallel (default: cores).")
+    ] = None,
+    embedder: Annotated[str, typer.Option(help="Embedding backend for themes.")] = "minilm",
+    seed: Annotated[int, typer.Option(help="Random seed of the theme models.")] = 0,
+) -> None:
+    """Analyse a month once, then build every planned report in parallel, with an index.
+
+    A failing report never stops the others: it is listed as failed in the index and the command
+    exits 1 after the rest finish. Re-running a month replaces its folder atomically.
+    """
+    from rca.batch import run_batch
+
+    result = run_batch(
+        plan, month, data_dir=data, out_root=out, jobs=jobs,
+        embedder=embedder, seed=seed, log=console.log,
+    )  # fmt: skip
+    out_console.print(f"Open the reports: {result.index.resolve()}")
+    if result.failed:
+        console.print(f"{len(result.failed)} report(s) failed; see the index.", markup=False)
+        raise typer.Exit(1)
+
+
+@app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Outputs folder.")] = Path("outputs"),
     seed: Annotated[int, typer.Option(help="Seed of the sample data and the theme model.")] = 0,
@@ -160,30 +196,25 @@ def demo(
     embedder: Annotated[str, typer.Option(help="Embedding backend for themes.")] = "minilm",
 ) -> None:
     """Generate sample data, analyse it and build the month's reports; print the index path."""
-    from rca.index import write_index
-    from rca.run import run_report
+    from rca.batch import run_batch
+    from rca.config import parameters_dir
     from rca.sample import generate_sample
-    from rca.workspace import prepare_workspace
 
     start = time.perf_counter()
     data = out / "sample-data"
     console.log(f"sample data -> {data}")
     summary = generate_sample(data, months=months, seed=seed)
     month = summary.months[-1]
-    month_dir = out / month
-    ws = prepare_workspace(data, month_dir / "workspace", embedder=embedder, seed=seed)
-    console.log("executive report: running notebook")
-    result = run_report(
-        "executive", {"workspace": str(ws.path.resolve()), "month": month}, month_dir,
-        title=f"Executive summary {month}",
+    result = run_batch(
+        parameters_dir() / "monthly.yaml", month, data_dir=data, out_root=out,
+        embedder=embedder, seed=seed, log=console.log,
     )  # fmt: skip
-    index = write_index(month_dir, month, [result])
-    took = time.perf_counter() - start
-    if result.status != "ok":
-        console.print(f"executive report failed: {result.reason}", markup=False, highlight=False)
+    if result.failed:
+        for report in result.failed:
+            console.print(f"{report.title} failed: {report.reason}", markup=False)
         raise typer.Exit(1)
-    console.log(f"done in {took:.0f} s")
-    out_console.print(f"Open the reports: {index.resolve()}")
+    console.log(f"done in {time.perf_counter() - start:.0f} s")
+    out_console.print(f"Open the reports: {result.index.resolve()}")
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ def test_demo_succeeds_and_prints_the_index(demo_run):
 
 def test_demo_shows_progress_on_long_steps(demo_run):
     _, proc = demo_run
-    for step in ("sample data", "audits:", "themes:", "executive report"):
+    for step in ("sample data", "audits:", "themes:", "analysis: findings", "[1/1] ok executive"):
         assert step in proc.stderr
 
 
@@ -42,7 +42,7 @@ def test_report_is_reader_facing(demo_run):
 
 def test_workspace_text_is_redacted(demo_run):
     out, _ = demo_run
-    ws = out / "2026-10" / "workspace"
+    ws = out / "2026-10" / "analysis" / "workspace"
     truth = json.loads((out / "sample-data" / "ground_truth.json").read_text())
     audits = pd.read_parquet(ws / "audits.parquet")
     pii_ids = list(truth["pii_rows"]["audits"])
