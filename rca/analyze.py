@@ -29,11 +29,13 @@ TABLES: dict[str, str] = {
     "error_pareto": "Error categories of the month, largest first, with cumulative share",
     "ratings": "User rating distribution per month",
     "theme_changes": "Audit-comment theme shares, month vs previous, per segment (BH q)",
+    "theme_changes_weekly": "Theme shares, last week of the month vs the week before (BH q)",
     "emerging_themes": "Themes new or tiny last month that grew significantly",
     "fading_themes": "Themes that shrank significantly",
     "p_chart_team": "Weekly pass-rate p-chart per team with run rules",
     "p_chart_queue": "Weekly pass-rate p-chart per queue with run rules",
     "calibration_agreement": "Agreement per rubric item: percent, Fleiss kappa, Krippendorff alpha",
+    "calibration_pairs": "Cohen's kappa for every pair of auditors",
     "auditor_deviation": "Each auditor's deviation from the expert / consensus",
     "calibration_drift": "Auditors' deviation across sessions, with trend",
     "disputed_items": "Rubric items ranked by disagreement",
@@ -41,6 +43,7 @@ TABLES: dict[str, str] = {
     "ai_per_class": "AI-model precision, recall, F1 per class",
     "ai_confused_pairs": "Gold -> predicted label pairs the AI model confuses most",
     "ai_sample_size": "Items to audit next month for the chosen margin",
+    "ai_disagreement_themes": "Themes in labellers' notes where the AI model and gold disagree",
     "feedback_label_accuracy": "Agent's feedback label vs auditor's label",
     "feedback_confused_pairs": "Feedback label pairs agents and auditors disagree on most",
     "macros": "Macros / SOPs implicated by failing audits, ranked",
@@ -152,7 +155,7 @@ def analyze_month(
     ctx = Context(
         ws=ws, month=month, previous=previous, min_n=min_n, target_accuracy=target_accuracy,
         margin=margin, known_issues=known if known.exists() else None,
-        macro_changes=macro_changes,
+        macro_changes=macro_changes, seed=seed,
     )  # fmt: skip
     tables_dir = out / "tables"
     tables_dir.mkdir(parents=True, exist_ok=True)

@@ -131,6 +131,13 @@ def analyze(
     target_accuracy: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="AI-label accuracy target.")
     ] = 0.9,
+    macro_changed: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="MACRO=YYYY-MM-DD: a macro / SOP changed on that date; its fail rate after is "
+            "tested against before. Repeat for several."
+        ),
+    ] = None,
 ) -> None:
     """Compute every table of a month once (KPIs, trends, calibration, labels, findings).
 
@@ -139,11 +146,18 @@ def analyze(
     """
     from rca.analyze import analyze_month
 
+    changes: dict[str, str] = {}
+    for item in macro_changed or []:
+        macro, _, date = item.partition("=")
+        if not macro or len(date) != 10 or date[4] != "-" or date[7] != "-":
+            raise typer.BadParameter(f"expected MACRO=YYYY-MM-DD, got {item!r}",
+                                     param_hint="--macro-changed")  # fmt: skip
+        changes[macro] = date
     start = time.perf_counter()
     result = analyze_month(
         data, out, month=month, embedder=embedder, seed=seed, curation=curation,
         known_issues=known_issues, target_accuracy=target_accuracy, log=console.log,
-        verbose=True,
+        verbose=True, macro_changes=changes or None,
     )  # fmt: skip
     info = result.info
     out_console.print(

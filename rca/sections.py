@@ -34,6 +34,7 @@ class Context:
     margin: float = 0.03
     known_issues: Path | None = None
     macro_changes: dict[str, str] | None = None
+    seed: int = 0
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict)
 
@@ -107,8 +108,21 @@ def section_trends(ctx: Context) -> dict[str, pd.DataFrame]:
 
     changes = _safe(changes_fn)
     empty = changes.empty
+    weeks = sorted(themed.loc[themed["month"] == ctx.month, "week"].unique())
+    weekly = pd.DataFrame()
+    if len(weeks) >= 2:
+        last, before = weeks[-1], weeks[-2]
+
+        def weekly_fn() -> pd.DataFrame:
+            return share_changes(
+                themed, item="topic_id", period="week", current=last, previous=before,
+                segments=segments, min_n=ctx.min_n,
+            )  # fmt: skip
+
+        weekly = _safe(weekly_fn)
     return {
         "theme_changes": changes,
+        "theme_changes_weekly": weekly,
         "emerging_themes": pd.DataFrame() if empty else emerging_themes(changes),
         "fading_themes": pd.DataFrame() if empty else fading_themes(changes),
     }
@@ -130,18 +144,51 @@ def section_control(ctx: Context) -> dict[str, pd.DataFrame]:
 
 def section_calibration(ctx: Context) -> dict[str, pd.DataFrame]:
     """Agreement, auditor deviation and drift, disputed rubric items (all sessions so far)."""
-    from rca.calibration import agreement, auditor_deviation, disputed_items, drift
+    from rca.calibration import (
+        agreement,
+        auditor_deviation,
+        disputed_items,
+        drift,
+        pairwise_kappa,
+    )
 
     ratings = ctx.ws.table("calibration")
     if ratings.empty:
-        names = ("calibration_agreement", "auditor_deviation", "calibration_drift")
-        return {**{n: pd.DataFrame() for n in names}, "disputed_items": pd.DataFrame()}
+        names = ("calibration_agreement", "calibration_pairs", "auditor_deviation")
+        rest = ("calibration_drift", "disputed_items")
+        return {n: pd.DataFrame() for n in (*names, *rest)}
     return {
         "calibration_agreement": _safe(lambda: agreement(ratings)),
+        "calibration_pairs": _safe(lambda: pairwise_kappa(ratings)),
         "auditor_deviation": _safe(lambda: auditor_deviation(ratings)),
         "calibration_drift": _safe(lambda: drift(ratings)),
         "disputed_items": _safe(lambda: disputed_items(ratings)),
     }
+
+
+def _note_themes(disagreements: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """Themes in the labellers' notes on disagreements, with the label pairs behind each."""
+    from rca.redact import redact_series
+    from rca.text import clean_series
+    from rca.themes import find_themes
+
+    if "note" not in disagreements:
+        return pd.DataFrame()
+    notes = redact_series(clean_series(disagreements["note"]))
+    has = (notes.str.strip().str.len() > 0).to_numpy()
+    if has.sum() < 20:  # too few notes to group
+        return pd.DataFrame()
+    embedder = str(ctx.ws.info.get("embedder_backend", "minilm"))
+    themes = find_themes(notes[has].tolist(), embedder=embedder, seed=ctx.seed)
+    rows = disagreements[has].assign(topic_id=themes.topics)
+    pairs = (
+        rows.assign(pair=rows["gold_label"].astype(str) + " -> " + rows["model_label"].astype(str))
+        .groupby("topic_id")["pair"]
+        .agg(lambda s: ", ".join(s.value_counts().head(3).index))
+        .rename("top_pairs")
+    )
+    info = themes.topic_info[["topic_id", "topic_label", "size", "keywords", "examples"]]
+    return info.merge(pairs, on="topic_id", how="left")
 
 
 def section_labels(ctx: Context) -> dict[str, pd.DataFrame]:
@@ -162,8 +209,10 @@ def section_labels(ctx: Context) -> dict[str, pd.DataFrame]:
         out["ai_sample_size"] = pd.DataFrame(
             [{"expected_accuracy": p, "margin": ctx.margin, "confidence": 0.95, "n": n_next}]
         )
+        out["ai_disagreement_themes"] = _note_themes(audit.disagreements, ctx)
     else:
-        for name in ("ai_accuracy", "ai_per_class", "ai_confused_pairs", "ai_sample_size"):
+        names = ("ai_accuracy", "ai_per_class", "ai_confused_pairs", "ai_sample_size")
+        for name in (*names, "ai_disagreement_themes"):
             out[name] = pd.DataFrame()
     fb = ctx.frame("feedback")
     fb = fb[fb["month"] == ctx.month] if "month" in fb else fb

@@ -247,6 +247,7 @@ def prepare_workspace(
         "months": months,
         "counts": counts,
         "embedder": model.embedder_name_,
+        "embedder_backend": str(embedder),
         "seed": seed,
         "n_topics": int((themes.topic_info["topic_id"] >= 0).sum()),
         "outlier_share": model.outlier_share_,

@@ -89,10 +89,33 @@ def test_cli(sample, tmp_path, monkeypatch, capsys):
     from rca.cli import main
 
     monkeypatch.setattr(sys, "argv", ["rca", "analyze", "--data", str(sample), "--out",
-                                      str(tmp_path), "--embedder", "fake"])  # fmt: skip
+                                      str(tmp_path), "--embedder", "fake",
+                                      "--macro-changed", "MAC-ACC-004=2026-10-10"])  # fmt: skip
     with pytest.raises(SystemExit) as exit_info:
         main()
     out, err = capsys.readouterr()
     assert (exit_info.value.code or 0) == 0, err
     assert "2026-10 vs 2026-09" in out
     assert json.loads((tmp_path / "tables.json").read_text())["month"] == "2026-10"
+    macros = Analysis(tmp_path).table("macros").set_index("macro_id")
+    assert bool(macros.loc["MAC-ACC-004", "worse_after"])
+
+
+def test_weekly_pairs_and_disagreement_themes(analysis):
+    weekly = analysis.table("theme_changes_weekly")
+    assert not weekly.empty and weekly["q_value"].notna().any()
+    pairs = analysis.table("calibration_pairs")
+    assert len(pairs) >= 28  # 8 auditors + expert: at least 8 choose 2 pairs
+    notes = analysis.table("ai_disagreement_themes")
+    assert not notes.empty and notes["top_pairs"].str.contains("->").all()
+
+
+def test_bad_macro_change_option(sample, tmp_path, monkeypatch, capsys):
+    from rca.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["rca", "analyze", "--data", str(sample), "--out",
+                                      str(tmp_path), "--macro-changed", "MAC-1:2026"])  # fmt: skip
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    assert "expected MACRO=YYYY-MM-DD" in capsys.readouterr().err
