@@ -51,6 +51,12 @@ def _int_range(lo: int, hi: int) -> Callable[[Any], int]:
     return check
 
 
+def _fraction(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+        raise ValueError("expected a number between 0 and 1")
+    return float(value)
+
+
 def _text(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
@@ -89,6 +95,10 @@ _COMMON: tuple[Param, ...] = (
 #: Declared parameters of every notebook in ``notebooks/``.
 NOTEBOOK_PARAMS: dict[str, tuple[Param, ...]] = {
     "executive": (*_COMMON, Param("title", None, _text, "report title override")),
+    "calibration": _COMMON,
+    "ai_labels": (*_COMMON, Param("target", 0.9, _fraction, "accuracy the AI model must reach")),
+    "operations": (*_COMMON, Param("team", None, _text, "the team lead's team (required)")),
+    "agent_feedback": (*_COMMON, Param("agent", None, _text, "the agent (required)")),
 }
 
 

@@ -22,6 +22,10 @@ __all__ = ["AUDIENCES", "ReportResult", "load_notebook", "run_report"]
 #: Who each notebook is written for (shown in the index).
 AUDIENCES: dict[str, str] = {
     "executive": "Executives",
+    "operations": "Team leads / operations",
+    "agent_feedback": "Individual agents",
+    "calibration": "QA team: calibration",
+    "ai_labels": "QA team: AI-label accuracy",
 }
 
 

@@ -49,11 +49,16 @@ def sample_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def executive_batch(sample_data: Path, tmp_path_factory: pytest.TempPathFactory):
-    """The real plan file with the executive report, analysis included (done once)."""
+    """A plan with the executive report, analysis included (done once)."""
     out = tmp_path_factory.mktemp("batch-out")
+    plan = tmp_path_factory.mktemp("plan") / "plan.yaml"
+    plan.write_text(
+        'reports:\n  - notebook: executive\n    title: "Executive summary {month}"\n'
+        "parameters:\n  min_n: 30\n"
+    )
     lines: list[str] = []
     result = run_batch(
-        ROOT / "parameters" / "monthly.yaml",
+        plan,
         MONTH,
         data_dir=sample_data,
         out_root=out,
@@ -227,9 +232,9 @@ def test_only_kernel_failures_are_retried(reason: str, retry: bool) -> None:
     ("reports", "parameters", "message"),
     [
         (
-            [{"notebook": "executive"}, {"notebook": "operations", "each": "team"}],
+            [{"notebook": "executive"}, {"notebook": "escalations", "each": "team"}],
             None,
-            "unknown notebook 'operations'",
+            "unknown notebook 'escalations'",
         ),
         ([{"notebook": "executive", "each": "colour"}], None, "each: 'colour'"),
         ([{"notebook": "executive", "title": "{team}"}], None, "title uses {team}"),
@@ -250,5 +255,7 @@ def test_bad_plans_fail_before_anything_runs(
 
 def test_plan_file_and_slugs() -> None:
     plan = load_plan(ROOT / "parameters" / "monthly.yaml")
-    assert [e.notebook for e in plan.entries] == ["executive"] and plan.parameters == {"min_n": 30}
+    notebooks = [e.notebook for e in plan.entries]
+    assert notebooks == ["executive", "operations", "calibration", "ai_labels"]
+    assert plan.parameters == {"min_n": 30}
     assert slugify("Team Kestrel") == "team-kestrel" and slugify("Zoë O'Neil") == "zoe-o-neil"

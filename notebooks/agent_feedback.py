@@ -1,0 +1,68 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["rca-setup"]
+import rca.report as rr
+import rca.views.team as vt
+from rca.kpis import add_period
+from rca.params import notebook_parameters
+from rca.workspace import Workspace
+
+_before = set(globals())
+rr.setup()
+
+# %% tags=["parameters"]
+workspace = ""
+month = None
+min_n = 30
+top_n = 8
+agent = None
+
+# %% tags=["rca-validate"]
+P = notebook_parameters("agent_feedback", globals(), _before)
+ws = Workspace(P["workspace"])
+month, previous = ws.resolve_month(P["month"])
+audits = add_period(ws.audits())
+agent = vt.check_member(audits, "agent", P["agent"], month)
+
+# %%
+rr.heading(f"Your quality feedback · {month}", 1)
+
+# %%
+cards = vt.agent_cards(audits, agent, month, previous, min_n=P["min_n"])
+rr.kpi_cards(cards)
+
+# %%
+rr.heading("What went well")
+
+# %%
+vt.strengths_fragment(vt.agent_strengths(audits, agent, month))
+
+# %%
+rr.heading("What to work on")
+
+# %%
+vt.focus_fragment(vt.agent_focus(audits, agent, month))
+
+# %%
+rr.heading("Your trend")
+
+# %%
+trend = vt.agent_trend(audits, agent, "week")
+rr.figure(vt.agent_trend_figure(trend, "pass_rate", "Weekly pass rate: you and your team"))
+
+# %%
+rr.figure(vt.agent_trend_figure(trend, "mean_score", "Weekly average score: you and your team"))
+
+# %%
+vt.agent_closing(cards)

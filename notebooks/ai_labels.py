@@ -1,0 +1,66 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["rca-setup"]
+import rca.report as rr
+import rca.views.qa as qa
+from rca.params import notebook_parameters
+
+_before = set(globals())
+rr.setup()
+
+# %% tags=["parameters"]
+workspace = ""
+month = None
+min_n = 30
+top_n = 8
+target = 0.9
+
+# %% tags=["rca-validate"]
+P = notebook_parameters("ai_labels", globals(), _before)
+A = qa.load(P["workspace"], P["month"])
+month = A.info["month"]
+accuracy = A.table("ai_accuracy")
+
+# %%
+rr.heading(f"AI-label accuracy · {month}", 1)
+
+# %%
+qa.accuracy_cards(accuracy, P["target"], month)
+
+# %%
+qa.verdict_callout(accuracy, P["target"], month)
+
+# %%
+rr.heading("Which labels does the model get wrong?")
+
+# %%
+qa.per_class_table(A.table("ai_per_class"), month)
+
+# %%
+qa.confusion_heatmap(A.table("ai_confused_pairs"), month)
+
+# %%
+qa.confused_pairs_table(A.table("ai_confused_pairs"), month, top_n=P["top_n"])
+
+# %%
+rr.heading("What labellers wrote where the model and the gold label disagree")
+
+# %%
+qa.themes_table(A.table("ai_disagreement_themes").head(P["top_n"]), month)
+
+# %%
+rr.heading("How many items to audit next month")
+
+# %%
+qa.sample_size_note(A.table("ai_sample_size"), month)

@@ -1,0 +1,118 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["rca-setup"]
+from pathlib import Path
+
+import rca.report as rr
+import rca.views.team as vt
+from rca.analyze import Analysis
+from rca.kpis import add_period
+from rca.params import notebook_parameters
+from rca.workspace import Workspace
+
+_before = set(globals())
+rr.setup()
+
+# %% tags=["parameters"]
+workspace = ""
+month = None
+min_n = 30
+top_n = 8
+team = None
+
+# %% tags=["rca-validate"]
+P = notebook_parameters("operations", globals(), _before)
+ws = Workspace(P["workspace"])
+month, previous = ws.resolve_month(P["month"])
+audits = add_period(ws.audits())
+team = vt.check_member(audits, "team", P["team"], month)
+analysis = Analysis(Path(P["workspace"]).parent)
+
+# %%
+rr.heading(f"{team} · quality review · {month}", 1)
+
+# %%
+kpis = vt.team_kpis(audits, team, month, previous, min_n=P["min_n"])
+rr.kpi_cards(vt.team_vs_operation_cards(kpis, team, month, previous))
+
+# %%
+rr.heading("Your team and the whole operation")
+
+# %%
+rr.table(
+    kpis.rename(columns={"segment": "Segment", "month": "Month", "n": "Audits",
+                         "pass_rate": "Pass rate", "mean_score": "Average score",
+                         "critical_rate": "Critical errors"}),
+    formats={"Audits": "int", "Pass rate": "pct", "Average score": ".1f", "Critical errors": "pct"},
+    flag="small_n", hide=["pass_lo", "pass_hi", "critical_lo", "critical_hi"],
+)  # fmt: skip
+
+# %%
+rr.heading(f"What auditors wrote about {team} in {month}")
+
+# %%
+themes = vt.team_themes(audits, team, month, previous, top_n=P["top_n"])
+rr.figure(vt.comparison_bars(themes, "topic_label", "share", "operation_share",
+                             (team, "Operation"), "Themes in audit comments"))  # fmt: skip
+
+# %%
+rr.heading("Error categories")
+
+# %%
+errors = vt.team_errors(audits, team, month)
+rr.figure(vt.comparison_bars(errors, "error_category", "share", "operation_share",
+                             (team, "Operation"), "Share of errors by category"))  # fmt: skip
+
+# %%
+rr.heading("Who needs coaching, and on what")
+
+# %%
+rr.table(
+    vt.team_coaching(analysis.table("coaching"), audits, team, month).rename(
+        columns={"who": "Agent / cohort", "kind": "Kind", "focus": "Focus", "n": "Audits",
+                 "count": "With this error", "share": "Share", "rest_share": "Everyone else",
+                 "examples": "Example comments"}),
+    formats={"Audits": "int", "With this error": "int", "Share": "pct", "Everyone else": "pct"},
+)  # fmt: skip
+
+# %%
+rr.heading("Weekly pass rate: control chart")
+
+# %%
+p_chart = analysis.table("p_chart_team")
+rr.figure(vt.p_chart_figure(p_chart, team))
+
+# %%
+rr.table(
+    vt.p_chart_signals(p_chart, team).rename(
+        columns={"week": "Week", "n": "Audits", "p": "Pass rate", "centre": "Centre line",
+                 "why": "Signal"}),
+    formats={"Audits": "int", "Pass rate": "pct", "Centre line": "pct"},
+)  # fmt: skip
+
+# %%
+rr.heading("Macros and SOPs in the team's failing audits")
+
+# %%
+rr.table(
+    vt.team_macros(audits, team, month, analysis.table("macros"), top_n=P["top_n"]).rename(
+        columns={"macro_id": "Macro / SOP", "failing": "Failing audits", "audits": "Audits",
+                 "fail_rate": "Fail rate", "operation_fail_rate": "Operation fail rate",
+                 "example": "Example comment"}),
+    formats={"Failing audits": "int", "Audits": "int", "Fail rate": "pct",
+             "Operation fail rate": "pct"},
+)  # fmt: skip
+
+# %%
+rr.data_note(ws.info)

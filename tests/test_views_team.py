@@ -1,0 +1,215 @@
+"""Team-lead and per-agent report views: small frames, XSS, privacy, notebook smoke runs."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+import rca.report as rr
+from rca.errors import ParameterError
+from rca.views import team as vt
+
+XSS = "<script>alert(1)</script>"
+
+
+def _audit(i: int, agent: str, team: str, month: str, passed: bool, **kw: object) -> dict:
+    row = {
+        "audit_id": f"AUD-{i:03d}", "agent": agent, "team": team, "month": month,
+        "week": f"{month}-0{1 + i % 4}", "passed": passed, "score": 100.0 if passed else 70.0,
+        "critical_error": not passed and i % 2 == 0,
+        "error_category": None if passed else "missed verification",
+        "macro_id": None if passed else "MAC-1", "topic_id": 1 if passed else 2,
+        "topic_label": "Empathy" if passed else "Verification", "root_cause": "people",
+        "comment": f"comment {i} by {agent}",
+    }  # fmt: skip
+    row.update(kw)
+    return row
+
+
+@pytest.fixture
+def audits() -> pd.DataFrame:
+    rows = []
+    for i in range(40):
+        agent, team = [("a1", "T1"), ("a2", "T1"), ("b1", "T2")][i % 3]
+        rows.append(_audit(i, agent, team, "2026-10" if i >= 20 else "2026-09", i % 4 != 0))
+    rows.append(_audit(99, "a1", "T1", "2026-10", False, comment=XSS, error_category=XSS))
+    df = pd.DataFrame(rows)
+    df["passed"] = df["passed"].astype("boolean")
+    return df
+
+
+def _empty(audits: pd.DataFrame) -> pd.DataFrame:
+    return audits.iloc[0:0]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "match"),
+    [("team", None, "required.*T1, T2"), ("team", "T9", "T9.*no audits.*T1, T2"),
+     ("agent", None, "required.*a1, a2, b1"), ("agent", "zz", "no audits in 2026-10")],
+)  # fmt: skip
+def test_check_member_lists_available_values(audits, column, value, match):
+    with pytest.raises(ParameterError, match=match):
+        vt.check_member(audits, column, value, "2026-10")
+
+
+def test_check_member_accepts_a_known_value(audits):
+    assert vt.check_member(audits, "team", "T1", "2026-10") == "T1"
+    with pytest.raises(ParameterError, match="none"):
+        vt.check_member(_empty(audits), "team", "T1", "2026-10")
+
+
+def test_team_kpis_and_cards(audits):
+    kpis = vt.team_kpis(audits, "T1", "2026-10", "2026-09", min_n=5)
+    assert set(kpis["segment"]) == {"T1", "Operation"}
+    assert len(kpis) == 4 and kpis["small_n"].dtype == bool
+    cards = vt.team_vs_operation_cards(kpis, "T1", "2026-10", "2026-09")
+    assert [c.label.split(" (")[0] for c in cards] == [
+        "Audits", "Pass rate", "Average score", "Critical errors"]  # fmt: skip
+    assert "operation" in cards[1].label and cards[1].delta.endswith("pts")
+    assert vt.team_vs_operation_cards(kpis.iloc[0:0], "T1", "2026-10", None) == []
+
+
+def test_team_themes_and_errors_compare_with_the_operation(audits):
+    themes = vt.team_themes(audits, "T1", "2026-10", "2026-09")
+    assert {"share", "operation_share"} <= set(themes.columns)
+    errors = vt.team_errors(audits, "T1", "2026-10")
+    assert errors["share"].sum() == pytest.approx(1.0)
+    assert vt.team_errors(_empty(audits), "T1", "2026-10").empty
+
+
+def test_comparison_bars_escape_labels(audits):
+    errors = vt.team_errors(audits, "T1", "2026-10")
+    fig = vt.comparison_bars(errors, "error_category", "share", "operation_share",
+                             ("T1", "Operation"), "Errors")  # fmt: skip
+    html = rr.figure(fig).data
+    assert XSS not in html and "&lt;script&gt;" in html
+
+
+def test_team_coaching_keeps_only_the_teams_agents(audits):
+    coaching = pd.DataFrame(
+        {
+            "group_type": ["agent", "agent", "cohort"], "group": ["a1", "b1", "T1 mixed"],
+            "team": ["T1", "T2", "T1"], "agents": [["a1"], ["b1"], ["a1", "b1"]],
+            "n": [10, 10, 20], "error_category": ["missed verification"] * 3,
+            "count": [5, 5, 8], "share": [0.5, 0.5, 0.4], "rest_share": [0.1, 0.1, 0.1],
+        }
+    )  # fmt: skip
+    out = vt.team_coaching(coaching, audits, "T1", "2026-10")
+    assert out["who"].tolist() == ["a1"]
+    assert all("a1" in c for c in out["examples"][0])
+    assert vt.team_coaching(coaching.iloc[0:0], audits, "T1", "2026-10").empty
+
+
+def test_p_chart_figure_and_signals():
+    chart = pd.DataFrame(
+        {"team": ["T1"] * 3 + ["T2"], "week": ["w1", "w2", "w3", "w1"], "n": [10] * 4,
+         "p": [0.8, 0.9, 0.2, 0.5], "centre": [0.7] * 4, "ucl": [1.0] * 4, "lcl": [0.3] * 4,
+         "signal": [False, False, True, True], "rules": [[], [], [1], [1]]}
+    )  # fmt: skip
+    fig = vt.p_chart_figure(chart, "T1")
+    assert len(fig.data) == 4 and list(fig.data[-1].x) == ["w1", "w2", "w3"]
+    signals = vt.p_chart_signals(chart, "T1")
+    assert signals["week"].tolist() == ["w3"] and "3-sigma" in signals["why"][0]
+    assert vt.p_chart_signals(chart, "T9").empty
+
+
+def test_team_macros(audits):
+    macros = pd.DataFrame({"macro_id": ["MAC-1"], "fail_rate": [0.3]})
+    out = vt.team_macros(audits, "T1", "2026-10", macros)
+    assert out["macro_id"].tolist() == ["MAC-1"] and out["operation_fail_rate"][0] == 0.3
+    assert vt.team_macros(_empty(audits), "T1", "2026-10").empty
+
+
+def test_agent_views_use_only_the_agents_own_audits(audits):
+    strengths = vt.agent_strengths(audits, "a1", "2026-10")
+    focus = vt.agent_focus(audits, "a1", "2026-10")
+    for df in (strengths, focus):
+        assert all("by a1" in c or c == XSS for ex in df["examples"] for c in ex)
+    text = vt.strengths_fragment(strengths).data + vt.focus_fragment(focus).data
+    assert "One thing to focus on next month" in text
+    assert XSS not in text and "&lt;script&gt;" in text
+    assert "a2" not in text and "b1" not in text
+
+
+def test_agent_views_on_empty_frames(audits):
+    empty = _empty(audits)
+    assert vt.agent_strengths(empty, "a1", "2026-10").empty
+    assert vt.agent_focus(empty, "a1", "2026-10").empty
+    assert "No errors" in vt.focus_fragment(vt.agent_focus(empty, "a1", "2026-10")).data
+    assert "keep going" in vt.strengths_fragment(vt.agent_strengths(empty, "a1", "m")).data
+    assert vt.agent_trend(empty, "a1").empty
+
+
+def test_agent_cards_trend_and_closing(audits):
+    cards = vt.agent_cards(audits, "a1", "2026-10", "2026-09", min_n=5)
+    assert all("operation" not in c.label for c in cards)
+    assert any("your team" in c.label for c in cards)
+    trend = vt.agent_trend(audits, "a1", "month")
+    assert set(trend["who"]) == {"You", "Your team"}
+    fig = vt.agent_trend_figure(trend, "pass_rate", XSS)
+    assert XSS not in rr.figure(fig).data
+    assert {t.name for t in fig.data} == {"You", "Your team"}
+    closing = vt.agent_closing(cards).data
+    assert "rank" not in closing.lower()
+
+
+# --- notebook smoke runs ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def analysis(tmp_path_factory):
+    from rca.analyze import analyze_month
+    from rca.sample import generate_sample
+
+    base = tmp_path_factory.mktemp("views_team")
+    generate_sample(base / "data", months=2, seed=0)
+    return analyze_month(base / "data", base / "out", embedder="fake")
+
+
+def _run(analysis, name, extra, out_dir):
+    from rca.run import run_report
+
+    result = run_report(name, {"workspace": str(analysis.path / "workspace"), **extra}, out_dir)
+    assert result.status == "ok", result.reason
+    return result.html.read_text()
+
+
+@pytest.mark.notebook
+def test_operations_report_shows_only_its_team(analysis, tmp_path):
+    audits = analysis.workspace.audits()
+    team = "Team Heron"
+    html = _run(analysis, "operations", {"team": team}, tmp_path)
+    for heading in ("Who needs coaching", "control chart", "Macros and SOPs", "Error categories"):
+        assert heading in html
+    assert "js-plotly-plot" in html or "Plotly.newPlot" in html
+    own = set(audits.loc[audits["team"] == team, "agent"])
+    shown = set(re.findall(r"agent_\d+", html))
+    assert shown and shown <= own
+
+
+@pytest.mark.notebook
+def test_agent_feedback_shows_no_other_agent(analysis, tmp_path):
+    audits = analysis.workspace.audits()
+    agent = "agent_035"
+    html = _run(analysis, "agent_feedback", {"agent": agent}, tmp_path)
+    for heading in ("What went well", "What to work on", "Your trend"):
+        assert heading in html
+    assert "One thing to focus on next month" in html
+    assert "Plotly.newPlot" in html
+    others = audits[audits["agent"] != agent]
+    assert not [a for a in others["agent"].unique() if a in html]
+    assert not [a for a in others["audit_id"] if a in html]
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize(
+    ("name", "extra"), [("operations", {}), ("agent_feedback", {"agent": "x"})]
+)
+def test_missing_or_unknown_member_stops_with_the_available_values(analysis, tmp_path, name, extra):
+    from rca.run import run_report
+
+    result = run_report(name, {"workspace": str(analysis.path / "workspace"), **extra}, tmp_path)
+    assert result.status == "failed"
+    assert result.reason.startswith("ParameterError:") and "with audits in" in result.reason
