@@ -45,7 +45,7 @@ format: install
 	$(BIN)/ruff check --fix rca tests benchmarks
 
 test: install system-deps lint  ## lint, then the whole test suite (real model and browser checks at small size)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 test-fast: install  ## unit tests only (no real model, kernels or browser)
 	$(BIN)/pytest -m "not real and not browser and not notebook"
