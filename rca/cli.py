@@ -70,7 +70,7 @@ def validate(
     if kind not in KINDS:
         raise typer.BadParameter(f"expected one of {', '.join(KINDS)}", param_hint="--kind")
     result = validate_file(file, kind, mapping=mapping, quarantine_dir=quarantine)
-    out_console.print(result.summary(), highlight=False, markup=False)
+    out_console.print(result.summary(), highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -110,7 +110,7 @@ def topics(
         file, text_column, out, embedder=embedder, n_topics=target, seed=seed,
         taxonomy=taxonomy, curation=curation, log=console.log,
     )  # fmt: skip
-    out_console.print(summary, highlight=False, markup=False)
+    out_console.print(summary, highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -196,7 +196,9 @@ def batch(
         plan, month, data_dir=data, out_root=out, jobs=jobs,
         embedder=embedder, seed=seed, log=console.log,
     )  # fmt: skip
-    out_console.print(f"Open the reports: {result.index.resolve()}")
+    out_console.print(
+        f"Open the reports: {result.index.resolve()}", soft_wrap=True, highlight=False, markup=False
+    )
     if result.failed:
         console.print(f"{len(result.failed)} report(s) failed; see the index.", markup=False)
         raise typer.Exit(1)
@@ -228,7 +230,9 @@ def demo(
             console.print(f"{report.title} failed: {report.reason}", markup=False)
         raise typer.Exit(1)
     console.log(f"done in {time.perf_counter() - start:.0f} s")
-    out_console.print(f"Open the reports: {result.index.resolve()}")
+    out_console.print(
+        f"Open the reports: {result.index.resolve()}", soft_wrap=True, highlight=False, markup=False
+    )
 
 
 def main() -> None:
