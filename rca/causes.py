@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 
 from rca.config import parameters_dir
-from rca.embed import Embedder
+from rca.embed import Embedder, unit_rows
 from rca.errors import InputError, ParameterError
 
 __all__ = [
@@ -217,11 +217,6 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
 # -- mapping -------------------------------------------------------------------------------
 
 
-def _unit(x: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(x, axis=-1, keepdims=True)
-    return x / np.where(norms == 0, 1.0, norms)
-
-
 def _weighted_vectors(
     parts: list[dict[str, list[str]]], weights: dict[str, float], embedder: Embedder
 ) -> np.ndarray:
@@ -236,7 +231,7 @@ def _weighted_vectors(
         for part, part_texts in item.items():
             if part_texts:
                 out[i] += weights[part] * emb[[row[t] for t in part_texts]].mean(axis=0)
-    return _unit(out)
+    return unit_rows(out)
 
 
 def _examples(value: Any) -> list[str]:

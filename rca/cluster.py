@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rca.embed import unit_rows
+
 __all__ = ["AutoKMeans", "exact_knn", "reduce_dimensions"]
 
 
@@ -40,10 +42,7 @@ def exact_knn(x: np.ndarray, k: int, chunk: int = 2048) -> tuple[np.ndarray, np.
     indices, distances
         ``(n, k)`` arrays sorted by distance; distance is ``1 - cosine similarity``.
     """
-    x = np.asarray(x, dtype=np.float32)
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    unit = x / norms
+    unit = unit_rows(x)
     n = len(unit)
     k = min(k, n)
     indices = np.empty((n, k), dtype=np.int64)

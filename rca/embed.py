@@ -33,6 +33,7 @@ __all__ = [
     "TfidfEmbedder",
     "get_embedder",
     "minilm_path",
+    "unit_rows",
 ]
 
 #: Backend names accepted by `get_embedder` (besides a model directory path).
@@ -50,10 +51,11 @@ class Embedder(Protocol):
         ...
 
 
-def _normalise(x: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return (x / norms).astype(np.float32)
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    """Return ``x`` (float32) with each row scaled to unit length; zero rows stay zero."""
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=-1, keepdims=True)
+    return x / np.where(norms == 0, 1.0, norms)
 
 
 class FakeEmbedder:
@@ -85,7 +87,7 @@ class FakeEmbedder:
         counts = vec.transform([t.lower() for t in texts])
         rng = np.random.default_rng(self.seed)
         proj = rng.standard_normal((2**14, self.dim)).astype(np.float32)
-        return _normalise(np.asarray(counts @ proj))
+        return unit_rows(np.asarray(counts @ proj))
 
 
 class TfidfEmbedder:
@@ -118,7 +120,7 @@ class TfidfEmbedder:
             x = tfidf.fit_transform([t or "empty" for t in texts])
         k = max(1, min(self.n_components, x.shape[1] - 1, x.shape[0] - 1))
         svd = TruncatedSVD(n_components=k, random_state=self.random_state)
-        return _normalise(svd.fit_transform(x))
+        return unit_rows(svd.fit_transform(x))
 
 
 def minilm_path() -> Path:

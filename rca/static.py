@@ -67,7 +67,6 @@ class StaticEmbedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` with the static model, normalised to unit length."""
-        vectors = np.asarray(self._load().encode(list(texts), show_progress_bar=False))
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return (vectors / norms).astype(np.float32)
+        from rca.embed import unit_rows
+
+        return unit_rows(self._load().encode(list(texts), show_progress_bar=False))

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from rca.cluster import AutoKMeans, reduce_dimensions
-from rca.embed import Embedder, get_embedder
+from rca.embed import Embedder, get_embedder, unit_rows
 from rca.errors import ParameterError
 
 __all__ = ["STOP_WORDS", "TopicModel"]
@@ -229,7 +229,7 @@ class TopicModel:
 
     @staticmethod
     def _centroids(topics: np.ndarray, emb: np.ndarray) -> dict[int, np.ndarray]:
-        unit = _unit(emb)
+        unit = unit_rows(emb)
         out: dict[int, np.ndarray] = {}
         for t in sorted(set(topics.tolist()) - {-1}):
             c = unit[topics == t].mean(axis=0)
@@ -284,7 +284,7 @@ class TopicModel:
         if not self.centroids_ or not texts:
             return np.full(len(texts), -1, dtype=int), np.zeros(len(texts))
         ids = np.array(sorted(self.centroids_))
-        sims = _unit(np.asarray(embeddings)) @ np.vstack([self.centroids_[i] for i in ids]).T
+        sims = unit_rows(np.asarray(embeddings)) @ np.vstack([self.centroids_[i] for i in ids]).T
         best = sims.argmax(axis=1)
         conf = sims[np.arange(len(texts)), best]
         topics = np.where(conf >= self.outlier_threshold, ids[best], -1)
@@ -424,17 +424,10 @@ class TopicModel:
 
 def _similarity_to_own_centroid(labels: np.ndarray, emb: np.ndarray) -> np.ndarray:
     """Cosine similarity of each row to the mean direction of its cluster (0 for ``-1``)."""
-    unit = _unit(emb)
+    unit = unit_rows(emb)
     out = np.zeros(len(labels), dtype=float)
     for t in sorted(set(labels.tolist()) - {-1}):
         members = labels == t
         c = unit[members].mean(axis=0)
         out[members] = unit[members] @ (c / (np.linalg.norm(c) or 1.0))
     return out
-
-
-def _unit(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return x / norms
