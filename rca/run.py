@@ -10,12 +10,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rca.config import notebooks_dir, set_offline
 from rca.errors import ParameterError
 from rca.params import check_parameters
 from rca.render import export_html
+
+if TYPE_CHECKING:
+    from rca.kernels import ReportKernel
 
 __all__ = ["AUDIENCES", "ReportResult", "load_notebook", "run_report"]
 
@@ -26,6 +29,8 @@ AUDIENCES: dict[str, str] = {
     "agent_feedback": "Individual agents",
     "calibration": "QA team: calibration",
     "ai_labels": "QA team: AI-label accuracy",
+    "policy_product": "Policy and product owners",
+    "explore": "QA analysts: theme explorer",
 }
 
 
@@ -52,6 +57,8 @@ def load_notebook(name: str) -> Any:
     if not path.exists():
         raise ParameterError(f"notebook {name!r} not found at {path}")
     nb = jupytext.read(path)
+    for i, cell in enumerate(nb.cells):  # stable ids: the same notebook gives the same files
+        cell["id"] = f"{name}-{i}"
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -75,6 +82,7 @@ def run_report(
     title: str | None = None,
     progress: bool = False,
     timeout: int = 900,
+    kernel: ReportKernel | None = None,
 ) -> ReportResult:
     """Execute ``notebook`` with ``parameters`` and export ``<out_dir>/<stem>.html``.
 
@@ -94,6 +102,10 @@ def run_report(
         Show papermill's cell progress bar.
     timeout
         Seconds a single cell may run.
+    kernel
+        A running `rca.kernels.ReportKernel` to reuse (the batch keeps one per worker); by
+        default a kernel is started for this report and stopped after it. A failed report
+        retires ``kernel`` so that the next report gets a fresh one.
 
     Returns
     -------
@@ -103,7 +115,10 @@ def run_report(
     """
     import papermill as pm
 
+    from rca.kernels import ENGINE, ReportKernel, register_engine
+
     set_offline()
+    register_engine()
     checked = check_parameters(notebook, parameters)
     stem = stem or notebook
     title = title or f"{notebook.replace('_', ' ').title()} report"
@@ -116,20 +131,27 @@ def run_report(
     given = {k: v for k, v in parameters.items()}
     result = ReportResult(notebook, title, AUDIENCES.get(notebook, notebook), "ok", None, ipynb,
                           0.0, parameters=checked)  # fmt: skip
+    own_kernel = kernel is None
+    runner = kernel if kernel is not None else ReportKernel()
     try:
         pm.execute_notebook(
             load_notebook(notebook),
             str(ipynb),
             parameters=given,
-            kernel_name="python3",
+            kernel_name=runner.kernel_name,
             progress_bar=progress,
-            cwd=str(out),
             execution_timeout=timeout,
+            engine_name=ENGINE,
+            km=runner.prepare(out),
         )
         export_html(ipynb, html, title=title)
         result.html = html
     except Exception as exc:  # a failing report never stops the others; the reason is kept
         result.status = "failed"
         result.reason = _one_line(exc)
+        runner.retire()  # a kernel that failed a report (died, timed out) is never reused
+    finally:
+        if own_kernel:
+            runner.shutdown()
     result.seconds = time.perf_counter() - start
     return result
