@@ -12,11 +12,9 @@
 # ---
 
 # %% tags=["rca-setup"]
-import rca.charts as charts
 import rca.report as rr
-from rca.kpis import add_period, kpis_by, theme_shares
+import rca.views.executive as ex
 from rca.params import notebook_parameters
-from rca.workspace import Workspace
 
 _before = set(globals())
 rr.setup()
@@ -30,48 +28,48 @@ title = None
 
 # %% tags=["rca-validate"]
 P = notebook_parameters("executive", globals(), _before)
-ws = Workspace(P["workspace"])
-month, previous = ws.resolve_month(P["month"])
-audits = add_period(ws.audits())
-monthly = kpis_by(audits, "month", min_n=P["min_n"])
+A = ex.load(P["workspace"], P["month"])
+month, previous = A.info["month"], A.info["previous"]
+kpis, findings, topics = A.table("kpis_monthly"), A.table("findings"), A.workspace.topics()
 
 # %%
 rr.heading(P["title"] or f"Quality at a glance · {month}", 1)
 
 # %%
-rr.kpi_cards(rr.headline(monthly, month, previous))
+ex.reading_guide(month, previous)
 
 # %%
-rr.figure(
-    charts.rate_trend(
-        monthly, "month", "pass_rate", "pass_lo", "pass_hi", "Pass rate by month", flag="small_n"
-    )
-)
+ex.headline_cards(kpis, month, previous)
 
 # %%
-shares = theme_shares(audits, month, previous, top_n=P["top_n"])
+ex.kpi_trend(kpis)
+
+# %%
+rr.heading("The most important findings and their root causes")
+
+# %%
+ex.top_findings(findings, P["top_n"], topics)
+
+# %%
+rr.heading(f"What changed since {previous}")
+
+# %%
+ex.kpi_changes(kpis, month, previous)
+
+# %%
+ex.what_changed(A.table("theme_changes"), A.table("emerging_themes"), month, previous, P["top_n"])
+
+# %%
 rr.heading(f"What auditors wrote about most in {month}")
 
 # %%
-rr.figure(charts.theme_bars(shares, "Top themes in audit comments"))
+ex.theme_chart(A.table("theme_changes"), P["top_n"])
 
 # %%
-rr.table(
-    shares.rename(
-        columns={
-            "topic_label": "Theme",
-            "root_cause": "Root cause",
-            "n": "Comments",
-            "share": "Share",
-            "change": "Change vs last month",
-        }
-    ),
-    formats={"Comments": "int", "Share": "pct", "Change vs last month": "pts"},
-    hide=["topic_id", "previous_share"],
-)
+rr.heading("What we recommend")
 
 # %%
-rr.theme_examples(shares, ws.topics(), n_themes=3)
+ex.recommendations(findings, P["top_n"], topics)
 
 # %%
-rr.data_note(ws.info)
+rr.data_note(A.workspace.info)

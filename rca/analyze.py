@@ -2,8 +2,9 @@
 
 `analyze_month` prepares the workspace (validated, redacted, themed inputs) and computes KPIs,
 trends with FDR control, control charts, calibration agreement, label audits, macros, technical
-issues, coaching needs and the ranked findings. Each table is written as Parquet and CSV under
-``<out>/tables/`` and described in ``<out>/tables.json``; reports never recompute them.
+issues, coaching needs, the themes of each policy's failing audits and the ranked findings. Each
+table is written as Parquet and CSV under ``<out>/tables/`` and described in
+``<out>/tables.json``; reports never recompute them.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ TABLES: dict[str, str] = {
     "tech_issues": "Bug-like feedback themes: new or known, first/last seen, trend",
     "issue_timeline": "Weekly volume of each technical issue",
     "coaching": "Agents and cohorts whose error share is significantly above the rest",
+    "policy_themes": "Themes of each policy's failing audits vs other policies' failures (BH q)",
     "findings": "Ranked findings the reports lead with",
 }
 
@@ -146,7 +148,7 @@ def analyze_month(
     start = time.perf_counter()
     ws = prepare_workspace(
         data_dir, out / "workspace", embedder=embedder, seed=seed, curation=curation,
-        verbose=verbose,
+        verbose=verbose, month=month,
     )  # fmt: skip
     month, previous = ws.resolve_month(month)
     if previous is None:

@@ -17,7 +17,7 @@ from rca.errors import ParameterError
 from rca.kpis import add_period, kpis_by
 from rca.workspace import Workspace
 
-__all__ = ["SECTIONS", "Context"]
+__all__ = ["POLICY_THEME_COLUMNS", "SECTIONS", "Context"]
 
 SEGMENTS = ("market", "queue", "team")
 
@@ -263,6 +263,66 @@ def section_operations(ctx: Context) -> dict[str, pd.DataFrame]:
     }
 
 
+#: Columns of the ``policy_themes`` table.
+POLICY_THEME_COLUMNS: tuple[str, ...] = (
+    "policy", "policy_audits", "policy_failing", "policy_fail_rate", "topic_id", "topic_label",
+    "root_cause", "failing", "share", "rest_share", "difference", "q_value", "stands_out",
+    "rank_in_policy", "examples",
+)  # fmt: skip
+
+
+def section_policy(ctx: Context) -> dict[str, pd.DataFrame]:
+    """Themes of the month's failing audits under each policy, vs the other policies' failures.
+
+    Method: among the month's failing audits with a policy, each theme's share of one policy's
+    failures is compared with its share of the other policies' failures
+    (`rca.findings.group_vs_rest`, Benjamini-Hochberg q over all policy × theme tests); a theme
+    ``stands_out`` for a policy when it is significantly more frequent there (q < 0.05).
+    Policies with fewer than 10 failing audits are listed but not tested (as coaching needs).
+    """
+    from rca.findings import evidence_quotes, group_vs_rest
+
+    empty = pd.DataFrame(columns=list(POLICY_THEME_COLUMNS))
+    audits = ctx.frame("audits")
+    if not {"policy", "passed", "topic_id"} <= set(audits.columns):
+        return {"policy_themes": empty}
+    month = audits[(audits["month"] == ctx.month) & audits["policy"].notna()]
+    failing = month[month["passed"].notna() & ~month["passed"].fillna(True).astype(bool)]
+    if failing.empty:
+        return {"policy_themes": empty}
+    tests = group_vs_rest(failing, failing["policy"], item="topic_id", min_n=10)
+    tests = tests[tests["count_current"] > 0]
+    topics = ctx.ws.topics()
+    info = topics.set_index("topic_id") if len(topics) else pd.DataFrame()
+    per_policy = month.groupby("policy").size()
+    rows = []
+    for r in tests.to_dict("records"):
+        hits = failing[(failing["policy"] == r["group"]) & (failing["topic_id"] == r["item"])]
+        known = r["item"] in info.index
+        rows.append(
+            {
+                "policy": r["group"], "policy_audits": int(per_policy[r["group"]]),
+                "policy_failing": int(r["n_current"]),
+                "policy_fail_rate": r["n_current"] / per_policy[r["group"]],
+                "topic_id": int(r["item"]),
+                "topic_label": info.at[r["item"], "topic_label"] if known else "Unassigned",
+                "root_cause": info.at[r["item"], "root_cause"] if known else "unassigned",
+                "failing": int(r["count_current"]), "share": r["share_current"],
+                "rest_share": r["share_previous"], "difference": r["difference"],
+                "q_value": r["q_value"],
+                "stands_out": bool(r["q_value"] < 0.05 and r["difference"] > 0),
+                "examples": evidence_quotes(hits.get("comment", []), 2),
+            }
+        )  # fmt: skip
+    if not rows:
+        return {"policy_themes": empty}
+    out = pd.DataFrame(rows).sort_values(
+        ["policy_failing", "policy", "failing", "topic_id"], ascending=[False, True, False, True]
+    )
+    out["rank_in_policy"] = out.groupby("policy").cumcount() + 1
+    return {"policy_themes": out[list(POLICY_THEME_COLUMNS)].reset_index(drop=True)}
+
+
 def section_findings(ctx: Context) -> dict[str, pd.DataFrame]:
     """Rank the findings, from the tables of the earlier sections."""
     from rca.findings import build_findings
@@ -286,5 +346,6 @@ SECTIONS: tuple[Section, ...] = (
     section_calibration,
     section_labels,
     section_operations,
+    section_policy,
     section_findings,
 )

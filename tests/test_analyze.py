@@ -60,14 +60,17 @@ def test_analysis_reads_back_from_disk(analysis):
         again.table("nope")
 
 
-def test_month_without_data_is_a_clear_error(sample, tmp_path):
-    with pytest.raises(ParameterError, match="no audits in that month"):
-        analyze_month(sample, tmp_path, month="2025-01", embedder="fake")
-
-
-def test_first_month_has_nothing_to_compare_with(sample, tmp_path):
-    with pytest.raises(ParameterError, match="no earlier month"):
-        analyze_month(sample, tmp_path, month="2026-08", embedder="fake")
+@pytest.mark.parametrize(
+    ("month", "message"),
+    [("2025-01", "2025-01: no audits in that month; months in the data: 2026-08, 2026-09, "),
+     ("2026-08", "2026-08: no earlier month in the data to compare with")],
+)  # fmt: skip
+def test_a_month_that_cannot_be_analysed_stops_before_theme_fitting(
+    sample, tmp_path, month, message
+):
+    with pytest.raises(ParameterError, match=message):
+        analyze_month(sample, tmp_path, month=month, embedder="fake")
+    assert not list((tmp_path / "workspace").glob("*_model"))  # no minutes lost fitting themes
 
 
 def test_missing_optional_inputs_give_empty_tables(sample, tmp_path):
@@ -119,3 +122,66 @@ def test_bad_macro_change_option(sample, tmp_path, monkeypatch, capsys):
         main()
     assert exit_info.value.code == 2
     assert "expected MACRO=YYYY-MM-DD" in capsys.readouterr().err
+
+
+class _Workspace:
+    """Just enough of `rca.workspace.Workspace` for one section."""
+
+    def __init__(self, audits: pd.DataFrame, topics: pd.DataFrame) -> None:
+        self._audits, self._topics = audits, topics
+
+    def table(self, kind: str) -> pd.DataFrame:
+        return self._audits if kind == "audits" else pd.DataFrame()
+
+    def topics(self, kind: str = "audits") -> pd.DataFrame:
+        return self._topics
+
+
+def _audits(policy: str, n_pass: int, failing_topics: dict[int, int]) -> list[dict]:
+    rows = [{"policy": policy, "passed": True, "topic_id": 3, "comment": "fine"}] * n_pass
+    for topic, n in failing_topics.items():
+        rows += [{"policy": policy, "passed": False, "topic_id": topic,
+                  "comment": f"{policy} failed on theme {topic}"}] * n  # fmt: skip
+    return rows
+
+
+def test_policy_themes_show_which_themes_dominate_each_policys_failures():
+    from rca.sections import POLICY_THEME_COLUMNS, Context, section_policy
+
+    no_policy = [{"policy": None, "passed": False, "topic_id": 1, "comment": "no policy"}] * 5
+    rows = _audits("refunds", 60, {1: 30, 2: 10}) + _audits("payouts", 20, {1: 4, 2: 36})
+    rows += no_policy
+    audits = pd.DataFrame(rows).assign(audit_date=pd.Timestamp("2026-10-15"))
+    older = audits.head(5).assign(audit_date=pd.Timestamp("2026-09-15"), topic_id=2)
+    topics = pd.DataFrame({"topic_id": [1, 2, 3], "topic_label": ["Refund window", "Tone", "OK"],
+                           "root_cause": ["policy.unclear_policy", "people.soft_skills",
+                                          "unmapped"]})  # fmt: skip
+    ctx = Context(ws=_Workspace(pd.concat([older, audits]), topics), month="2026-10",
+                  previous="2026-09")  # type: ignore[arg-type]  # fmt: skip
+    table = section_policy(ctx)["policy_themes"]
+    assert list(table.columns) == list(POLICY_THEME_COLUMNS)
+    assert set(table["policy"]) == {"refunds", "payouts"}  # no-policy failures left out
+    row = table.set_index(["policy", "topic_label"]).loc[("refunds", "Refund window")]
+    assert (row["policy_audits"], row["policy_failing"], row["failing"]) == (100, 40, 30)
+    assert row["share"] == pytest.approx(0.75) and row["rest_share"] == pytest.approx(0.1)
+    assert row["policy_fail_rate"] == pytest.approx(0.4) and row["rank_in_policy"] == 1
+    assert row["root_cause"] == "policy.unclear_policy"
+    assert list(row["examples"]) == ["refunds failed on theme 1"]
+    standing_out = table.loc[table["stands_out"], ["policy", "topic_label"]].to_numpy().tolist()
+    assert standing_out == [["payouts", "Tone"], ["refunds", "Refund window"]]
+
+
+def test_policy_themes_table_is_written(analysis):
+    table = analysis.table("policy_themes")
+    assert not table.empty
+    per_policy = table.groupby("policy")
+    assert (per_policy["share"].sum() <= 1 + 1e-9).all()
+    audits = analysis.workspace.audits()
+    month = audits[audits["audit_date"].dt.strftime("%Y-%m") == "2026-10"]
+    failing = month[~month["passed"].astype(bool)]
+    # every failing audit counts in its policy's denominator; those with a comment have a theme
+    assert (
+        per_policy["policy_failing"].first().to_dict() == failing.groupby("policy").size().to_dict()
+    )
+    themed = failing[failing["topic_id"].notna()].groupby("policy").size()
+    assert per_policy["failing"].sum().to_dict() == themed.to_dict()

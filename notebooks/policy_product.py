@@ -1,0 +1,85 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["rca-setup"]
+import rca.report as rr
+import rca.views.executive as ex
+import rca.views.policy as pv
+from rca.params import notebook_parameters
+
+_before = set(globals())
+rr.setup()
+
+# %% tags=["parameters"]
+workspace = ""
+month = None
+min_n = 30
+top_n = 8
+
+# %% tags=["rca-validate"]
+P = notebook_parameters("policy_product", globals(), _before)
+A = pv.load(P["workspace"], P["month"])
+month, previous = A.info["month"], A.info["previous"]
+findings, issues, topics = A.table("findings"), A.table("tech_issues"), A.workspace.topics()
+
+# %%
+rr.heading(f"Policies, macros and the product · {month}", 1)
+
+# %%
+ex.reading_guide(month, previous)
+
+# %%
+rr.heading("Which themes dominate failing audits under each policy?")
+
+# %%
+pv.policy_themes_chart(A.table("policy_themes"), month, P["top_n"])
+
+# %%
+pv.policy_themes_table(A.table("policy_themes"), month, P["top_n"], P["min_n"])
+
+# %%
+rr.heading("Macros and SOPs behind failing audits")
+
+# %%
+pv.macros_table(A.table("macros"), month, P["top_n"])
+
+# %%
+rr.heading("Root causes in the product and systems")
+
+# %%
+pv.product_causes(A.table("theme_changes"), topics, A.workspace.topics("feedback"), issues,
+                  month, previous)  # fmt: skip
+
+# %%
+rr.heading("Technical issues users report: new and known")
+
+# %%
+pv.issue_timeline_chart(A.table("issue_timeline"), issues, month, P["top_n"])
+
+# %%
+pv.issues_table(issues, month, P["top_n"])
+
+# %%
+rr.heading("In their own words")
+
+# %%
+pv.evidence(findings, topics, P["top_n"])
+
+# %%
+rr.heading("Recommended changes")
+
+# %%
+pv.recommended_changes(findings, P["top_n"], topics)
+
+# %%
+rr.data_note(A.workspace.info)

@@ -1,0 +1,189 @@
+"""Views of the executive report on small tables, and a smoke run of the notebook."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import rca.report as rr
+import rca.views.executive as ex
+
+XSS = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_report_state():
+    rr.setup()
+
+
+def kpis_frame(pass_now: float = 0.765, lo_now: float = 0.746, hi_now: float = 0.783,
+               n_now: int = 2031) -> pd.DataFrame:  # fmt: skip
+    return pd.DataFrame(
+        {
+            "month": ["2026-09", "2026-10"], "n": [2004, n_now], "pass_rate": [0.834, pass_now],
+            "pass_lo": [0.817, lo_now], "pass_hi": [0.849, hi_now], "mean_score": [92.2, 90.4],
+            "critical_rate": [0.017, 0.039], "critical_lo": [0.013, 0.031],
+            "critical_hi": [0.024, 0.048], "small_n": [False, n_now < 30],
+        }
+    )  # fmt: skip
+
+
+def findings_frame(title: str = "Macro MAC-ACC-004 fails 53% of its audits (64 of 120)",
+                   quote: str = "macro asks for a selfie") -> pd.DataFrame:  # fmt: skip
+    rows = [
+        ("MAC-1", "macro", title, "macro=MAC-ACC-004", "process.outdated_macro", True, [quote]),
+        ("TI-1", "technical_issue", "New issue: OTP (63 recent reports, mostly MY)", "market=MY",
+         "product.bug", True, ["otp never comes"]),
+        ("CN-1", "coaching_need", "agent_9: 'missed verification' in 30% of audits vs 5% for "
+         "everyone else", "agent=agent_9", "people.knowledge_gap", True, []),
+        ("CN-2", "coaching_need", "agent_2: 'missed verification' in 28% of audits vs 5% for "
+         "everyone else", "agent=agent_2", "people.knowledge_gap", True, []),
+        ("ET-1", "emerging_theme", "Theme 'Noise' grew to 3.0% of rows (from 2.0%)", "all",
+         "unmapped", False, []),
+    ]  # fmt: skip
+    df = pd.DataFrame(rows, columns=["finding_id", "type", "title", "segment", "root_cause",
+                                     "significant", "evidence"])  # fmt: skip
+    return df.assign(rank=range(1, len(df) + 1), change_text="+10.0 pts", size=10)
+
+
+def changes_frame(label: str = "Refund rules", q: float = 0.01) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "segment": ["all", "team", "all", "all"],
+            "segment_value": ["all", "Team Lynx", "all", "all"], "item": [3, 3, 5, -1],
+            "label": [label, label, "Greeting", "Unassigned"],
+            "share_current": [0.09, 0.12, 0.20, 0.05], "share_previous": [0.02, 0.03, 0.21, 0.04],
+            "difference": [0.07, 0.09, -0.01, 0.01], "q_value": [q, q, 0.8, 0.001],
+        }
+    )  # fmt: skip
+
+
+EMERGING = pd.DataFrame({"segment": ["all"], "segment_value": ["all"], "item": [3]})
+
+
+@pytest.mark.parametrize(
+    ("kpis", "expected"),
+    [
+        (kpis_frame(), "Pass rate: 76.5 %, 6.9 pts lower than in 2026-09 (83.4 %): clearly worse."),
+        (kpis_frame(0.82, 0.80, 0.84), "not clearly different, a change this size can be chance"),
+        (kpis_frame(0.90, 0.88, 0.92), "pts higher than in 2026-09 (83.4 %): clearly better."),
+        (kpis_frame(0.834, 0.81, 0.85), "Pass rate: 83.4 %, the same as in 2026-09."),
+        (kpis_frame(n_now=12), "Few audits this month"),
+    ],
+)  # fmt: skip
+def test_kpi_changes_in_plain_words(kpis, expected):
+    out = ex.kpi_changes(kpis, "2026-10", "2026-09").data
+    assert expected in out
+    assert "Critical errors: 3.9 %, 2.2 pts higher" in out and "clearly worse" in out
+
+
+def test_headline_cards_read_the_monthly_table():
+    out = ex.headline_cards(kpis_frame(), "2026-10", "2026-09").data
+    assert out.count('class="rca-kpi"') == 4
+    assert "76.5 %" in out and "-6.9 pts" in out
+
+
+@pytest.mark.parametrize(
+    ("difference", "q", "words"),
+    [(0.05, 0.01, "clearly more than 2026-09"), (-0.05, 0.01, "clearly less than 2026-09"),
+     (0.05, 0.2, "about the same as 2026-09"), (0.05, None, "about the same as 2026-09"),
+     (0.05, float("nan"), "about the same")],
+)  # fmt: skip
+def test_change_words(difference, q, words):
+    assert ex.change_words(difference, q, "2026-09").startswith(words)
+
+
+def test_top_findings_are_grouped_by_root_cause_and_merge_alike_agents():
+    out = ex.top_findings(findings_frame(), top_n=3).data
+    assert out.index("Process: how the work is done") < out.index("Product: the app")
+    assert out.index("Product: the app") < out.index("People: agents")
+    assert "Root cause: Outdated macro or template." in out
+    assert "The same for 1 more: agent_2." in out  # agent_2 joins agent_9, takes no place
+    assert "Noise" not in out  # not significant
+    assert "4 of the 4 clear findings" in out and "1 possible findings" in out
+
+
+def test_a_theme_growing_in_several_places_is_listed_once():
+    title = "Theme 'Refunds' grew to 9.0% of rows (from 2.0%)"
+    rows = pd.DataFrame(
+        {"finding_id": ["a", "b", "c"], "type": "emerging_theme", "title": title,
+         "segment": ["team=Team Lynx", "all", "market=MY"], "significant": True,
+         "root_cause": "unmapped", "rank": [1, 2, 3], "change_text": "+7.0 pts",
+         "evidence": [[], [], []]}
+    )  # fmt: skip
+    topics = pd.DataFrame({"topic_label": ["Refunds"], "root_cause": ["policy.unclear_policy"]})
+    out = ex.top_findings(rows, topics=topics).data
+    assert out.count("<li>") == 1 and "Also growing in: Whole operation, market MY." in out
+    assert "Policy: the rules themselves" in out and "Unclear or conflicting policy" in out
+
+
+def test_top_findings_escape_titles_and_quotes():
+    out = ex.top_findings(findings_frame(f"Macro {XSS} fails", XSS)).data
+    assert "<script>" not in out and out.count(ESCAPED) == 2
+
+
+def test_what_changed_lists_clear_theme_changes_only():
+    out = ex.what_changed(changes_frame(), EMERGING, "2026-10", "2026-09").data
+    assert "new, clearly more than 2026-09" in out  # emerging in the whole operation
+    assert "Team Lynx" in out and "Whole operation" in out
+    assert "Greeting" not in out and "Unassigned" not in out
+    assert "+7.0 pts" in out and "9.0 %" in out
+    quiet = ex.what_changed(changes_frame(q=0.3), EMERGING, "2026-10", "2026-09").data
+    assert "No theme of audit comments changed clearly since 2026-09" in quiet
+
+
+def test_what_changed_and_theme_chart_escape_labels():
+    table = ex.what_changed(changes_frame(XSS), EMERGING, "2026-10", "2026-09").data
+    chart = ex.theme_chart(changes_frame(XSS)).data
+    for out in (table, chart):
+        # plotly serialises "<" as \u003c: an unescaped label would show up as \u003cscript
+        assert "<script>alert" not in out and "\\u003cscript" not in out
+        assert "&lt;script&gt;" in out
+
+
+def test_recommendations_come_from_the_clear_findings():
+    out = ex.recommendations(findings_frame()).data
+    assert out.count("<li>") == 3  # macro, issue, the two agents together
+    assert "Update macro MAC-ACC-004" in out and "Coach agent_2 and agent_9" in out
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        lambda df: ex.headline_cards(df, "2026-10", "2026-09"),
+        lambda df: ex.kpi_changes(df, "2026-10", "2026-09"),
+        ex.kpi_trend,
+        ex.top_findings,
+        ex.theme_chart,
+        lambda df: ex.what_changed(df, df, "2026-10", "2026-09"),
+        ex.recommendations,
+    ],
+)
+def test_empty_tables_give_a_callout(view):
+    out = view(pd.DataFrame()).data
+    assert "rca-callout" in out and "plotly" not in out
+
+
+# --- the notebook, end to end ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def analysis(sample_analysis):
+    return sample_analysis
+
+
+@pytest.mark.notebook
+def test_executive_notebook_runs_from_the_tables(analysis, tmp_path):
+    from rca.run import run_report
+
+    params = {"workspace": str(analysis.path / "workspace"), "title": "Board pack <b>"}
+    result = run_report("executive", params, tmp_path)
+    assert result.status == "ok", result.reason
+    page = result.html.read_text()
+    for heading in ("Board pack &lt;b&gt;", "The most important findings and their root causes",
+                    "What changed since 2026-09", "What we recommend",
+                    "Update macro MAC-ACC-004"):  # fmt: skip
+        assert heading in page, heading
+    assert page.count("Plotly.newPlot") >= 2 and page.count('class="rca-kpi"') >= 3
+    assert "Traceback" not in page and "rca.views" not in page
