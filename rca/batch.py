@@ -31,6 +31,7 @@ from rca.run import AUDIENCES, ReportResult
 
 if TYPE_CHECKING:
     from rca.analyze import Analysis
+    from rca.kernels import ReportKernel
 
 __all__ = ["BatchResult", "is_kernel_failure", "run_batch"]
 
@@ -114,11 +115,21 @@ def _declarations(notebooks: Iterable[str]) -> dict[str, bytes]:
     return sent
 
 
+#: The worker process's report kernel, reused across its reports (see `rca.kernels`).
+_KERNEL: ReportKernel | None = None
+
+
 def _init_worker(declarations: dict[str, bytes]) -> None:
+    from multiprocessing.util import Finalize
+
+    from rca.kernels import ReportKernel
     from rca.params import NOTEBOOK_PARAMS
 
+    global _KERNEL
     for name, blob in declarations.items():
         NOTEBOOK_PARAMS[name] = pickle.loads(blob)
+    _KERNEL = ReportKernel()
+    Finalize(_KERNEL, _KERNEL.shutdown, exitpriority=10)  # stop the kernel when the worker exits
 
 
 def _failed(p: PlannedReport, reason: str) -> ReportResult:
@@ -143,6 +154,7 @@ def _execute(task: _Task) -> _Outcome:
                 stem=p.stem,
                 title=p.title,
                 timeout=task.timeout,
+                kernel=_KERNEL,
             )
         except Exception as exc:  # a parameter error here is a bug in the plan check: report it
             result = _failed(p, f"{type(exc).__name__}: {exc}")
@@ -257,6 +269,7 @@ def _analysis(
     embedder: str,
     seed: int,
     min_n: int,
+    curation: Path | None,
     log: Callable[[str], object],
 ) -> Analysis:
     """Reuse ``analysis_dir`` (copied if it lives in the month being replaced) or analyse anew."""
@@ -267,7 +280,7 @@ def _analysis(
         log(f"analysing {month} ({embedder}, seed {seed})")
         return analyze_month(
             data_dir, tmp / "analysis", month=month, embedder=embedder, seed=seed, min_n=min_n,
-            log=log, verbose=True,
+            curation=curation, log=log, verbose=True,
         )  # fmt: skip
     source = Path(analysis_dir).resolve()
     if not (source / "tables.json").exists():
@@ -297,6 +310,7 @@ def run_batch(
     timeout: int = 900,
     retries: int = 2,
     analysis_dir: str | Path | None = None,
+    curation: str | Path | None = None,
     log: Callable[[str], object] = _stderr_log,
 ) -> BatchResult:
     """Build every report of ``plan_path`` for ``month`` into ``<out_root>/<month>/``.
@@ -323,6 +337,9 @@ def run_batch(
     analysis_dir
         A finished `analyze_month` folder for ``month`` to reuse; by default the month is analysed
         into ``<month>/analysis/``.
+    curation
+        Analysts' curation YAML for the audit themes; default: the plan's ``curation`` file
+        (applied when it exists, so renames saved from the explore notebook reach the batch).
     log
         Progress callback: one line per finished report with the running failure count.
 
@@ -358,7 +375,10 @@ def run_batch(
     tmp.mkdir()
     try:
         min_n = int(plan.parameters.get("min_n", 30))
-        analysis = _analysis(analysis_dir, data_dir, month_dir, tmp, embedder, seed, min_n, log)
+        curation_file = Path(curation) if curation else plan.curation
+        analysis = _analysis(
+            analysis_dir, data_dir, month_dir, tmp, embedder, seed, min_n, curation_file, log
+        )
         ws = analysis.workspace
         planned = expand_plan(plan, ws.audits(), month, ws.path.resolve())
         n_jobs = max(1, jobs or os.cpu_count() or 1)

@@ -184,6 +184,10 @@ def batch(
     ] = None,
     embedder: Annotated[str, typer.Option(help="Embedding backend for themes.")] = "minilm",
     seed: Annotated[int, typer.Option(help="Random seed of the theme models.")] = 0,
+    curation: Annotated[
+        Path | None,
+        typer.Option(help="Analysts' curation YAML for audit themes (default: the plan's)."),
+    ] = None,
 ) -> None:
     """Analyse a month once, then build every planned report in parallel, with an index.
 
@@ -194,7 +198,7 @@ def batch(
 
     result = run_batch(
         plan, month, data_dir=data, out_root=out, jobs=jobs,
-        embedder=embedder, seed=seed, log=console.log,
+        embedder=embedder, seed=seed, curation=curation, log=console.log,
     )  # fmt: skip
     out_console.print(
         f"Open the reports: {result.index.resolve()}", soft_wrap=True, highlight=False, markup=False
@@ -210,6 +214,9 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed of the sample data and the theme model.")] = 0,
     months: Annotated[int, typer.Option(min=2, max=24, help="Months of sample data.")] = 6,
     embedder: Annotated[str, typer.Option(help="Embedding backend for themes.")] = "minilm",
+    plan: Annotated[
+        Path | None, typer.Option(help="Plan of reports (default: parameters/monthly.yaml).")
+    ] = None,
 ) -> None:
     """Generate sample data, analyse it and build the month's reports; print the index path."""
     from rca.batch import run_batch
@@ -222,7 +229,7 @@ def demo(
     summary = generate_sample(data, months=months, seed=seed)
     month = summary.months[-1]
     result = run_batch(
-        parameters_dir() / "monthly.yaml", month, data_dir=data, out_root=out,
+        plan or parameters_dir() / "monthly.yaml", month, data_dir=data, out_root=out,
         embedder=embedder, seed=seed, log=console.log,
     )  # fmt: skip
     if result.failed:
@@ -233,6 +240,40 @@ def demo(
     out_console.print(
         f"Open the reports: {result.index.resolve()}", soft_wrap=True, highlight=False, markup=False
     )
+
+
+@app.command()
+def check(
+    folder: Annotated[
+        Path, typer.Argument(help="A month folder of reports, e.g. outputs/2026-10.")
+    ],
+    screenshots: Annotated[
+        bool, typer.Option(help="Save a full-page PNG of each report to FOLDER/screenshots.")
+    ] = True,
+) -> None:
+    """Open every HTML report in headless Chromium, offline, as a reader would; list problems.
+
+    Flags console errors, scripts that ran from the data, network requests, charts that did not
+    draw, visible code or tracebacks and broken links. Exits 1 if any report has a problem.
+    """
+    from rca.browser import check_reports
+
+    start = time.perf_counter()
+    with console.status(f"opening the reports in {folder} ..."):
+        checks = check_reports(folder, screenshots=screenshots)
+    bad = [c for c in checks if not c.ok]
+    for c in bad:
+        for problem in c.problems:
+            out_console.print(f"{c.path}: {problem}", soft_wrap=True, highlight=False, markup=False)
+    charts = sum(c.charts for c in checks)
+    out_console.print(
+        f"{len(checks) - len(bad)}/{len(checks)} pages fine, {charts} charts drawn "
+        f"({time.perf_counter() - start:.0f} s)"
+        + (f"; screenshots in {Path(folder) / 'screenshots'}" if screenshots else ""),
+        soft_wrap=True, highlight=False, markup=False,
+    )  # fmt: skip
+    if bad:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -63,6 +63,18 @@ def _text(value: Any) -> str | None:
     raise ValueError("expected text")
 
 
+def _optional_int(value: Any) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise ValueError("expected a whole number or null")
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError("expected true or false")
+
+
 @dataclass(frozen=True)
 class Param:
     """A declared notebook parameter.
@@ -99,6 +111,16 @@ NOTEBOOK_PARAMS: dict[str, tuple[Param, ...]] = {
     "ai_labels": (*_COMMON, Param("target", 0.9, _fraction, "accuracy the AI model must reach")),
     "operations": (*_COMMON, Param("team", None, _text, "the team lead's team (required)")),
     "agent_feedback": (*_COMMON, Param("agent", None, _text, "the agent (required)")),
+    "policy_product": _COMMON,
+    "explore": (
+        *_COMMON,
+        Param("market", None, _text, "only this market (default: all)"),
+        Param("queue", None, _text, "only this queue (default: all)"),
+        Param("team", None, _text, "only this team (default: all)"),
+        Param("theme", None, _optional_int, "theme id to drill into (default: the largest)"),
+        Param("curation", None, _text, "curation YAML to edit (default: the plan's)"),
+        Param("save_curation", False, _flag, "write curation edits made in the notebook"),
+    ),
 }
 
 

@@ -25,8 +25,8 @@ __all__ = ["Plan", "PlanEntry", "PlannedReport", "expand_plan", "load_plan", "sl
 #: Columns of the audits a plan entry may expand over with ``each:``.
 EACH_COLUMNS: tuple[str, ...] = ("team", "agent", "queue", "market", "auditor")
 
-_ENTRY_KEYS = frozenset({"notebook", "each", "title", "name", "parameters"})
-_PLAN_KEYS = frozenset({"reports", "parameters"})
+_ENTRY_KEYS = frozenset({"notebook", "each", "only", "title", "name", "parameters"})
+_PLAN_KEYS = frozenset({"reports", "parameters", "curation"})
 #: Parameters the batch fills in itself for every report.
 _AUTOMATIC = ("workspace", "month")
 
@@ -50,6 +50,8 @@ class PlanEntry:
     each: str | None = None
     name: str = ""
     parameters: dict[str, Any] = field(default_factory=dict)
+    #: With ``each``: build reports only for these values (e.g. a pilot group of agents).
+    only: tuple[str, ...] = ()
 
     @property
     def stem(self) -> str:
@@ -64,6 +66,8 @@ class Plan:
     path: Path
     entries: tuple[PlanEntry, ...]
     parameters: dict[str, Any]
+    #: Analysts' curation YAML applied to the audit themes (need not exist yet).
+    curation: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,17 @@ def _parse_entry(path: Path, i: int, raw: Any, shared: dict[str, Any]) -> PlanEn
     own = raw.get("parameters") or {}
     if not isinstance(own, dict):
         raise _fail(path, where, "parameters: expected a mapping")
-    entry = PlanEntry(notebook, title, each, str(raw.get("name") or ""), dict(own))
+    only = raw.get("only")
+    if only is not None and (
+        each is None
+        or not isinstance(only, list)
+        or not only
+        or not all(isinstance(v, str) and v.strip() for v in only)
+    ):
+        raise _fail(path, where, "only: expected a non-empty list of values of the 'each' column")
+    entry = PlanEntry(
+        notebook, title, each, str(raw.get("name") or ""), dict(own), tuple(only or ())
+    )
     sample = {"workspace": "workspace", "month": "2000-01", **({each: "x"} if each else {})}
     try:  # every report of the entry gets the same names, so one check covers them all
         check_parameters(notebook, {**shared, **entry.parameters, **sample})
@@ -142,7 +156,9 @@ def load_plan(path: str | Path) -> Plan:
     data = load_parameter_file(path)
     unknown = sorted(set(data) - _PLAN_KEYS)
     if unknown:
-        raise _fail(path, "top level", f"unknown key '{unknown[0]}'; known: reports, parameters")
+        raise _fail(
+            path, "top level", f"unknown key '{unknown[0]}'; known: {', '.join(sorted(_PLAN_KEYS))}"
+        )
     shared = data.get("parameters") or {}
     reports = data.get("reports")
     if not isinstance(shared, dict):
@@ -166,7 +182,11 @@ def load_plan(path: str | Path) -> Plan:
         if entry.stem in seen:
             raise _fail(path, f"reports[{i}]", f"a second '{entry.stem}' entry; give it a 'name'")
         seen.add(entry.stem)
-    return Plan(path, entries, dict(shared))
+    curation = data.get("curation")
+    if curation is not None and (not isinstance(curation, str) or not curation.strip()):
+        raise _fail(path, "curation", "expected a file path (relative to the plan's folder)")
+    curation_path = (path.parent / curation).resolve() if curation else None
+    return Plan(path, entries, dict(shared), curation_path)
 
 
 def _distinct(audits: pd.DataFrame, column: str) -> list[str]:
@@ -205,7 +225,13 @@ def expand_plan(
     -------
     list of PlannedReport
         In plan order; ``each:`` entries give one report per distinct non-empty value of the
-        column in the month's audits (sorted), with that value as the parameter of the same name.
+        column in the month's audits (sorted; only those in the entry's ``only`` list when it has
+        one), with that value as the parameter of the same name.
+
+    Raises
+    ------
+    ParameterError
+        If a value named in an ``only`` list has no audits in ``month``.
     """
     if "audit_date" in audits.columns:
         audits = audits[pd.to_datetime(audits["audit_date"]).dt.strftime("%Y-%m") == month]
@@ -218,6 +244,14 @@ def expand_plan(
             planned.append(PlannedReport(entry.notebook, title, entry.stem, "", params))
             continue
         values = _distinct(audits, entry.each)
+        if entry.only:
+            missing = sorted(set(entry.only) - set(values))
+            if missing:
+                raise ParameterError(
+                    f"{plan.path}: only: {entry.each} {missing[0]!r} has no audits in {month}; "
+                    f"available: {', '.join(values) or 'none'}"
+                )
+            values = [v for v in values if v in entry.only]
         for value, slug in _unique_slugs(values).items():
             planned.append(
                 PlannedReport(

@@ -141,6 +141,21 @@ def _add_themes(
     return themes
 
 
+def _months(audits: pd.DataFrame) -> list[str]:
+    return sorted(audits["audit_date"].dt.strftime("%Y-%m").dropna().unique().tolist())
+
+
+def _check_month(audits: pd.DataFrame, month: str) -> None:
+    """Raise `ParameterError` unless ``month`` has audits and an earlier month to compare with."""
+    months = _months(audits)
+    if month not in months:
+        raise ParameterError(
+            f"month {month}: no audits in that month; months in the data: {', '.join(months)}"
+        )
+    if months.index(month) == 0:
+        raise ParameterError(f"month {month}: no earlier month in the data to compare with")
+
+
 def _progress(message: str) -> None:
     from rich.console import Console
 
@@ -157,6 +172,7 @@ def prepare_workspace(
     n_topics: int | str = "auto",
     curation: str | Path | None = None,
     verbose: bool = True,
+    month: str | None = None,
 ) -> Workspace:
     """Validate, redact and theme a folder of exports into a workspace.
 
@@ -179,11 +195,19 @@ def prepare_workspace(
         Analysts' curation YAML (renames, merges, pinned causes); applied when it exists.
     verbose
         Log progress to stderr.
+    month
+        The month to be reported on, if known: checked right after validation (it must have
+        audits and an earlier month to compare with), before the minutes of theme fitting.
 
     Returns
     -------
     Workspace
         The prepared workspace.
+
+    Raises
+    ------
+    ParameterError
+        If ``month`` has no audits or no earlier month with audits.
     """
     from rca.redact import redact_series
     from rca.text import clean_series
@@ -213,6 +237,8 @@ def prepare_workspace(
                         "quarantined": result.n_quarantined}  # fmt: skip
         say(f"{kind}: {result.n_valid:,} valid rows, {result.n_quarantined:,} quarantined")
     timings["validate_redact_s"] = time.perf_counter() - t0
+    if month is not None:
+        _check_month(tables["audits"], month)
 
     t1 = time.perf_counter()
     curation_file = Path(curation) if curation else None
@@ -241,7 +267,7 @@ def prepare_workspace(
         stem = kind.rstrip("s")
         found.topic_info.to_parquet(out / f"{stem}_topics.parquet", index=False)
         found.model.save(out / f"{stem}_model")
-    months = sorted(audits["audit_date"].dt.strftime("%Y-%m").dropna().unique().tolist())
+    months = _months(audits)
     info = {
         "data_dir": str(Path(data_dir).resolve()),
         "months": months,
@@ -251,6 +277,7 @@ def prepare_workspace(
         "seed": seed,
         "n_topics": int((themes.topic_info["topic_id"] >= 0).sum()),
         "outlier_share": model.outlier_share_,
+        "curation": str(curation_file.resolve()) if curation_file else None,
         "timings": timings,
     }
     (out / "workspace.json").write_text(json.dumps(info, indent=2, sort_keys=True))

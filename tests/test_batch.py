@@ -130,6 +130,14 @@ def test_executive_plan_writes_index_and_manifest(executive_batch, sample_data: 
     assert not [p for p in month_dir.parent.iterdir() if p.name.startswith(".")]
 
 
+def test_only_limits_each_and_names_a_value_without_audits(batch) -> None:
+    entry = {"notebook": "team_probe", "each": "team", "only": ["Team Orca", "Team Kestrel"]}
+    result = batch([entry])
+    assert [r.parameters["team"] for r in result.reports] == ["Team Kestrel", "Team Orca"]
+    with pytest.raises(ParameterError, match=r"'Team Nobody' has no audits in 2026-10; avail"):
+        batch([{**entry, "only": ["Team Nobody"]}])
+
+
 def test_each_expands_over_the_months_teams(batch, analysis_dir: Path) -> None:
     from rca.workspace import Workspace
 
@@ -241,6 +249,9 @@ def test_only_kernel_failures_are_retried(reason: str, retry: bool) -> None:
         ([{"notebook": "executive"}], {"month": "2026-10"}, "'month' is set by the batch"),
         ([{"notebook": "executive"}], {"min_nn": 3}, "did you mean 'min_n'"),
         ([{"notebook": "executive"}, {"notebook": "executive"}], None, "give it a 'name'"),
+        ([{"notebook": "executive", "only": ["a"]}], None, "only: expected a non-empty list"),
+        ([{"notebook": "operations", "each": "team", "only": []}], None, "only: expected"),
+        ([{"notebook": "operations", "each": "team", "only": "Team Orca"}], None, "only: exp"),
     ],
 )
 def test_bad_plans_fail_before_anything_runs(
@@ -256,6 +267,10 @@ def test_bad_plans_fail_before_anything_runs(
 def test_plan_file_and_slugs() -> None:
     plan = load_plan(ROOT / "parameters" / "monthly.yaml")
     notebooks = [e.notebook for e in plan.entries]
-    assert notebooks == ["executive", "operations", "calibration", "ai_labels"]
+    assert notebooks == [
+        "executive", "operations", "calibration", "ai_labels", "policy_product", "explore",
+        "agent_feedback",
+    ]  # fmt: skip
     assert plan.parameters == {"min_n": 30}
+    assert plan.curation == ROOT / "parameters" / "curation.yaml"
     assert slugify("Team Kestrel") == "team-kestrel" and slugify("Zoë O'Neil") == "zoe-o-neil"

@@ -250,13 +250,8 @@ def test_load_rejects_a_folder_that_is_not_a_workspace(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def analysis(tmp_path_factory):
-    from rca.analyze import analyze_month
-    from rca.sample import generate_sample
-
-    root = tmp_path_factory.mktemp("qa")
-    generate_sample(root / "data", months=2, seed=0)
-    return analyze_month(root / "data", root / "out", embedder="fake")
+def analysis(sample_analysis):
+    return sample_analysis
 
 
 @pytest.mark.notebook
@@ -328,3 +323,19 @@ def test_qa_reports_render_offline_in_a_browser(analysis, browser, tmp_path, nam
         assert plots.nth(i).locator(".trace, .hm").count() >= 1  # heat maps draw .hm
     assert "Traceback" not in page.inner_text("body")
     assert problems == []
+
+
+@pytest.mark.notebook
+def test_a_reused_kernel_gives_the_same_report_as_a_fresh_one(analysis, tmp_path):
+    """The batch reuses kernels: a report must not depend on what ran before it."""
+    from rca.kernels import ReportKernel
+    from rca.run import run_report
+
+    params = {"workspace": str(analysis.path / "workspace")}
+    fresh = run_report("calibration", params, tmp_path / "fresh")
+    with ReportKernel() as kernel:
+        run_report("ai_labels", params, tmp_path / "reused", kernel=kernel)
+        reused = run_report("calibration", params, tmp_path / "reused", kernel=kernel)
+    assert fresh.status == reused.status == "ok", (fresh.reason, reused.reason)
+    assert fresh.html and reused.html
+    assert fresh.html.read_bytes() == reused.html.read_bytes()

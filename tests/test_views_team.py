@@ -159,13 +159,8 @@ def test_agent_cards_trend_and_closing(audits):
 
 
 @pytest.fixture(scope="module")
-def analysis(tmp_path_factory):
-    from rca.analyze import analyze_month
-    from rca.sample import generate_sample
-
-    base = tmp_path_factory.mktemp("views_team")
-    generate_sample(base / "data", months=2, seed=0)
-    return analyze_month(base / "data", base / "out", embedder="fake")
+def analysis(sample_analysis):
+    return sample_analysis
 
 
 def _run(analysis, name, extra, out_dir):
