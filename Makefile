@@ -11,7 +11,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export TOKENIZERS_PARALLELISM := false
 export MPLBACKEND := Agg
 
-.PHONY: help install system-deps demo test test-fast lint format bench bench-topics clean
+.PHONY: help install system-deps demo lab test test-fast lint format bench bench-topics bench-batch clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -34,6 +34,11 @@ system-deps:  ## Debian packages for browser tests (Chromium, ChromeDriver)
 
 demo: install  ## sample data -> analysis -> HTML reports; prints the index path
 	$(BIN)/rca demo $(if $(MONTH),--month $(MONTH),)
+
+lab: install  ## JupyterLab on notebooks/ (installs the `lab` extra once)
+	@$(BIN)/python -c "import jupyterlab" 2>/dev/null || \
+	  $(BIN)/pip install --quiet -c constraints.txt -e ".[dev,lab]"
+	$(BIN)/jupyter lab notebooks/
 
 lint: install  ## ruff + mypy
 	$(BIN)/ruff check rca tests benchmarks

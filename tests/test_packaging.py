@@ -13,7 +13,8 @@ def _name(req: str) -> str:
 
 def test_environment_yml_names_the_same_pinned_dependencies():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = project["dependencies"] + project["optional-dependencies"]["dev"]
+    extras = project["optional-dependencies"]
+    wanted = project["dependencies"] + extras["dev"] + extras["lab"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     listed = [p for p in pip if not p.startswith("-")]
@@ -23,7 +24,8 @@ def test_environment_yml_names_the_same_pinned_dependencies():
 
 def test_direct_dependencies_are_pinned_and_torch_is_the_cpu_pin():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    for req in project["dependencies"] + project["optional-dependencies"]["dev"]:
+    extras = project["optional-dependencies"]
+    for req in project["dependencies"] + extras["dev"] + extras["lab"]:
         assert "==" in req, f"{req} is not pinned"
     assert "torch==2.13.0" in project["dependencies"]
 
