@@ -1,72 +1,82 @@
-"""Open the generated HTML in a real headless Chromium with no network."""
+"""The report checker (`rca.browser`): a real headless Chromium, offline, on crafted pages.
+
+Every check must be able to fail: each bad page below plants one problem a reader would hit.
+The month built by the batch is checked in test_demo.py.
+"""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.notebook]
+from rca.browser import check_reports
+from rca.errors import InputError
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+pytestmark = pytest.mark.browser
+
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5Erk"
+    "Jggg=="
+)
+GOOD = f"""<!doctype html><html><head><title>ok</title></head><body>
+<h1>Fine &lt;script&gt;alert(1)&lt;/script&gt;</h1>
+<img src="data:image/png;base64,{PNG}">
+<a href="index.html">back</a></body></html>"""
+
+BAD = {
+    "script_runs": "<script>alert('xss')</script>",
+    "handler_runs": "<img src=x onerror=\"alert('xss')\">",
+    "js_link": '<a href="javascript:alert(1)">click</a>',
+    "console_error": "<script>console.error('boom')</script>",
+    "page_error": "<script>undefined_function()</script>",
+    "network": '<img src="https://cdn.example.com/x.png">',
+    "empty_chart": '<div class="js-plotly-plot" style="width:600px;height:400px"></div>',
+    "code_cell": '<div class="jp-InputArea">print(1)</div>',
+    "traceback": "<pre>Traceback (most recent call last):\n  File x</pre>",
+    "broken_link": '<a href="missing.html">gone</a>',
+}
+EXPECT = {
+    "script_runs": "script ran: dialog 'xss'",
+    "handler_runs": "script ran: dialog 'xss'",
+    "js_link": "live javascript: links",
+    "console_error": "console error: boom",
+    "page_error": "page error:",
+    "network": "network request: https://cdn.example.com/x.png",
+    "empty_chart": "chart 1 not drawn",
+    "code_cell": "code cells or prompts visible",
+    "traceback": "traceback is shown",
+    "broken_link": "broken link: missing.html",
+}
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not shutil.which("chromium"):
-        pytest.fail("chromium is not installed: run `make system-deps` (make test does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
-def open_offline(browser, path):
-    context = browser.new_context(offline=True)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
-    )
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:", "about:"))
-            else problems.append(f"network request: {r.url}"))  # fmt: skip
-    page.goto(path.as_uri())
-    page.wait_for_load_state("load")
-    page.wait_for_timeout(500)
-    return page, problems
+def checked(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pages")
+    (folder / "index.html").write_text(GOOD)
+    (folder / "sub").mkdir()
+    (folder / "sub" / "good.html").write_text(GOOD.replace("index.html", "../index.html"))
+    for name, body in BAD.items():
+        (folder / "sub" / f"{name}.html").write_text(f"<html><body>{body}</body></html>")
+    return folder, {c.path.stem: c for c in check_reports(folder)}
 
 
-def test_executive_report_renders_offline_without_errors(browser, demo_run):
-    out, proc = demo_run
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    report = out / "2026-10" / "executive.html"
-    page, problems = open_offline(browser, report)
-    plots = page.locator(".js-plotly-plot")
-    assert plots.count() >= 2
-    for i in range(plots.count()):
-        box = plots.nth(i).locator(".main-svg").first.bounding_box()
-        assert box and box["width"] > 100 and box["height"] > 100
-        assert plots.nth(i).locator(".trace").count() >= 1  # data drawn, not an empty frame
-    assert page.locator(".rca-kpi").count() >= 3
-    assert page.locator(".jp-InputArea, .jp-InputPrompt").count() == 0
-    assert "Traceback" not in page.inner_text("body")
-    page.screenshot(path=str(out / "2026-10" / "executive.png"), full_page=True)
-    assert problems == []
+def test_good_pages_pass_and_are_screenshotted(checked):
+    folder, checks = checked
+    assert next(iter(checks)) == "index"  # the index first
+    for name in ("index", "good"):
+        assert checks[name].ok, checks[name].problems
+        assert checks[name].images == 1
+        assert checks[name].screenshot.read_bytes()[:4] == b"\x89PNG"
+    assert (folder / "screenshots" / "sub__good.png").exists()
 
 
-def test_index_links_to_the_report(browser, demo_run):
-    out, _ = demo_run
-    page, problems = open_offline(browser, out / "2026-10" / "index.html")
-    page.click("text=Executive summary 2026-10")
-    page.wait_for_load_state("load")
-    assert page.url.endswith("executive.html")
-    assert problems == []
+@pytest.mark.parametrize("name", list(BAD))
+def test_each_planted_problem_is_reported(checked, name):
+    _, checks = checked
+    problems = checks[name].problems
+    assert any(EXPECT[name] in p for p in problems), problems
+    assert not checks[name].ok
+
+
+def test_a_folder_without_html_is_a_clear_error(tmp_path):
+    with pytest.raises(InputError, match="no HTML reports"):
+        check_reports(tmp_path)
