@@ -42,7 +42,7 @@ ex.reading_guide(month, previous)
 rr.heading("Which themes dominate failing audits under each policy?")
 
 # %%
-pv.policy_themes_chart(A.table("policy_themes"), month, P["top_n"])
+pv.policy_themes_chart(A.table("policy_themes"), month, P["top_n"], P["min_n"])
 
 # %%
 pv.policy_themes_table(A.table("policy_themes"), month, P["top_n"], P["min_n"])

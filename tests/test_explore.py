@@ -205,6 +205,17 @@ def test_fragments_escape_comments_and_labels(audits):
     assert ESCAPED in pages[0].data and ESCAPED in pages[2].data
 
 
+def test_segment_heatmaps_hide_segments_below_min_n(audits):
+    from test_views_policy import heatmap_z
+
+    october = rx.filter_audits(audits, month="2026-10")
+    hidden = ve.segment_heatmaps(october, {}, min_n=10_000).data
+    shown = ve.segment_heatmaps(october, {}, min_n=1).data
+    assert "hidden" in hidden and "hidden" not in shown
+    assert all(v is None for v in heatmap_z(hidden).ravel())
+    assert not any(v is None for v in heatmap_z(shown).ravel())
+
+
 def test_segment_heatmaps_skip_filtered_segments(audits):
     october = rx.filter_audits(audits, month="2026-10", market="PH")
     page = ve.segment_heatmaps(october, {"market": "PH"}).data

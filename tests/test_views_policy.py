@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -97,12 +98,33 @@ def test_policy_table_lists_policies_and_their_main_themes():
     assert out.index("refunds") < out.index("payouts")  # most failing audits first
     assert "Refund window (50 %) · Tone (30 %)" in out and "Unassigned" not in out
     assert out.count('class="flag"') == 1  # payouts: 20 audits, fewer than min_n
-    assert "20.0 %" in out and "50.0 %" in out  # fail rates
+    assert "20.0 %" in out  # refunds' fail rate
+    assert "hidden: fewer than 30 audits" in out and "50.0 %" not in out  # payouts suppressed
+    shown = pv.policy_themes_table(policy_frame(), "2026-10", min_n=10).data
+    assert "50.0 %" in shown and "hidden" not in shown
 
 
-def test_policy_chart_is_a_heat_map_of_theme_shares():
+def test_policy_chart_is_a_heat_map_of_theme_shares_with_small_policies_hidden():
     out = pv.policy_themes_chart(policy_frame(), "2026-10").data
     assert '"type":"heatmap"' in out.replace(" ", "") and "50 %" in out
+    assert "payouts (n&lt;30, hidden)" in out
+    assert heatmap_z(out).tolist()[1] == [None, None]  # payouts' cells empty, refunds' shown
+    shown = pv.policy_themes_chart(policy_frame(), "2026-10", min_n=10).data
+    assert "hidden" not in shown and None not in heatmap_z(shown).tolist()[1]
+
+
+def heatmap_z(page: str) -> Any:
+    """The z grid of the last plotly heat map in ``page`` (plotly writes it base64-encoded)."""
+    import base64
+    import json
+    import re
+
+    import numpy as np
+
+    z = json.loads(re.findall(r'"z":(\{"dtype":[^}]*\})', page)[-1])
+    rows, cols = (int(v) for v in z["shape"].split(","))
+    grid = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape(rows, cols)
+    return np.where(np.isnan(grid), None, grid)
 
 
 def test_macros_table_says_which_macros_are_clearly_worse():

@@ -107,7 +107,10 @@ def trend_chart(trend: pd.DataFrame, freq: str = "week") -> HTML:
 def segment_heatmaps(
     audits: pd.DataFrame, filters: Mapping[str, Any], top_n: int = 8, min_n: int = 30
 ) -> HTML:
-    """Heat maps of theme shares per market, queue and team (those not filtered to one value)."""
+    """Heat maps of theme shares per market, queue and team (those not filtered to one value).
+
+    Segments with fewer than ``min_n`` commented audits are named but their cells left empty.
+    """
     import plotly.graph_objects as go
 
     open_ = [c for c in rx.SEGMENTS if not _filters(filters)[c]]
@@ -118,8 +121,11 @@ def segment_heatmaps(
     for by in open_:
         shares = rx.theme_shares_by(audits, by, top_n=top_n, min_n=min_n)
         small = shares.groupby(by)["small_n"].first()
-        names = {s: f"{s} (n<{min_n})" if small[s] else str(s) for s in small.index}
+        names = {s: f"{s} (n<{min_n}, hidden)" if small[s] else str(s) for s in small.index}
         grid = shares.pivot_table(index="topic_label", columns=by, values="share", sort=False)
+        # segments with fewer than min_n commented audits are suppressed, not just flagged: a
+        # share of 1 in 3 can point at one person's case
+        grid.loc[:, [c for c in grid.columns if small[c]]] = float("nan")
         fig = go.Figure(
             go.Heatmap(
                 z=grid.to_numpy() * 100, x=_safe(names[s] for s in grid.columns),

@@ -72,7 +72,7 @@ def policy_themes_table(
 
     Per policy (most failing audits first): fail rate, the main themes of its failures, and the
     themes that stand out against the other policies' failures. Policies with fewer than
-    ``min_n`` audits are highlighted as small.
+    ``min_n`` audits are highlighted and their failure figures and themes suppressed.
     """
     if df.empty or "policy" not in df:
         return _none("failing audits with a policy", month)
@@ -85,21 +85,30 @@ def policy_themes_table(
             for r in mine.head(3).to_dict("records")
         ]
         out = mine[mine["stands_out"].astype(bool)]
+        small = bool(first["policy_audits"] < min_n)
+        hidden = f"hidden: fewer than {min_n} audits"
         rows.append(
             {
                 "Policy": policy, "Audits": first["policy_audits"],
-                "Failing audits": first["policy_failing"], "Fail rate": first["policy_fail_rate"],
-                "Main themes of the failures": main,
-                "Clearly more common than under other policies": list(out["topic_label"]) or "–",
-                "small": first["policy_audits"] < min_n,
+                "Failing audits": None if small else first["policy_failing"],
+                "Fail rate": None if small else first["policy_fail_rate"],
+                "Main themes of the failures": hidden if small else main,
+                "Clearly more common than under other policies":
+                    "–" if small else (list(out["topic_label"]) or "–"),
+                "small": small,
             }
         )  # fmt: skip
     return rr.table(pd.DataFrame(rows), formats={"Audits": "int", "Failing audits": "int",
                                                  "Fail rate": "pct"}, flag="small")  # fmt: skip
 
 
-def policy_themes_chart(df: pd.DataFrame, month: str | None = None, top_n: int = 8) -> HTML:
-    """Heat map: share of each policy's failing audits per theme (top policies × top themes)."""
+def policy_themes_chart(
+    df: pd.DataFrame, month: str | None = None, top_n: int = 8, min_n: int = 30
+) -> HTML:
+    """Heat map: share of each policy's failing audits per theme (top policies × top themes).
+
+    Policies with fewer than ``min_n`` audits keep their row, with its cells left empty.
+    """
     import plotly.graph_objects as go
 
     if df.empty or "policy" not in df:
@@ -113,10 +122,14 @@ def policy_themes_chart(df: pd.DataFrame, month: str | None = None, top_n: int =
         return _none("themed failing audits", month)
     grid = (d.pivot_table(index="policy", columns="topic_label", values="share", aggfunc="sum")
             .reindex(index=policies, columns=themes).fillna(0.0) * 100)  # fmt: skip
+    audits = df.drop_duplicates("policy").set_index("policy")["policy_audits"]
+    small = [p for p in policies if audits[p] < min_n]
+    grid.loc[small] = float("nan")
+    names = [f"{p} (n<{min_n}, hidden)" if p in small else p for p in policies]
     fig = go.Figure(
         go.Heatmap(
-            z=grid.to_numpy(), x=_safe(themes), y=_safe(policies), colorscale="Reds", zmin=0,
-            text=[[f"{v:.0f} %" if v else "" for v in row] for row in grid.to_numpy()],
+            z=grid.to_numpy(), x=_safe(themes), y=_safe(names), colorscale="Reds", zmin=0,
+            text=[[f"{v:.0f} %" if v == v and v else "" for v in row] for row in grid.to_numpy()],
             texttemplate="%{text}",
             hovertemplate="%{y}: %{x} in %{z:.1f} % of failing audits<extra></extra>",
         )
