@@ -58,5 +58,8 @@ test-fast: install  ## unit tests only (no real model, kernels or browser)
 bench-topics: install  ## topic quality/speed benchmark on ../shared/data
 	$(BIN)/python benchmarks/topics.py
 
+bench-batch: install  ## monthly batch vs the naive way on the sample data (about 30 min)
+	$(BIN)/python benchmarks/batch.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

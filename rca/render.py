@@ -6,12 +6,13 @@ inline and images are embedded, so the file opens from an email or a shared driv
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-__all__ = ["HIDDEN_TAGS", "export_html"]
+__all__ = ["HIDDEN_TAGS", "export_html", "slim_executed_notebook"]
 
 #: Cells with these tags never reach a reader.
 HIDDEN_TAGS: frozenset[str] = frozenset(
@@ -94,3 +95,28 @@ def export_html(
     tmp.write_text(body, encoding="utf-8")
     tmp.replace(html_path)
     return html_path
+
+
+_PLOTLYJS = re.compile(r"<script[^>]*>\s*/\*\*\s*\*\s*plotly\.js v.*?</script>", re.S)
+_PLOTLYJS_NOTE = "<script>/* plotly.js left out of the kept notebook: see the HTML */</script>"
+
+
+def slim_executed_notebook(path: str | Path) -> int:
+    """Drop the inline plotly.js from an executed notebook's outputs once its HTML is written.
+
+    The HTML keeps its own copy; without this every kept notebook would carry the same 5 MB
+    library again. Charts in the kept notebook then draw only where plotly.js is already loaded
+    (the HTML report is what readers open). Returns the bytes saved.
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(text, as_version=4)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html")
+            if isinstance(html, str) and "plotly.js v" in html:
+                output["data"]["text/html"] = _PLOTLYJS.sub(_PLOTLYJS_NOTE, html)
+    slim = nbformat.writes(nb)
+    if len(slim) < len(text):
+        path.write_text(slim, encoding="utf-8")
+    return max(len(text) - len(slim), 0)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rca.config import notebooks_dir, set_offline
 from rca.errors import ParameterError
 from rca.params import check_parameters
-from rca.render import export_html
+from rca.render import export_html, slim_executed_notebook
 
 if TYPE_CHECKING:
     from rca.kernels import ReportKernel
@@ -145,6 +145,7 @@ def run_report(
             km=runner.prepare(out),
         )
         export_html(ipynb, html, title=title)
+        slim_executed_notebook(ipynb)
         result.html = html
     except Exception as exc:  # a failing report never stops the others; the reason is kept
         result.status = "failed"
