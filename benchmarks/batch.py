@@ -1,0 +1,192 @@
+"""The monthly batch against the naive way, on the sample data, in one run.
+
+    .venv/bin/python benchmarks/batch.py [--months 6] [--embedder minilm] [--jobs 2]
+                                         [--naive-all] [--out benchmarks/results/batch.json]
+
+batch   ``rca batch`` with parameters/monthly.yaml: every audience, one operations report per team
+        and one feedback report per agent. The month is analysed once (one topic model), the
+        reports run in parallel on reused kernels. Timed twice: with an empty embedding cache
+        (a first run) and again with the cache the first run filled (re-running a month, or a new
+        month whose earlier months are already embedded).
+naive   What an analyst does without it: for each report, one after the other, a fresh process
+        analyses the month itself (its own embeddings with an empty cache, its own topic model),
+        then papermill executes the notebook in a fresh kernel and nbconvert exports it. At
+        minutes per report this takes hours for a month, so by default one report of each
+        notebook is run and the total is extrapolated (each notebook's measured time x its number
+        of reports); ``--naive-all`` runs all of them.
+
+Peak memory is the largest resident set of the process tree (workers and kernels included),
+sampled every 0.1 s. Prints a table and writes the JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import psutil
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from rca.batch import run_batch
+from rca.config import parameters_dir
+from rca.plan import expand_plan, load_plan
+from rca.run import run_report
+from rca.sample import generate_sample
+from rca.workspace import Workspace
+
+RESULTS = Path(__file__).resolve().parent / "results" / "batch.json"
+
+
+class PeakMemory:
+    """Sample the resident memory of this process and all its children until stopped."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for p in [me, *me.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    continue
+            self.peak = max(self.peak, total)
+            self._stop.wait(0.1)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def timed_batch(data: Path, out: Path, month: str, embedder: str, jobs: int) -> dict:
+    with PeakMemory() as mem:
+        start = time.perf_counter()
+        result = run_batch(
+            parameters_dir() / "monthly.yaml", month, data_dir=data, out_root=out, jobs=jobs,
+            embedder=embedder, log=lambda m: print(f"  {m}", file=sys.stderr, flush=True),
+        )  # fmt: skip
+        wall = time.perf_counter() - start
+    manifest = json.loads(result.manifest.read_text())
+    analysis = json.loads((result.month_dir / "analysis" / "tables.json").read_text())
+    n = len(result.reports)
+    return {
+        "wall_s": round(wall, 1),
+        "reports": n,
+        "failed": len(result.failed),
+        "per_report_amortised_s": round(wall / n, 2),
+        "analysis_s": analysis["total_s"],
+        "reports_phase_s": round(wall - analysis["total_s"], 1),
+        "report_s_mean": round(sum(r["seconds"] for r in manifest["reports"]) / n, 2),
+        "peak_rss_mb": round(mem.peak / 2**20),
+        "by_notebook": dict(Counter(r.notebook for r in result.reports)),
+    }
+
+
+def naive_report(data: Path, root: Path, month: str, embedder: str, notebook: str,
+                 params: dict, i: int) -> float:  # fmt: skip
+    """One report the naive way: own analysis in a fresh process, fresh kernel, export."""
+    work = root / f"naive-{i}"
+    env = {**os.environ, "RCA_EMBED_CACHE": str(work / "cache")}  # embeds everything itself
+    code = (
+        "from rca.analyze import analyze_month\n"
+        f"analyze_month({str(data)!r}, {str(work / 'analysis')!r}, month={month!r}, "
+        f"embedder={embedder!r}, verbose=False)\n"
+    )
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+    params = {**params, "workspace": str(work / "analysis" / "workspace")}
+    result = run_report(notebook, params, work / "report")
+    if result.status != "ok":
+        raise RuntimeError(f"naive {notebook}: {result.reason}")
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--months", type=int, default=6)
+    parser.add_argument("--embedder", default="minilm")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--naive-all", action="store_true", help="run every naive report")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        data = root / "data"
+        month = generate_sample(data, months=args.months, seed=0).months[-1]
+        os.environ["RCA_EMBED_CACHE"] = str(root / "batch-cache")
+        print(f"batch, empty embedding cache ({args.embedder}, {args.jobs} jobs)", file=sys.stderr)
+        cold = timed_batch(data, root / "out", month, args.embedder, args.jobs)
+        print("batch again, embeddings cached", file=sys.stderr)
+        warm = timed_batch(data, root / "out", month, args.embedder, args.jobs)
+
+        ws = Workspace(root / "out" / month / "analysis" / "workspace")
+        planned = expand_plan(
+            load_plan(parameters_dir() / "monthly.yaml"), ws.audits(), month, ws.path
+        )
+        counts = Counter(p.notebook for p in planned)
+        chosen = planned if args.naive_all else list({p.notebook: p for p in planned}.values())
+        seconds: dict[str, list[float]] = {}
+        with PeakMemory() as mem:
+            for i, p in enumerate(chosen):
+                s = naive_report(data, root, month, args.embedder, p.notebook, p.parameters, i)
+                seconds.setdefault(p.notebook, []).append(s)
+                print(f"naive {p.notebook}: {s:.1f} s", file=sys.stderr, flush=True)
+    per_notebook = {k: sum(v) / len(v) for k, v in seconds.items()}
+    naive_total = sum(per_notebook[k] * n for k, n in counts.items())
+    naive = {
+        "reports": sum(counts.values()),
+        "measured_reports": sum(len(v) for v in seconds.values()),
+        "extrapolated": not args.naive_all,
+        "per_notebook_s": {k: round(v, 1) for k, v in per_notebook.items()},
+        "wall_s": round(naive_total, 1),
+        "per_report_s": round(naive_total / sum(counts.values()), 1),
+        "peak_rss_mb": round(mem.peak / 2**20),
+    }
+    results = {
+        "command": "python benchmarks/batch.py " + " ".join(sys.argv[1:]),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        "months": args.months,
+        "month": month,
+        "embedder": args.embedder,
+        "jobs": args.jobs,
+        "batch_cold": cold,
+        "batch_warm": warm,
+        "naive": naive,
+        "speedup_cold": round(naive_total / cold["wall_s"], 1),
+        "speedup_warm": round(naive_total / warm["wall_s"], 1),
+        "targets": {"speedup_min": 5.0, "per_report_amortised_max_s": 4.0},
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\n{'':22}{'wall s':>9}{'reports':>9}{'s/report':>10}{'peak MB':>9}")
+    for name, r in (("batch (cold cache)", cold), ("batch (warm cache)", warm)):
+        print(f"{name:22}{r['wall_s']:>9.1f}{r['reports']:>9}"
+              f"{r['per_report_amortised_s']:>10.2f}{r['peak_rss_mb']:>9}")  # fmt: skip
+    label = "naive (extrapolated)" if naive["extrapolated"] else "naive"
+    print(f"{label:22}{naive['wall_s']:>9.1f}{naive['reports']:>9}"
+          f"{naive['per_report_s']:>10.1f}{naive['peak_rss_mb']:>9}")  # fmt: skip
+    print(f"speed-up: {results['speedup_cold']}x (cold), {results['speedup_warm']}x (warm)")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
