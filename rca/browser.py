@@ -35,8 +35,8 @@ _INSPECT = """() => {
   const plots = [...document.querySelectorAll('.js-plotly-plot')].map(p => {
     const svg = p.querySelector('.main-svg');
     const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
-    return {width: box.width, height: box.height,
-            traces: p.querySelectorAll('.trace, .heatmaplayer image, .imagelayer image').length};
+    const drawn = '.trace, .hm, .heatmaplayer image, .imagelayer image';
+    return {width: box.width, height: box.height, traces: p.querySelectorAll(drawn).length};
   });
   const images = [...document.querySelectorAll('img')].map(i => ({
     src: (i.getAttribute('src') || '').slice(0, 40), ok: i.complete && i.naturalWidth > 0}));
