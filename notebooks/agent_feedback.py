@@ -14,9 +14,7 @@
 # %% tags=["rca-setup"]
 import rca.report as rr
 import rca.views.team as vt
-from rca.kpis import add_period
 from rca.params import notebook_parameters
-from rca.workspace import Workspace
 
 _before = set(globals())
 rr.setup()
@@ -30,10 +28,9 @@ agent = None
 
 # %% tags=["rca-validate"]
 P = notebook_parameters("agent_feedback", globals(), _before)
-ws = Workspace(P["workspace"])
-month, previous = ws.resolve_month(P["month"])
-audits = add_period(ws.audits())
-agent = vt.check_member(audits, "agent", P["agent"], month)
+_, month, previous, audits, agent = vt.load_member(
+    P["workspace"], P["month"], "agent", P["agent"]
+)
 
 # %%
 rr.heading(f"Your quality feedback · {month}", 1)

@@ -12,14 +12,10 @@
 # ---
 
 # %% tags=["rca-setup"]
-from pathlib import Path
-
 import rca.report as rr
+import rca.views as views
 import rca.views.team as vt
-from rca.analyze import Analysis
-from rca.kpis import add_period
 from rca.params import notebook_parameters
-from rca.workspace import Workspace
 
 _before = set(globals())
 rr.setup()
@@ -33,11 +29,8 @@ team = None
 
 # %% tags=["rca-validate"]
 P = notebook_parameters("operations", globals(), _before)
-ws = Workspace(P["workspace"])
-month, previous = ws.resolve_month(P["month"])
-audits = add_period(ws.audits())
-team = vt.check_member(audits, "team", P["team"], month)
-analysis = Analysis(Path(P["workspace"]).parent)
+ws, month, previous, audits, team = vt.load_member(P["workspace"], P["month"], "team", P["team"])
+analysis = views.load(P["workspace"], month)
 
 # %%
 rr.heading(f"{team} · quality review · {month}", 1)

@@ -8,6 +8,7 @@ audits, plus their team as an aggregate; team views only show the team's own age
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,8 +16,9 @@ from IPython.display import HTML
 
 from rca.control import RULES
 from rca.errors import ParameterError
-from rca.kpis import kpis_by, theme_shares
+from rca.kpis import add_period, kpis_by, theme_shares
 from rca.report import Kpi, esc
+from rca.workspace import Workspace
 
 __all__ = [
     "agent_cards",
@@ -29,6 +31,7 @@ __all__ = [
     "check_member",
     "comparison_bars",
     "focus_fragment",
+    "load_member",
     "p_chart_figure",
     "p_chart_signals",
     "strengths_fragment",
@@ -45,6 +48,27 @@ _BLUE, _GREY, _RED = "#0969da", "#8c959f", "#cf222e"
 
 def _safe(values: Any) -> list[str]:
     return [html.escape(str(v)) for v in values]
+
+
+def load_member(
+    workspace: str | Path, month: str | None, column: str, value: str | None
+) -> tuple[Workspace, str, str | None, pd.DataFrame, str]:
+    """Open a report's workspace for one team or agent (the validation cell of both notebooks).
+
+    Returns
+    -------
+    tuple
+        ``(workspace, month, previous month or None, audits with period columns, value)``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown month, or ``value`` missing or without audits in the month (`check_member`).
+    """
+    ws = Workspace(Path(workspace))
+    month, previous = ws.resolve_month(month)
+    audits = add_period(ws.audits())
+    return ws, month, previous, audits, check_member(audits, column, value, month)
 
 
 def check_member(audits: pd.DataFrame, column: str, value: str | None, month: str) -> str:
