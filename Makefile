@@ -22,6 +22,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt torch==2.13.0
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	# compile UMAP's numba kernels once into numba's cache, as pip compiles bytecode
+	$(BIN)/python -c "from rca.cluster import warm_up; print(f'numba kernels compiled in {warm_up():.0f} s')"
 	@touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install rca with everything it needs

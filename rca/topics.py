@@ -75,8 +75,8 @@ class TopicModel:
         otherwise they are all left unassigned.
     outlier_threshold
         Minimum cosine similarity to the theme's centroid for such a text to keep its theme.
-    n_neighbors, n_components
-        UMAP settings.
+    n_neighbors, n_components, n_epochs
+        UMAP settings (``n_epochs=None``: see `rca.cluster.reduce_dimensions`).
     random_state
         Seed for UMAP and every other random step.
     verbose
@@ -103,6 +103,7 @@ class TopicModel:
         outlier_threshold: float = 0.3,
         n_neighbors: int = 15,
         n_components: int = 5,
+        n_epochs: int | None = None,
         random_state: int = 0,
         verbose: bool = False,
     ) -> None:
@@ -113,6 +114,7 @@ class TopicModel:
         self.outlier_threshold = outlier_threshold
         self.n_neighbors = n_neighbors
         self.n_components = n_components
+        self.n_epochs = n_epochs
         self.random_state = random_state
         self.verbose = verbose
 
@@ -195,7 +197,7 @@ class TopicModel:
         self.n_clusters_ = 0
         if n >= max(3 * self._min_size(n), 15) and len(set(sorted_texts)) > 2:
             reduced = reduce_dimensions(
-                sorted_emb, self.n_neighbors, self.n_components, self.random_state
+                sorted_emb, self.n_neighbors, self.n_components, self.random_state, self.n_epochs
             )
             clusterer = AutoKMeans(
                 n_clusters=None if self.n_topics == "auto" else int(self.n_topics),
@@ -347,7 +349,7 @@ class TopicModel:
         """Return the constructor parameters (scikit-learn style)."""
         keys = (
             "n_topics", "min_topic_size", "reduce_outliers", "outlier_threshold",
-            "n_neighbors", "n_components", "random_state", "verbose",
+            "n_neighbors", "n_components", "n_epochs", "random_state", "verbose",
         )  # fmt: skip
         params = {k: getattr(self, k) for k in keys}
         params["embedder"] = (
