@@ -30,7 +30,7 @@ title = None
 P = notebook_parameters("executive", globals(), _before)
 A = ex.load(P["workspace"], P["month"])
 month, previous = A.info["month"], A.info["previous"]
-kpis, findings, topics = A.table("kpis_monthly"), A.table("findings"), A.workspace.topics()
+kpis, findings = A.table("kpis_monthly"), A.table("findings")
 
 # %%
 rr.heading(P["title"] or f"Quality at a glance · {month}", 1)
@@ -48,7 +48,7 @@ ex.kpi_trend(kpis)
 rr.heading("The most important findings and their root causes")
 
 # %%
-ex.top_findings(findings, P["top_n"], topics)
+ex.top_findings(findings, P["top_n"])
 
 # %%
 rr.heading(f"What changed since {previous}")
@@ -69,7 +69,7 @@ ex.theme_chart(A.table("theme_changes"), P["top_n"])
 rr.heading("What we recommend")
 
 # %%
-ex.recommendations(findings, P["top_n"], topics)
+ex.recommendations(findings, P["top_n"])
 
 # %%
 rr.data_note(A.workspace.info)

@@ -73,13 +73,13 @@ pv.issues_table(issues, month, P["top_n"])
 rr.heading("In their own words")
 
 # %%
-pv.evidence(findings, topics, P["top_n"])
+pv.evidence(findings, P["top_n"])
 
 # %%
 rr.heading("Recommended changes")
 
 # %%
-pv.recommended_changes(findings, P["top_n"], topics)
+pv.recommended_changes(findings, P["top_n"])
 
 # %%
 rr.data_note(A.workspace.info)

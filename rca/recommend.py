@@ -8,8 +8,7 @@ findings it comes from. The action depends on the finding's type and root cause
 "Update macro MAC-ACC-004 …" for policy owners, a new technical issue "Escalate to product: …",
 a cohort's coaching need "Coach Team Heron's 2026Q3 starters on …". Only significant findings
 lead to a recommendation. The result is deterministic (ordered by the findings' rank).
-`recommendation_list` renders it as escaped HTML; `with_theme_causes` gives growing themes the
-root cause of their theme, since the ``findings`` table leaves them ``unmapped``.
+`recommendation_list` renders it as escaped HTML.
 """
 
 from __future__ import annotations
@@ -32,7 +31,6 @@ __all__ = [
     "merge_key",
     "recommend",
     "recommendation_list",
-    "with_theme_causes",
 ]
 
 #: Who acts on a recommendation.
@@ -232,36 +230,6 @@ def merge_key(row: Mapping[Any, Any]) -> tuple[str, str] | None:
            "root_cause": str(row["root_cause"])}  # fmt: skip
     key = _BY_TYPE[kind](row).get("merge")
     return None if key is None else (str(key[0]), str(key[1]))
-
-
-def with_theme_causes(findings: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
-    """Give growing-theme findings the root cause of their theme.
-
-    The ``findings`` table marks growing themes ``unmapped``; their theme (matched by its label,
-    quoted in the title) usually has a root cause in the workspace's topics table.
-
-    Parameters
-    ----------
-    findings
-        The ``findings`` table.
-    topics
-        ``Workspace.topics()``: ``topic_label`` and ``root_cause`` per theme.
-
-    Returns
-    -------
-    DataFrame
-        A copy of ``findings`` with those root causes filled in.
-    """
-    out = findings.copy()
-    if out.empty or not {"topic_label", "root_cause"} <= set(topics.columns):
-        return out
-    causes = dict(zip(topics["topic_label"].astype(str), topics["root_cause"], strict=True))
-    for i, row in out[out["type"] == "emerging_theme"].iterrows():
-        match = _THEME.match(str(row["title"]))
-        cause = causes.get(match.group("label")) if match else None
-        if cause and row["root_cause"] == "unmapped":
-            out.at[i, "root_cause"] = cause
-    return out
 
 
 def recommend(

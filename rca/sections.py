@@ -92,6 +92,14 @@ def section_kpis(ctx: Context) -> dict[str, pd.DataFrame]:
     }
 
 
+def _with_causes(changes: pd.DataFrame, themed: pd.DataFrame) -> pd.DataFrame:
+    """Add each theme's ``root_cause`` (from the theme model's mapping) to share changes."""
+    if changes.empty or "root_cause" not in themed:
+        return changes
+    causes = themed.dropna(subset=["topic_id"]).groupby("topic_id")["root_cause"].first()
+    return changes.assign(root_cause=changes["item"].map(causes))
+
+
 def section_trends(ctx: Context) -> dict[str, pd.DataFrame]:
     """Theme share changes month over month per segment, with emerging and fading themes."""
     from rca.trends import emerging_themes, fading_themes, share_changes
@@ -106,7 +114,7 @@ def section_trends(ctx: Context) -> dict[str, pd.DataFrame]:
             segments=segments, min_n=ctx.min_n,
         )  # fmt: skip
 
-    changes = _safe(changes_fn)
+    changes = _with_causes(_safe(changes_fn), themed)
     empty = changes.empty
     weeks = sorted(themed.loc[themed["month"] == ctx.month, "week"].unique())
     weekly = pd.DataFrame()
@@ -119,7 +127,7 @@ def section_trends(ctx: Context) -> dict[str, pd.DataFrame]:
                 segments=segments, min_n=ctx.min_n,
             )  # fmt: skip
 
-        weekly = _safe(weekly_fn)
+        weekly = _with_causes(_safe(weekly_fn), themed)
     return {
         "theme_changes": changes,
         "theme_changes_weekly": weekly,

@@ -11,7 +11,6 @@ from rca.recommend import (
     describe,
     recommend,
     recommendation_list,
-    with_theme_causes,
 )
 
 XSS = "<script>alert(1)</script>"
@@ -175,16 +174,3 @@ def test_describe_says_what_a_growing_theme_did():
     macro = finding("macro", "Macro M fails 50% of its audits (5 of 10)", "macro=M")
     macro["change_text"] = "+26.0 pts vs other macros (24%)"
     assert describe(macro) == "Macro M fails 50% of its audits (5 of 10); other macros fail 24%"
-
-
-def test_growing_themes_get_the_cause_of_their_theme():
-    rows = frame(
-        finding("emerging_theme", "Theme 'Refund rules' grew to 9.0% of rows (from 2.0%)"),
-        finding("macro", "Macro M fails", "macro=M", "process.outdated_macro", rank=2),
-    )
-    topics = pd.DataFrame({"topic_id": [0], "topic_label": ["Refund rules"],
-                           "root_cause": ["policy.unclear_policy"]})  # fmt: skip
-    filled = with_theme_causes(rows, topics)
-    assert filled["root_cause"].tolist() == ["policy.unclear_policy", "process.outdated_macro"]
-    assert rows.loc[0, "root_cause"] == "unmapped"  # the input is not changed
-    assert recommend(filled).loc[0, "owner"] == "policy"

@@ -109,11 +109,10 @@ def test_a_theme_growing_in_several_places_is_listed_once():
     rows = pd.DataFrame(
         {"finding_id": ["a", "b", "c"], "type": "emerging_theme", "title": title,
          "segment": ["team=Team Lynx", "all", "market=MY"], "significant": True,
-         "root_cause": "unmapped", "rank": [1, 2, 3], "change_text": "+7.0 pts",
+         "root_cause": "policy.unclear_policy", "rank": [1, 2, 3], "change_text": "+7.0 pts",
          "evidence": [[], [], []]}
     )  # fmt: skip
-    topics = pd.DataFrame({"topic_label": ["Refunds"], "root_cause": ["policy.unclear_policy"]})
-    out = ex.top_findings(rows, topics=topics).data
+    out = ex.top_findings(rows).data
     assert out.count("<li>") == 1 and "Also growing in: Whole operation, market MY." in out
     assert "Policy: the rules themselves" in out and "Unclear or conflicting policy" in out
 
@@ -187,3 +186,14 @@ def test_executive_notebook_runs_from_the_tables(analysis, tmp_path):
         assert heading in page, heading
     assert page.count("Plotly.newPlot") >= 2 and page.count('class="rca-kpi"') >= 3
     assert "Traceback" not in page and "rca.views" not in page
+
+
+def test_growing_themes_are_findings_with_their_themes_root_cause(analysis):
+    import re
+
+    findings, topics = analysis.table("findings"), analysis.workspace.topics()
+    causes = dict(zip(topics["topic_label"], topics["root_cause"], strict=True))
+    grown = findings[findings["type"] == "emerging_theme"]
+    labels = [re.match(r"Theme '(.*)' grew to", t).group(1) for t in grown["title"]]
+    assert grown["root_cause"].tolist() == [causes[label] for label in labels]
+    assert (grown["root_cause"] != "unmapped").any()  # the sample's themes map to causes

@@ -158,20 +158,15 @@ def cause_name(root_cause: str, names: Mapping[str, str] | None = None) -> str:
     return "not yet known" if root_cause in (UNMAPPED, "unassigned", "") else root_cause
 
 
-def top_findings(
-    findings: pd.DataFrame, top_n: int = 8, topics: pd.DataFrame | None = None
-) -> HTML:
+def top_findings(findings: pd.DataFrame, top_n: int = 8) -> HTML:
     """List the ``top_n`` best-ranked significant findings, grouped by root-cause group.
 
     Each finding: what was found (plainly), its change, its root cause and one redacted quote.
-    ``topics`` (``Workspace.topics()``) gives growing themes their theme's root cause.
     """
     needed = {"finding_id", "type", "title", "segment", "significant", "root_cause", "rank",
               "change_text", "evidence"}  # fmt: skip
     if findings.empty or not needed <= set(findings.columns):
         return rr.callout("No findings this month.")
-    if topics is not None:
-        findings = rec.with_theme_causes(findings, topics)
     clear = findings[findings["significant"].fillna(False).astype(bool)].sort_values("rank")
     if clear.empty:
         return rr.callout(
@@ -288,12 +283,8 @@ def what_changed(
                                    "Change": "pts"})  # fmt: skip
 
 
-def recommendations(
-    findings: pd.DataFrame, top_n: int = 8, topics: pd.DataFrame | None = None
-) -> HTML:
+def recommendations(findings: pd.DataFrame, top_n: int = 8) -> HTML:
     """Say what to do: `rca.recommend.recommend` for the clear findings, with owners."""
-    if topics is not None and not findings.empty:
-        findings = rec.with_theme_causes(findings, topics)
     return rec.recommendation_list(
         rec.recommend(findings, top_n=top_n),
         empty="Nothing needs action this month: no finding is clear enough.",

@@ -304,17 +304,9 @@ def issue_timeline_chart(
     return rr.figure(fig)
 
 
-def _for_owners(findings: pd.DataFrame, topics: pd.DataFrame | None) -> tuple[pd.DataFrame, Any]:
-    if topics is not None and not findings.empty:
-        findings = rec.with_theme_causes(findings, topics)
-    return findings, rec.recommend(findings, owners=OWNERS)
-
-
-def evidence(
-    findings: pd.DataFrame, topics: pd.DataFrame | None = None, top_n: int = 8, n_quotes: int = 3
-) -> HTML:
+def evidence(findings: pd.DataFrame, top_n: int = 8, n_quotes: int = 3) -> HTML:
     """Redacted quotes behind the clear findings that policy or product owners act on."""
-    findings, recs = _for_owners(findings, topics)
+    recs = rec.recommend(findings, owners=OWNERS)
     ids = [i for group in recs["finding_ids"] for i in group]
     if not ids or "evidence" not in findings:
         return rr.callout("No clear finding for policy or product owners this month.")
@@ -329,11 +321,9 @@ def evidence(
     return HTML("".join(parts))
 
 
-def recommended_changes(
-    findings: pd.DataFrame, top_n: int = 8, topics: pd.DataFrame | None = None
-) -> HTML:
+def recommended_changes(findings: pd.DataFrame, top_n: int = 8) -> HTML:
     """Recommendations for policy and product owners (`rca.recommend.recommend`)."""
-    _, recs = _for_owners(findings, topics)
+    recs = rec.recommend(findings, owners=OWNERS)
     return rec.recommendation_list(
         recs.head(top_n),
         empty="No change to policies, macros or the product is needed this month: no clear "
