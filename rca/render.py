@@ -101,22 +101,25 @@ _PLOTLYJS = re.compile(r"<script[^>]*>\s*/\*\*\s*\*\s*plotly\.js v.*?</script>",
 _PLOTLYJS_NOTE = "<script>/* plotly.js left out of the kept notebook: see the HTML */</script>"
 
 
-def slim_executed_notebook(path: str | Path) -> int:
+def slim_executed_notebook(path: str | Path, nb: Any = None) -> int:
     """Drop the inline plotly.js from an executed notebook's outputs once its HTML is written.
 
     The HTML keeps its own copy; without this every kept notebook would carry the same 5 MB
     library again. Charts in the kept notebook then draw only where plotly.js is already loaded
-    (the HTML report is what readers open). Returns the bytes saved.
+    (the HTML report is what readers open). ``nb`` is the notebook as executed (what papermill
+    returns), if at hand, to save reading the file again; it is changed in place. Returns the
+    bytes saved.
     """
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    nb = nbformat.reads(text, as_version=4)
+    size = path.stat().st_size
+    if nb is None:
+        nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             html = output.get("data", {}).get("text/html")
             if isinstance(html, str) and "plotly.js v" in html:
                 output["data"]["text/html"] = _PLOTLYJS.sub(_PLOTLYJS_NOTE, html)
-    slim = nbformat.writes(nb)
-    if len(slim) < len(text):
-        path.write_text(slim, encoding="utf-8")
-    return max(len(text) - len(slim), 0)
+    slim = nbformat.writes(nb).encode("utf-8")
+    if len(slim) < size:
+        path.write_bytes(slim)
+    return max(size - len(slim), 0)

@@ -134,7 +134,7 @@ def run_report(
     own_kernel = kernel is None
     runner = kernel if kernel is not None else ReportKernel()
     try:
-        pm.execute_notebook(
+        executed = pm.execute_notebook(
             load_notebook(notebook),
             str(ipynb),
             parameters=given,
@@ -144,8 +144,8 @@ def run_report(
             engine_name=ENGINE,
             km=runner.prepare(out),
         )
-        export_html(ipynb, html, title=title)
-        slim_executed_notebook(ipynb)
+        export_html(executed, html, title=title)  # the notebook papermill wrote, not read back
+        slim_executed_notebook(ipynb, executed)
         result.html = html
     except Exception as exc:  # a failing report never stops the others; the reason is kept
         result.status = "failed"
