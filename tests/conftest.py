@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,3 +112,23 @@ def sample_analysis(tmp_path_factory):
     root = tmp_path_factory.mktemp("sample-analysis")
     generate_sample(root / "data", months=2, seed=0)
     return analyze_month(root / "data", root / "out", embedder="fake")
+
+
+def _heatmap_z(page: str) -> Any:
+    """The z grid of the last plotly heat map in ``page`` (plotly writes it base64-encoded)."""
+    import base64
+    import json
+    import re
+
+    import numpy as np
+
+    z = json.loads(re.findall(r'"z":(\{"dtype":[^}]*\})', page)[-1])
+    rows, cols = (int(v) for v in z["shape"].split(","))
+    grid = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape(rows, cols)
+    return np.where(np.isnan(grid), None, grid)
+
+
+@pytest.fixture
+def heatmap_z():
+    """`_heatmap_z`: read the z grid of the last plotly heat map in a page."""
+    return _heatmap_z

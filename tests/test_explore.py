@@ -205,9 +205,7 @@ def test_fragments_escape_comments_and_labels(audits):
     assert ESCAPED in pages[0].data and ESCAPED in pages[2].data
 
 
-def test_segment_heatmaps_hide_segments_below_min_n(audits):
-    from test_views_policy import heatmap_z
-
+def test_segment_heatmaps_hide_segments_below_min_n(audits, heatmap_z):
     october = rx.filter_audits(audits, month="2026-10")
     hidden = ve.segment_heatmaps(october, {}, min_n=10_000).data
     shown = ve.segment_heatmaps(october, {}, min_n=1).data

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from typing import Any
 
 import pandas as pd
 import pytest
@@ -104,27 +103,13 @@ def test_policy_table_lists_policies_and_their_main_themes():
     assert "50.0 %" in shown and "hidden" not in shown
 
 
-def test_policy_chart_is_a_heat_map_of_theme_shares_with_small_policies_hidden():
+def test_policy_chart_is_a_heat_map_of_theme_shares_with_small_policies_hidden(heatmap_z):
     out = pv.policy_themes_chart(policy_frame(), "2026-10").data
     assert '"type":"heatmap"' in out.replace(" ", "") and "50 %" in out
     assert "payouts (n&lt;30, hidden)" in out
     assert heatmap_z(out).tolist()[1] == [None, None]  # payouts' cells empty, refunds' shown
     shown = pv.policy_themes_chart(policy_frame(), "2026-10", min_n=10).data
     assert "hidden" not in shown and None not in heatmap_z(shown).tolist()[1]
-
-
-def heatmap_z(page: str) -> Any:
-    """The z grid of the last plotly heat map in ``page`` (plotly writes it base64-encoded)."""
-    import base64
-    import json
-    import re
-
-    import numpy as np
-
-    z = json.loads(re.findall(r'"z":(\{"dtype":[^}]*\})', page)[-1])
-    rows, cols = (int(v) for v in z["shape"].split(","))
-    grid = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape(rows, cols)
-    return np.where(np.isnan(grid), None, grid)
 
 
 def test_macros_table_says_which_macros_are_clearly_worse():
