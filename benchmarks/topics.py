@@ -181,7 +181,10 @@ def run_peer(
     base = {"embed_s": embed_s, "fit_s": fit_s, "peak_mb": mem["peak_mb"]}
     rows = [{"pipeline": "peer:bertopic-defaults", **base, **scores(labels, topics),
              "npmi": npmi, "diversity": div}]  # fmt: skip
-    reduced, red_s = timed(lambda: np.asarray(model.reduce_outliers(texts, topics)))
+    if (topics == -1).any():  # the peer's UMAP is unseeded: some runs leave no outliers
+        reduced, red_s = timed(lambda: np.asarray(model.reduce_outliers(texts, topics)))
+    else:
+        reduced, red_s = topics, 0.0
     rows.append(
         {"pipeline": "peer:bertopic-defaults+reduce_outliers", **base, "fit_s": fit_s + red_s,
          **scores(labels, reduced), "npmi": npmi, "diversity": div}
