@@ -203,13 +203,9 @@ def main() -> None:
 
     # numba compiles UMAP/HDBSCAN kernels once per process: time that separately, so that no
     # pipeline below is charged for it (a batch run pays it once, as here).
-    def warm_up() -> None:
-        from rca.cluster import AutoKMeans, reduce_dimensions
+    from rca.cluster import warm_up
 
-        x = np.random.default_rng(0).standard_normal((600, 32)).astype(np.float32)
-        AutoKMeans(random_state=0).fit(reduce_dimensions(x))
-
-    _, warmup_s = timed(warm_up)
+    warmup_s = warm_up()
     print(f"numba warm-up (once per process): {warmup_s:.1f} s", flush=True)
     rows: list[dict[str, Any]] = []
     for corpus in args.corpus:
