@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 	# torch first with pip, which finds this machine's CPU build (uv does not look there), so
 	# nothing later pulls the CUDA build; then the same pins with uv: seconds instead of minutes
 	$(BIN)/pip install --quiet -c constraints.txt torch==2.13.0 uv==0.13.8
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt -e ".[dev]"
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -c constraints.txt -e ".[dev]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	# compile UMAP's numba kernels once into numba's cache, as pip compiles bytecode
 	$(BIN)/python -c "from rca.cluster import warm_up; print(f'numba kernels compiled in {warm_up():.0f} s')"
