@@ -92,11 +92,10 @@ def section_kpis(ctx: Context) -> dict[str, pd.DataFrame]:
     }
 
 
-def _with_causes(changes: pd.DataFrame, themed: pd.DataFrame) -> pd.DataFrame:
-    """Add each theme's ``root_cause`` (from the theme model's mapping) to share changes."""
-    if changes.empty or "root_cause" not in themed:
+def _with_causes(changes: pd.DataFrame, causes: pd.Series | None) -> pd.DataFrame:
+    """Add each theme's ``root_cause`` (``causes``: by topic id) to share changes."""
+    if changes.empty or causes is None:
         return changes
-    causes = themed.dropna(subset=["topic_id"]).groupby("topic_id")["root_cause"].first()
     return changes.assign(root_cause=changes["item"].map(causes))
 
 
@@ -107,6 +106,8 @@ def section_trends(ctx: Context) -> dict[str, pd.DataFrame]:
     audits = ctx.frame("audits")
     themed = audits[audits["topic_id"].notna()]
     segments = [s for s in SEGMENTS if s in themed]
+    topics = ctx.ws.topics()
+    causes = topics.set_index("topic_id")["root_cause"] if "root_cause" in topics else None
 
     def changes_fn() -> pd.DataFrame:
         return share_changes(
@@ -114,7 +115,7 @@ def section_trends(ctx: Context) -> dict[str, pd.DataFrame]:
             segments=segments, min_n=ctx.min_n,
         )  # fmt: skip
 
-    changes = _with_causes(_safe(changes_fn), themed)
+    changes = _with_causes(_safe(changes_fn), causes)
     empty = changes.empty
     weeks = sorted(themed.loc[themed["month"] == ctx.month, "week"].unique())
     weekly = pd.DataFrame()
@@ -127,7 +128,7 @@ def section_trends(ctx: Context) -> dict[str, pd.DataFrame]:
                 segments=segments, min_n=ctx.min_n,
             )  # fmt: skip
 
-        weekly = _with_causes(_safe(weekly_fn), themed)
+        weekly = _with_causes(_safe(weekly_fn), causes)
     return {
         "theme_changes": changes,
         "theme_changes_weekly": weekly,
