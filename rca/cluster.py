@@ -107,15 +107,15 @@ def reduce_dimensions(
         return np.asarray(umap.fit_transform(x), dtype=np.float32)
 
 
-def warm_up(n: int = 4200, dim: int = 16) -> float:
+def warm_up(n: int = SMALL_DATA + 100, dim: int = 16) -> float:
     """Compile the numba kernels the theme model runs, so numba caches them; return seconds.
 
     UMAP and pynndescent compile ~25 s of numba code the first time a process fits themes;
     the kernels marked ``cache=True`` are then kept in numba's cache (``__pycache__`` next to
     the package, or ``NUMBA_CACHE_DIR``) and later processes load them in a fraction of that.
     ``make install`` calls this once, the way pip compiles bytecode, so the first analysis a
-    user runs does not pay the compilation. ``n`` must stay above UMAP's 4,096-row
-    small-data cut-off, which takes a different code path.
+    user runs does not pay the compilation. ``n`` must stay above `SMALL_DATA`: below it UMAP
+    takes a different code path.
     """
     import time
 
