@@ -84,14 +84,16 @@ class PeakMemory:
 
 
 def rca_batch(data: Path, out: Path, month: str, embedder: str, jobs: int,
-              env: dict[str, str]) -> subprocess.CompletedProcess[str]:  # fmt: skip
-    """``rca batch`` in a fresh process, exactly as a user types it."""
+              env: dict[str, str]) -> None:  # fmt: skip
+    """``rca batch`` in a fresh process, exactly as a user types it; exits if it fails."""
     cmd = [
         str(Path(sys.executable).with_name("rca")), "batch",
         "--plan", str(parameters_dir() / "monthly.yaml"), "--month", month,
         "--data", str(data), "--out", str(out), "--embedder", embedder, "--jobs", str(jobs),
     ]  # fmt: skip
-    return subprocess.run(cmd, env={**os.environ, **env}, capture_output=True, text=True)
+    done = subprocess.run(cmd, env={**os.environ, **env}, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"rca batch {month} failed ({done.returncode}):\n{done.stderr[-3000:]}")
 
 
 def timed_batch(data: Path, out: Path, month: str, embedder: str, jobs: int,
@@ -99,10 +101,8 @@ def timed_batch(data: Path, out: Path, month: str, embedder: str, jobs: int,
     """Time one ``rca batch`` process from start to exit (imports, model load, JIT included)."""
     with PeakMemory() as mem:
         start = time.perf_counter()
-        done = rca_batch(data, out, month, embedder, jobs, env)
+        rca_batch(data, out, month, embedder, jobs, env)
         wall = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"rca batch failed ({done.returncode}):\n{done.stderr[-3000:]}")
     manifest = json.loads((out / month / "manifest.json").read_text())
     analysis = json.loads((out / month / "analysis" / "tables.json").read_text())
     reports = manifest["reports"]
@@ -172,9 +172,7 @@ def main() -> None:
         monthly = {"RCA_EMBED_CACHE": str(root / "monthly-cache")}
         print(f"last month's batch ({last}), untimed: fills the cache", file=sys.stderr)
         earlier = data_before(data, month, root / "data-before")
-        before = rca_batch(earlier, root / "out-before", last, args.embedder, args.jobs, monthly)
-        if before.returncode != 0:
-            raise SystemExit(f"last month's batch failed:\n{before.stderr[-3000:]}")
+        rca_batch(earlier, root / "out-before", last, args.embedder, args.jobs, monthly)
         print(f"new month ({month}): earlier months' embeddings cached", file=sys.stderr)
         new_month = timed_batch(data, root / "out-new", month, args.embedder, args.jobs, monthly)
         print(f"first run: empty embedding cache ({args.embedder}, {args.jobs} jobs)",
