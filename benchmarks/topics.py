@@ -8,6 +8,7 @@ diversity of the top-10 words. The peer is ``BERTopic(embedding_model=<packaged 
 defaults, fitted on the same MiniLM vectors, with and without ``reduce_outliers``.
 
     .venv/bin/python benchmarks/topics.py [--corpus banking77 cfpb] [--backends minilm static tfidf]
+        [--seeds 0 1 2]
 
 Writes benchmarks/results/topics.json and prints a Markdown table.
 """
@@ -137,7 +138,11 @@ def scores(labels: np.ndarray, topics: np.ndarray) -> dict[str, float]:
     }
 
 
-def run_ours(texts: list[str], labels: np.ndarray, backend: str, seed: int) -> dict[str, Any]:
+def run_ours(
+    texts: list[str], labels: np.ndarray, backend: str, seeds: list[int]
+) -> dict[str, Any]:
+    """Time and score the pipeline with ``seeds[0]``; refit with the other seeds (same vectors,
+    untimed) to show how much NMI and ARI move with the seed alone."""
     from rca.embed import get_embedder
     from rca.topics import TopicModel
 
@@ -146,11 +151,15 @@ def run_ours(texts: list[str], labels: np.ndarray, backend: str, seed: int) -> d
         embedder.embed(["warm up"])
     with peak_rss() as mem:
         emb, embed_s = timed(lambda: embedder.embed(texts))
-        model = TopicModel(embedder=embedder, random_state=seed)
+        model = TopicModel(embedder=embedder, random_state=seeds[0])
         _, fit_s = timed(lambda: model.fit(texts, embeddings=emb))
     info = model.topic_info_[model.topic_info_["topic_id"] != -1]
     words = [k.split(", ") for k in info["keywords"]]
     npmi, div = coherence_and_diversity(texts, words, model.bertopic_.vectorizer_model)
+    by_seed = [scores(labels, model.topics_)]
+    for seed in seeds[1:]:
+        refit = TopicModel(embedder=embedder, random_state=seed).fit(texts, embeddings=emb)
+        by_seed.append(scores(labels, refit.topics_))
     return {
         "pipeline": f"rca:{backend}",
         "embed_s": embed_s,
@@ -160,6 +169,8 @@ def run_ours(texts: list[str], labels: np.ndarray, backend: str, seed: int) -> d
         **scores(labels, model.topics_),
         "npmi": npmi,
         "diversity": div,
+        "seeds": seeds,
+        **{f"{k}_by_seed": [r[k] for r in by_seed] for k in ("nmi", "ari", "topics")},
         "_embeddings": emb if backend == "minilm" else None,
     }
 
@@ -196,7 +207,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", nargs="+", default=["banking77", "cfpb"])
     parser.add_argument("--backends", nargs="+", default=["minilm", "static", "tfidf"])
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--seeds", type=int, nargs="+", default=[0, 1, 2],
+        help="the first is timed and fills the table; the others show the spread from the seed",
+    )  # fmt: skip
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
@@ -213,7 +227,7 @@ def main() -> None:
         print(f"== {corpus}: {len(texts):,} texts, {len(set(labels))} labels", flush=True)
         minilm: dict[str, Any] | None = None
         for backend in args.backends:
-            row = run_ours(texts, labels, backend, args.seed)
+            row = run_ours(texts, labels, backend, args.seeds)
             if backend == "minilm":
                 minilm = row
             rows.append({"corpus": corpus, "n_texts": len(texts), "n_labels": len(set(labels)),
@@ -232,16 +246,23 @@ def main() -> None:
                              "n_labels": len(set(labels)), **row})  # fmt: skip
                 print(json.dumps(rows[-1]), flush=True)
 
+    argv = [
+        "--corpus",
+        *args.corpus,
+        "--backends",
+        *args.backends,
+        "--seeds",
+        *map(str, args.seeds),
+    ]
     result = {
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
         },
-        "seed": args.seed,
+        "seeds": args.seeds,
         "numba_warmup_s": warmup_s,
-        "command": "python benchmarks/topics.py "
-        + " ".join(["--corpus", *args.corpus, "--backends", *args.backends]),
+        "command": "python benchmarks/topics.py " + " ".join(argv),
         "rows": rows,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -251,15 +272,24 @@ def main() -> None:
 
 def markdown_table(rows: list[dict[str, Any]]) -> str:
     head = ("| corpus | pipeline | embed s | fit s | peak MB | topics | unassigned | NMI | ARI "
-            "| NMI assigned | NPMI | diversity |")  # fmt: skip
-    lines = [head, "|" + "---|" * 12]
+            "| NMI assigned | NPMI | diversity | NMI over seeds | ARI over seeds |")  # fmt: skip
+    lines = [head, "|" + "---|" * 14]
     for r in rows:
         lines.append(
             f"| {r['corpus']} | {r['pipeline']} | {r['embed_s']:.1f} | {r['fit_s']:.1f} "
             f"| {r['peak_mb']:.0f} | {r['topics']} | {r['outlier_share']:.1%} | {r['nmi']:.3f} "
-            f"| {r['ari']:.3f} | {r['nmi_assigned']:.3f} | {r['npmi']:.3f} | {r['diversity']:.2f} |"
+            f"| {r['ari']:.3f} | {r['nmi_assigned']:.3f} | {r['npmi']:.3f} | {r['diversity']:.2f} "
+            f"| {spread(r.get('nmi_by_seed'))} | {spread(r.get('ari_by_seed'))} |"
         )
     return "\n".join(lines)
+
+
+def spread(values: list[float] | None) -> str:
+    """``mean ± sd (min-max)`` of a per-seed score, or a dash for an unseeded pipeline."""
+    if not values or len(values) < 2:
+        return "–"
+    v = np.asarray(values)
+    return f"{v.mean():.3f} ± {v.std(ddof=1):.3f} ({v.min():.3f}–{v.max():.3f})"
 
 
 if __name__ == "__main__":
