@@ -11,7 +11,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export TOKENIZERS_PARALLELISM := false
 export MPLBACKEND := Agg
 
-.PHONY: help install system-deps demo lab test test-fast lint format bench bench-topics bench-batch clean
+.PHONY: help install system-deps demo lab test test-fast lint format bench-topics bench-static bench-batch clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ test-fast: install  ## unit tests only (no real model, kernels or browser)
 
 bench-topics: install  ## topic quality/speed benchmark on ../shared/data
 	$(BIN)/python benchmarks/topics.py
+
+bench-static: install  ## other distillation settings for the static embedder (about 10 min)
+	$(BIN)/python benchmarks/static_variants.py --seeds 0 1 2
 
 bench-batch: install  ## monthly batch vs the naive way on the sample data (about 30 min)
 	$(BIN)/python benchmarks/batch.py
