@@ -6,7 +6,7 @@ import textwrap
 
 import numpy as np
 
-from rca.cluster import exact_knn, reduce_dimensions
+from rca.cluster import exact_knn
 
 # 300 distinct rows, and 12 copies of one row orthogonal to all of them: in the neighbour graph
 # the copies form a component of their own whose graph is complete, the case where ARPACK
@@ -36,16 +36,6 @@ def test_same_seed_same_layout_in_fresh_processes_with_a_group_of_identical_rows
     outs = [p.communicate(timeout=300)[0].strip() for p in procs]
     assert all(p.returncode == 0 for p in procs)
     assert outs[0] == outs[1]
-
-
-def test_layout_keeps_the_identical_rows_together_and_apart():
-    scope: dict[str, np.ndarray] = {}
-    exec(DATA, scope)
-    x = scope["x"]
-    layout = reduce_dimensions(x, random_state=0)
-    assert layout.shape == (312, 5)
-    copies, rest = layout[300:], layout[:300]
-    assert np.ptp(copies, axis=0).max() < np.ptp(rest, axis=0).max() / 10
 
 
 def test_exact_knn_puts_each_row_first_and_sorts_by_distance():
