@@ -46,3 +46,13 @@ def test_exact_knn_puts_each_row_first_and_sorts_by_distance():
     unit = x / np.linalg.norm(x, axis=1, keepdims=True)
     brute = np.argsort(-(unit @ unit.T), axis=1, kind="stable")[:, :5]
     np.testing.assert_array_equal(np.sort(idx[:, 1:], axis=1), np.sort(brute[:, 1:], axis=1))
+
+
+def test_umap_kernels_are_cached_by_numba():
+    import umap.layouts
+
+    from rca.cluster import _cache_umap_kernels
+
+    assert _cache_umap_kernels() > 0
+    kernel = umap.layouts._nb_optimize_layout_euclidean_single_epoch
+    assert type(kernel._cache).__name__ != "NullCache"
