@@ -48,6 +48,12 @@ class Context:
             self._cache[kind] = df
         return self._cache[kind]
 
+    def topics(self) -> pd.DataFrame:
+        """Return the workspace's audit themes, one row per theme (read once, cached)."""
+        if "audit_topics" not in self._cache:
+            self._cache["audit_topics"] = self.ws.topics()
+        return self._cache["audit_topics"]
+
 
 Section = Callable[[Context], dict[str, pd.DataFrame]]
 
@@ -106,7 +112,7 @@ def section_trends(ctx: Context) -> dict[str, pd.DataFrame]:
     audits = ctx.frame("audits")
     themed = audits[audits["topic_id"].notna()]
     segments = [s for s in SEGMENTS if s in themed]
-    topics = ctx.ws.topics()
+    topics = ctx.topics()
     causes = topics.set_index("topic_id")["root_cause"] if "root_cause" in topics else None
 
     def changes_fn() -> pd.DataFrame:
@@ -301,7 +307,7 @@ def section_policy(ctx: Context) -> dict[str, pd.DataFrame]:
         return {"policy_themes": empty}
     tests = group_vs_rest(failing, failing["policy"], item="topic_id", min_n=10)
     tests = tests[tests["count_current"] > 0]
-    topics = ctx.ws.topics()
+    topics = ctx.topics()
     info = topics.set_index("topic_id") if len(topics) else pd.DataFrame()
     per_policy = month.groupby("policy").size()
     rows = []
