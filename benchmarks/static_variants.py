@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 from topics import load_corpus, scores
 
-from rca.config import cache_dir, set_offline
-from rca.embed import minilm_path, unit_rows
-from rca.static import distilled_model_dir
+from rca.config import cache_dir
+from rca.embed import unit_rows
+from rca.static import distill_model, distilled_model_dir
 from rca.topics import TopicModel
 
 RESULTS = Path(__file__).resolve().parent / "results" / "static_variants.json"
@@ -51,10 +51,7 @@ def model_dir(kwargs: dict[str, Any]) -> Path:
     slug = "-".join(f"{k}{v}" for k, v in sorted(kwargs.items()))
     target = cache_dir() / "models" / f"variant-{slug}"
     if not (target / "config.json").exists():
-        from model2vec.distill import distill
-
-        set_offline()
-        distill(model_name=str(minilm_path()), **kwargs).save_pretrained(str(target))
+        distill_model(target, **kwargs)
     return target
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from rca.config import cache_dir, set_offline
 
-__all__ = ["StaticEmbedder", "distilled_model_dir"]
+__all__ = ["StaticEmbedder", "distill_model", "distilled_model_dir"]
 
 _PCA_DIMS = 256
 
@@ -25,13 +25,17 @@ def distilled_model_dir(pca_dims: int = _PCA_DIMS) -> Path:
     return cache_dir() / "models" / f"static-minilm-l6-v2-pca{pca_dims}"
 
 
-def _distill(target: Path, pca_dims: int) -> None:
+def distill_model(target: Path, **options: Any) -> None:
+    """Distil the packaged MiniLM into ``target`` (written whole or not at all), offline.
+
+    ``options`` go to ``model2vec.distill.distill`` (``pca_dims``, ``sif_coefficient``, ...).
+    """
     from model2vec.distill import distill
 
     from rca.embed import minilm_path
 
     set_offline()
-    model = distill(model_name=str(minilm_path()), pca_dims=pca_dims)
+    model = distill(model_name=str(minilm_path()), **options)
     tmp = target.with_name(target.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(str(tmp))
@@ -61,7 +65,7 @@ class StaticEmbedder:
             from model2vec import StaticModel
 
             if not (self.model_dir / "config.json").exists():
-                _distill(self.model_dir, self.pca_dims)
+                distill_model(self.model_dir, pca_dims=self.pca_dims)
             self._model = StaticModel.from_pretrained(str(self.model_dir))
         return self._model
 
