@@ -140,7 +140,6 @@ class TopicModel:
 
     def _representation(self, n: int) -> Any:
         """BERTopic in manual mode: our clusters in, c-TF-IDF keywords out."""
-        from bertopic import BERTopic
         from bertopic.cluster import BaseCluster
         from bertopic.dimensionality import BaseDimensionalityReduction
         from bertopic.vectorizers import ClassTfidfTransformer
@@ -153,7 +152,7 @@ class TopicModel:
             stop_words=stop, ngram_range=(1, 2), min_df=1,
             token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b",
         )  # fmt: skip
-        return _keywords_only(BERTopic)(
+        return _keywords_only_bertopic()(
             embedding_model=None,
             umap_model=BaseDimensionalityReduction(),
             hdbscan_model=BaseCluster(),
@@ -426,15 +425,16 @@ class TopicModel:
 
 
 @functools.cache
-def _keywords_only(bertopic: type) -> type:
+def _keywords_only_bertopic() -> type:
     """BERTopic without its own pick of representative documents.
 
     Themes quote their texts closest to the centroid instead (``topic_info_["examples"]``), so
     BERTopic's pick (c-TF-IDF of 500 sampled texts per theme) was never read, and it took 1.3 s
     of a 13,000-text fit.
     """
+    from bertopic import BERTopic
 
-    class KeywordsOnly(bertopic):
+    class KeywordsOnly(BERTopic):
         def _save_representative_docs(self, documents: pd.DataFrame) -> None:
             self.representative_docs_: dict[int, list[str]] = {}
 
