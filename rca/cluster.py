@@ -72,11 +72,8 @@ def exact_knn(x: np.ndarray, k: int, chunk: int = 2048) -> tuple[np.ndarray, np.
 
     # numpy's partition releases the GIL: blocks on every core (it was most of this function)
     starts = range(0, n, chunk)
-    if len(starts) > 1:
-        with ThreadPoolExecutor(max_workers=min(len(starts), os.cpu_count() or 1)) as pool:
-            list(pool.map(block, starts))
-    else:
-        block(0)
+    with ThreadPoolExecutor(max_workers=max(1, min(len(starts), os.cpu_count() or 1))) as pool:
+        list(pool.map(block, starts))
     return indices, distances
 
 
