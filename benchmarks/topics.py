@@ -166,7 +166,7 @@ def run_ours(
         "fit_s": fit_s,
         "peak_mb": mem["peak_mb"],
         "outlier_share_before_reduction": model.outlier_share_raw_,
-        **scores(labels, model.topics_),
+        **by_seed[0],
         "npmi": npmi,
         "diversity": div,
         "seeds": seeds,
