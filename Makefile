@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -c constraints.txt -e ".[dev]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	# compile UMAP's numba kernels once into numba's cache, as pip compiles bytecode
-	$(BIN)/python -c "from rca.cluster import warm_up; print(f'numba kernels compiled in {warm_up():.0f} s')"
+	$(BIN)/python -c "from rca.themes.clustering import warm_up; print(f'numba kernels compiled in {warm_up():.0f} s')"
 	@touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install rca with everything it needs
@@ -43,10 +43,11 @@ lab: install  ## JupyterLab on notebooks/ (installs the `lab` extra once)
 	  $(BIN)/pip install --quiet -c constraints.txt -e ".[dev,lab]"
 	$(BIN)/jupyter lab notebooks/
 
-lint: install  ## ruff + mypy
+lint: install  ## ruff, mypy and the layer contracts (import-linter)
 	$(BIN)/ruff check rca tests benchmarks
 	$(BIN)/ruff format --check rca tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff format rca tests benchmarks

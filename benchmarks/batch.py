@@ -42,11 +42,11 @@ import psutil
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from rca.config import parameters_dir
-from rca.plan import expand_plan, load_plan
-from rca.run import run_report
+from rca.analysis.workspace import Workspace
+from rca.batch.notebook_run import run_report
+from rca.batch.plan import expand_plan, load_plan
+from rca.core.paths import parameters_dir
 from rca.sample import generate_sample
-from rca.workspace import Workspace
 
 RESULTS = Path(__file__).resolve().parent / "results" / "batch.json"
 #: The date column of each export, to cut the data at a month.
@@ -143,7 +143,7 @@ def naive_report(data: Path, root: Path, month: str, embedder: str, notebook: st
     work = root / f"naive-{i}"
     env = {**os.environ, "RCA_EMBED_CACHE": str(work / "cache")}  # embeds everything itself
     code = (
-        "from rca.analyze import analyze_month\n"
+        "from rca.analysis.month import analyze_month\n"
         f"analyze_month({str(data)!r}, {str(work / 'analysis')!r}, month={month!r}, "
         f"embedder={embedder!r}, verbose=False)\n"
     )

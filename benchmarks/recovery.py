@@ -20,7 +20,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from rca.analyze import analyze_month
+from rca.analysis.month import analyze_month
 from rca.sample import generate_sample
 from rca.sample.evaluate import false_discoveries, score_recovery
 

@@ -33,8 +33,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from rca.config import project_root
-from rca.redact import KINDS, Span, find_pii, redact
+from rca.core.paths import project_root
+from rca.text.redact import KINDS, Span, find_pii, redact
 
 CASES = project_root() / "tests" / "data" / "redaction_cases.jsonl"
 RESULT = project_root() / "benchmarks" / "results" / "redaction.json"

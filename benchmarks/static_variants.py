@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 from topics import load_corpus, scores
 
-from rca.config import cache_dir
-from rca.embed import unit_rows
-from rca.static import distill_model, distilled_model_dir
-from rca.topics import TopicModel
+from rca.core.paths import cache_dir
+from rca.themes.model import TopicModel
+from rca.themes.static_embedder import distill_model, distilled_model_dir
+from rca.themes.vectors import unit_rows
 
 RESULTS = Path(__file__).resolve().parent / "results" / "static_variants.json"
 
@@ -44,7 +44,7 @@ VARIANTS: dict[str, tuple[dict[str, Any], int]] = {
 def model_dir(kwargs: dict[str, Any]) -> Path:
     """Distil (once) and return the model directory for these distillation settings."""
     if not kwargs:
-        from rca.static import StaticEmbedder
+        from rca.themes.static_embedder import StaticEmbedder
 
         StaticEmbedder().embed(["warm up"])  # the shipped settings: distilled as users get it
         return distilled_model_dir()

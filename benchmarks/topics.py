@@ -143,8 +143,8 @@ def run_ours(
 ) -> dict[str, Any]:
     """Time and score the pipeline with ``seeds[0]``; refit with the other seeds (same vectors,
     untimed) to show how much NMI and ARI move with the seed alone."""
-    from rca.embed import get_embedder
-    from rca.topics import TopicModel
+    from rca.themes.embedders import get_embedder
+    from rca.themes.model import TopicModel
 
     embedder = get_embedder(backend, cache=False)
     if backend == "static":  # distil (or load) outside the timing: a warm cache is the target
@@ -181,7 +181,7 @@ def run_peer(
     from bertopic import BERTopic
     from sentence_transformers import SentenceTransformer
 
-    from rca.embed import minilm_path
+    from rca.themes.vectors import minilm_path
 
     model = BERTopic(embedding_model=SentenceTransformer(str(minilm_path()), device="cpu"))
     with peak_rss() as mem:
@@ -217,7 +217,7 @@ def main() -> None:
 
     # numba compiles UMAP/HDBSCAN kernels once per process: time that separately, so that no
     # pipeline below is charged for it (a batch run pays it once, as here).
-    from rca.cluster import warm_up
+    from rca.themes.clustering import warm_up
 
     warmup_s = warm_up()
     print(f"numba warm-up (once per process): {warmup_s:.1f} s", flush=True)
@@ -235,7 +235,7 @@ def main() -> None:
             print(json.dumps(rows[-1]), flush=True)
         if not args.no_peer:
             if minilm is None:
-                from rca.embed import get_embedder
+                from rca.themes.embedders import get_embedder
 
                 minilm_embedder = get_embedder("minilm", cache=False)
                 emb, embed_s = timed(lambda t=texts, e=minilm_embedder: e.embed(t))

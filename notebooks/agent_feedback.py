@@ -12,9 +12,9 @@
 # ---
 
 # %% tags=["rca-setup"]
-import rca.report as rr
-import rca.views.team as vt
-from rca.params import notebook_parameters
+import rca.reports.fragments as rr
+import rca.reports.team as vt
+from rca.batch.parameters import notebook_parameters
 
 _before = set(globals())
 rr.setup()

@@ -12,11 +12,11 @@
 # ---
 
 # %% tags=["rca-setup"]
-import rca.explore as rx
-import rca.report as rr
-import rca.views.explore as ve
-from rca.params import notebook_parameters
-from rca.workspace import Workspace
+import rca.analysis.explore as rx
+import rca.reports.fragments as rr
+import rca.reports.explorer as ve
+from rca.batch.parameters import notebook_parameters
+from rca.analysis.workspace import Workspace
 
 _before = set(globals())
 rr.setup()

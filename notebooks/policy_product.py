@@ -12,10 +12,10 @@
 # ---
 
 # %% tags=["rca-setup"]
-import rca.report as rr
-import rca.views.executive as ex
-import rca.views.policy as pv
-from rca.params import notebook_parameters
+import rca.reports.fragments as rr
+import rca.reports.executive as ex
+import rca.reports.policy as pv
+from rca.batch.parameters import notebook_parameters
 
 _before = set(globals())
 rr.setup()

@@ -1,11 +1,11 @@
 """rca: root-cause analysis workbench for QA analysts.
 
-The public API is small; modules hold the rest (``rca.topics``, ``rca.validate``, ...).
+The public API is small; modules hold the rest (``rca.themes.model``, ``rca.ingest.validate``, ...).
 """
 
 from __future__ import annotations
 
-from rca.errors import InputError, MissingDependencyError, ParameterError, RcaError
+from rca.core.errors import InputError, MissingDependencyError, ParameterError, RcaError
 
 __version__ = "0.1.0"
 

@@ -1,7 +1,7 @@
 """The ``rca`` command line.
 
-Every command catches `rca.errors.RcaError` and prints its one-line message (exit code 2) instead
-of a traceback: a user's mistake is never a crash.
+Every command catches `rca.core.errors.RcaError` and prints its one-line message (exit code 2)
+instead of a traceback: a user's mistake is never a crash.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from rca.errors import RcaError
+from rca.core.errors import RcaError
 
 __all__ = ["app", "main"]
 
@@ -64,8 +64,8 @@ def validate(
     Exits 0 when the file is usable (quarantined rows are counted), 2 with a one-line error when
     it is not.
     """
-    from rca.schemas import KINDS
-    from rca.validate import validate_file
+    from rca.ingest.schemas import KINDS
+    from rca.ingest.validate import validate_file
 
     if kind not in KINDS:
         raise typer.BadParameter(f"expected one of {', '.join(KINDS)}", param_hint="--kind")
@@ -97,7 +97,7 @@ def topics(
     assignments.csv has one row per input row, in input order (row = spreadsheet row number);
     topic_id -1 means unassigned. Text is cleaned and redacted before it reaches the model.
     """
-    from rca.topic_files import run_topics
+    from rca.analysis.theme_file import run_topics
 
     target: int | str = n_topics
     if n_topics != "auto":
@@ -144,7 +144,7 @@ def analyze(
     Writes each table as Parquet and CSV under OUT/tables, described in OUT/tables.json, plus the
     fitted theme models in OUT/workspace. Reports read these tables; they never recompute them.
     """
-    from rca.analyze import analyze_month
+    from rca.analysis.month import analyze_month
 
     changes: dict[str, str] = {}
     for item in macro_changed or []:
@@ -194,7 +194,7 @@ def batch(
     A failing report never stops the others: it is listed as failed in the index and the command
     exits 1 after the rest finish. Re-running a month replaces its folder atomically.
     """
-    from rca.batch import run_batch
+    from rca.batch.monthly import run_batch
 
     result = run_batch(
         plan, month, data_dir=data, out_root=out, jobs=jobs,
@@ -219,8 +219,8 @@ def demo(
     ] = None,
 ) -> None:
     """Generate sample data, analyse it and build the month's reports; print the index path."""
-    from rca.batch import run_batch
-    from rca.config import parameters_dir
+    from rca.batch.monthly import run_batch
+    from rca.core.paths import parameters_dir
     from rca.sample import generate_sample
 
     start = time.perf_counter()
@@ -256,7 +256,7 @@ def check(
     Flags console errors, scripts that ran from the data, network requests, charts that did not
     draw, visible code or tracebacks and broken links. Exits 1 if any report has a problem.
     """
-    from rca.browser import check_reports
+    from rca.batch.browser_check import check_reports
 
     start = time.perf_counter()
     with console.status(f"opening the reports in {folder} ..."):

@@ -106,7 +106,7 @@ def sample_analysis(tmp_path_factory):
 
     Shared by the report-view tests of one test process; tests that need to change tables copy it.
     """
-    from rca.analyze import analyze_month
+    from rca.analysis.month import analyze_month
     from rca.sample import generate_sample
 
     root = tmp_path_factory.mktemp("sample-analysis")

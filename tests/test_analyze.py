@@ -9,8 +9,8 @@ import sys
 import pandas as pd
 import pytest
 
-from rca.analyze import TABLES, Analysis, analyze_month
-from rca.errors import InputError, ParameterError
+from rca.analysis.month import TABLES, Analysis, analyze_month
+from rca.core.errors import InputError, ParameterError
 from rca.sample import generate_sample
 
 pytestmark = pytest.mark.notebook  # a few minutes of real fits: not in make test-fast
@@ -128,7 +128,7 @@ def test_bad_macro_change_option(sample, tmp_path, monkeypatch, capsys):
 
 
 class _Workspace:
-    """Just enough of `rca.workspace.Workspace` for one section."""
+    """Just enough of `rca.analysis.workspace.Workspace` for one section."""
 
     def __init__(self, audits: pd.DataFrame, topics: pd.DataFrame) -> None:
         self._audits, self._topics = audits, topics
@@ -149,7 +149,7 @@ def _audits(policy: str, n_pass: int, failing_topics: dict[int, int]) -> list[di
 
 
 def test_policy_themes_show_which_themes_dominate_each_policys_failures():
-    from rca.sections import POLICY_THEME_COLUMNS, Context, section_policy
+    from rca.analysis.steps import POLICY_THEME_COLUMNS, Context, section_policy
 
     no_policy = [{"policy": None, "passed": False, "topic_id": 1, "comment": "no policy"}] * 5
     rows = _audits("refunds", 60, {1: 30, 2: 10}) + _audits("payouts", 20, {1: 4, 2: 36})

@@ -33,11 +33,3 @@ def test_every_module_declares_all(name):
     assert hasattr(module, "__all__"), f"{name} has no __all__"
     for public in module.__all__:
         assert hasattr(module, public), f"{name}.__all__ names missing {public}"
-
-
-@pytest.mark.parametrize("name", MODULES)
-def test_modules_stay_small(name):
-    module = importlib.import_module(name)
-    with open(module.__file__, encoding="utf-8") as fh:
-        lines = len(fh.read().splitlines())
-    assert lines < 600, f"{name} has {lines} lines: split it"

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-import rca.batch
-import rca.params
-from rca.batch import is_kernel_failure, run_batch
-from rca.errors import ParameterError
-from rca.manifest import PACKAGES
-from rca.params import Param, _folder, _month, _text
-from rca.plan import load_plan, slugify
+import rca.batch.monthly
+import rca.batch.parameters
+from rca.batch.manifest import PACKAGES
+from rca.batch.monthly import is_kernel_failure, run_batch
+from rca.batch.parameters import Param, _folder, _month, _text
+from rca.batch.plan import load_plan, slugify
+from rca.core.errors import ParameterError
 
 pytestmark = pytest.mark.notebook
 
@@ -82,9 +82,11 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ROOT / "parameters", home / "parameters")
     monkeypatch.setenv("RCA_HOME", str(home))
     monkeypatch.setattr(
-        rca.params, "NOTEBOOK_PARAMS", {**rca.params.NOTEBOOK_PARAMS, **TEST_PARAMS}
+        rca.batch.parameters,
+        "NOTEBOOK_PARAMS",
+        {**rca.batch.parameters.NOTEBOOK_PARAMS, **TEST_PARAMS},
     )
-    monkeypatch.setattr("rca.plan.NOTEBOOK_PARAMS", rca.params.NOTEBOOK_PARAMS)
+    monkeypatch.setattr("rca.batch.plan.NOTEBOOK_PARAMS", rca.batch.parameters.NOTEBOOK_PARAMS)
     return home
 
 
@@ -97,7 +99,7 @@ def write_plan(path: Path, reports: list[dict], parameters: dict | None = None) 
 def batch(project: Path, analysis_dir: Path, sample_data: Path, tmp_path: Path):
     """Run a plan of test notebooks on the shared analysis: ``batch(reports, **run_batch_args)``."""
 
-    def run(reports: list[dict], **kwargs) -> rca.batch.BatchResult:
+    def run(reports: list[dict], **kwargs) -> rca.batch.monthly.BatchResult:
         plan = write_plan(tmp_path / "plan.yaml", reports)
         kwargs = {"out_root": tmp_path / "out", "jobs": 1, "log": lambda _m: None, **kwargs}
         return run_batch(plan, MONTH, data_dir=sample_data, analysis_dir=analysis_dir, **kwargs)
@@ -139,7 +141,7 @@ def test_only_limits_each_and_names_a_value_without_audits(batch) -> None:
 
 
 def test_each_expands_over_the_months_teams(batch, analysis_dir: Path) -> None:
-    from rca.workspace import Workspace
+    from rca.analysis.workspace import Workspace
 
     result = batch([{"notebook": "team_probe", "each": "team", "title": "{team} {month}"}], jobs=2)
     audits = Workspace(analysis_dir / "workspace").audits()
@@ -189,7 +191,7 @@ def test_rerun_replaces_the_month_atomically(
 ) -> None:
     out = tmp_path / "out"
 
-    def run(name: str) -> rca.batch.BatchResult:
+    def run(name: str) -> rca.batch.monthly.BatchResult:
         return batch([{"notebook": "team_probe", "name": name, "parameters": {"team": name}}])
 
     run("first")
@@ -206,7 +208,7 @@ def test_rerun_replaces_the_month_atomically(
             raise KeyboardInterrupt
         os.replace(src, dst)
 
-    monkeypatch.setattr(rca.batch, "_rename", interrupted)
+    monkeypatch.setattr(rca.batch.monthly, "_rename", interrupted)
     with pytest.raises(KeyboardInterrupt):
         run("third")
     assert (month_dir / "second.html").exists() and not (month_dir / "third.html").exists()
@@ -218,7 +220,7 @@ def test_a_crash_between_the_renames_is_repaired(tmp_path: Path) -> None:
     old = tmp_path / f".{MONTH}.old-999999999"
     (old / "notebooks").mkdir(parents=True)
     (old / "index.html").write_text("previous")
-    rca.batch._clean_stale(tmp_path, MONTH)
+    rca.batch.monthly._clean_stale(tmp_path, MONTH)
     assert (tmp_path / MONTH / "index.html").read_text() == "previous" and not old.exists()
 
 

@@ -1,4 +1,5 @@
-"""The report checker (`rca.browser`): a real headless Chromium, offline, on crafted pages.
+"""The report checker (`rca.batch.browser_check`): a real headless Chromium, offline, on crafted
+pages.
 
 Every check must be able to fail: each bad page below plants one problem a reader would hit.
 The month built by the batch is checked in test_demo.py.
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from rca.browser import check_reports
-from rca.errors import InputError
+from rca.batch.browser_check import check_reports
+from rca.core.errors import InputError
 
 pytestmark = pytest.mark.browser
 

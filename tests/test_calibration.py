@@ -13,11 +13,13 @@ from scipy import stats
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 
-import rca.agreement
-import rca.calibration
-import rca.ratings
-from rca.agreement import fleiss_kappa
-from rca.calibration import (
+import rca.stats.agreement
+import rca.stats.calibration
+import rca.stats.ratings
+from rca.core.errors import ParameterError
+from rca.sample import generate_sample
+from rca.stats.agreement import fleiss_kappa
+from rca.stats.calibration import (
     agreement,
     auditor_deviation,
     deviations,
@@ -25,9 +27,7 @@ from rca.calibration import (
     drift,
     pairwise_kappa,
 )
-from rca.errors import ParameterError
-from rca.ratings import NOTE_IDENTICAL, choose_level
-from rca.sample import generate_sample
+from rca.stats.ratings import NOTE_IDENTICAL, choose_level
 
 # Any warning (RuntimeWarning from a 0/0, sklearn's UndefinedMetricWarning...) fails a test.
 pytestmark = pytest.mark.filterwarnings("error")
@@ -113,7 +113,7 @@ def simulated(
 
 
 def test_public_names() -> None:
-    assert set(rca.calibration.__all__) >= {
+    assert set(rca.stats.calibration.__all__) >= {
         "agreement",
         "pairwise_kappa",
         "auditor_deviation",
@@ -121,8 +121,8 @@ def test_public_names() -> None:
         "disputed_items",
         "deviations",
     }
-    assert set(rca.agreement.__all__) == {"agreement", "pairwise_kappa", "fleiss_kappa"}
-    assert {"check_ratings", "choose_level", "select_item"} <= set(rca.ratings.__all__)
+    assert set(rca.stats.agreement.__all__) == {"agreement", "pairwise_kappa", "fleiss_kappa"}
+    assert {"check_ratings", "choose_level", "select_item"} <= set(rca.stats.ratings.__all__)
 
 
 # --- Fleiss' kappa -----------------------------------------------------------------------------

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-from rca.causes import CAUSE_COLUMNS, GROUPS, UNMAPPED, Taxonomy, load_taxonomy, map_causes
-from rca.embed import FakeEmbedder, get_embedder
-from rca.errors import InputError, ParameterError
+from rca.core.errors import InputError, ParameterError
+from rca.themes.causes import CAUSE_COLUMNS, GROUPS, UNMAPPED, Taxonomy, load_taxonomy, map_causes
+from rca.themes.embedders import FakeEmbedder, get_embedder
 
 GOOD_CAUSE = """\
   - id: process.outdated_macro

@@ -6,7 +6,7 @@ import textwrap
 
 import numpy as np
 
-from rca.cluster import exact_knn
+from rca.themes.clustering import exact_knn
 
 # 300 distinct rows, and 12 copies of one row orthogonal to all of them: in the neighbour graph
 # the copies form a component of their own whose graph is complete, the case where ARPACK
@@ -24,7 +24,7 @@ def test_same_seed_same_layout_in_fresh_processes_with_a_group_of_identical_rows
     code = DATA + textwrap.dedent(
         """
         import hashlib
-        from rca.cluster import reduce_dimensions
+        from rca.themes.clustering import reduce_dimensions
         print(hashlib.sha256(reduce_dimensions(x, random_state=0).tobytes()).hexdigest())
         """
     )
@@ -51,7 +51,7 @@ def test_exact_knn_puts_each_row_first_and_sorts_by_distance():
 def test_umap_kernels_are_cached_by_numba():
     import umap.layouts
 
-    from rca.cluster import _cache_umap_kernels
+    from rca.themes.clustering import _cache_umap_kernels
 
     assert _cache_umap_kernels() > 0
     kernel = umap.layouts._nb_optimize_layout_euclidean_single_epoch

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import rca.control
-from rca.control import CHART_COLUMNS, RULES, p_chart
-from rca.errors import ParameterError
+import rca.stats.control_charts
+from rca.core.errors import ParameterError
+from rca.stats.control_charts import CHART_COLUMNS, RULES, p_chart
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 
@@ -33,7 +33,7 @@ def units(counts: Sequence[int], n: int | Sequence[int] = 50, group: str = "g") 
 
 
 def test_public_names() -> None:
-    assert rca.control.__all__ == ["CHART_COLUMNS", "RULES", "p_chart"]
+    assert rca.stats.control_charts.__all__ == ["CHART_COLUMNS", "RULES", "p_chart"]
     assert sorted(RULES) == [1, 2, 3, 4]
 
 

@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rca.causes import load_taxonomy, map_causes
-from rca.curation import (
+from rca.core.errors import InputError, ParameterError
+from rca.themes.causes import load_taxonomy, map_causes
+from rca.themes.curation import (
     Curation,
     apply_curation,
     load_curation,
@@ -17,8 +18,7 @@ from rca.curation import (
     save_curation,
     theme_key,
 )
-from rca.embed import FakeEmbedder
-from rca.errors import InputError, ParameterError
+from rca.themes.embedders import FakeEmbedder
 
 # Four themes as TopicModel reports them (keywords best first), plus the unassigned row.
 THEMES = [

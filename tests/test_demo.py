@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from conftest import DEMO_AGENTS, PAYLOADS
 
-from rca.browser import check_reports
+from rca.batch.browser_check import check_reports
 
 pytestmark = [pytest.mark.notebook, pytest.mark.browser]
 
@@ -139,7 +139,7 @@ def test_planted_payloads_show_as_plain_text_in_the_browser(checks, field):
 def test_index_links_open_the_reports(month_dir):
     from playwright.sync_api import sync_playwright
 
-    from rca.browser import CHROMIUM_FLAGS, find_chromium
+    from rca.batch.browser_check import CHROMIUM_FLAGS, find_chromium
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_FLAGS))

@@ -5,8 +5,8 @@ import socket
 import numpy as np
 import pytest
 
-from rca.embed import CachedEmbedder, FakeEmbedder, TfidfEmbedder, get_embedder
-from rca.errors import ParameterError
+from rca.core.errors import ParameterError
+from rca.themes.embedders import CachedEmbedder, FakeEmbedder, TfidfEmbedder, get_embedder
 
 TEXTS = [
     "verification code never arrived",
@@ -95,7 +95,7 @@ def test_minilm_runs_offline_and_groups_paraphrases(no_network, tmp_path):
 @pytest.mark.real
 def test_static_backend_is_distilled_once_then_loaded_offline(no_network):
     """First use distils from the packaged MiniLM into the user cache; later uses load it."""
-    from rca.static import StaticEmbedder, distilled_model_dir
+    from rca.themes.static_embedder import StaticEmbedder, distilled_model_dir
 
     emb = get_embedder("static", cache=False)
     assert isinstance(emb, StaticEmbedder)

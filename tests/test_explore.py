@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import rca.explore as rx
-import rca.report as rr
-import rca.views.explore as ve
-from rca.curation import load_curation
-from rca.errors import ParameterError
-from rca.topics import TopicModel
-from rca.workspace import Workspace
+import rca.analysis.explore as rx
+import rca.reports.explorer as ve
+import rca.reports.fragments as rr
+from rca.analysis.workspace import Workspace
+from rca.core.errors import ParameterError
+from rca.themes.curation import load_curation
+from rca.themes.model import TopicModel
 
 XSS = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -351,7 +351,7 @@ def test_explorer_only_for_a_frontend_that_runs_cells(ws, monkeypatch, kernel, s
 @pytest.fixture(scope="module")
 def curated(tmp_path_factory):
     """A 2-month sample analysed, curated with a session, then analysed again with the file."""
-    from rca.analyze import analyze_month
+    from rca.analysis.month import analyze_month
     from rca.sample import generate_sample
 
     root = tmp_path_factory.mktemp("explore")
@@ -383,7 +383,7 @@ def test_saved_curation_is_applied_by_the_next_analysis(curated):
 
 @pytest.mark.notebook
 def test_explore_notebook_runs_and_exports_a_static_view(curated, tmp_path):
-    from rca.run import run_report
+    from rca.batch.notebook_run import run_report
 
     analysis, path, _ = curated
     before = path.read_bytes()

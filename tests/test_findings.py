@@ -5,18 +5,17 @@ import pandas as pd
 import pytest
 import test_macros
 
-from rca.errors import ParameterError
-from rca.findings import (
-    COACHING_COLUMNS,
+from rca.core.errors import ParameterError
+from rca.findings.build import (
     FINDING_COLUMNS,
     FINDING_TYPES,
     build_findings,
-    coaching_needs,
-    evidence_quotes,
     finding_score,
 )
-from rca.macros import macro_report
-from rca.trends import share_changes
+from rca.stats.coaching import COACHING_COLUMNS, coaching_needs
+from rca.stats.macros import macro_report
+from rca.stats.trends import share_changes
+from rca.text.quotes import evidence_quotes
 
 #: Sample data of seeds 0-2 (audits, ground truth), shared with test_macros.
 sample = test_macros.sample

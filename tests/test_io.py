@@ -10,8 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from rca.errors import InputError
-from rca.io import read_table
+from rca.core.errors import InputError
+from rca.ingest.readers import read_table
 
 ACCENTS = "José Núñez;Zoë Brontë;Très bien – vérification d’identité, café €5"
 

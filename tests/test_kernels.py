@@ -9,7 +9,7 @@ import nbformat
 import papermill as pm
 import pytest
 
-from rca.kernels import ENGINE, ReportKernel, register_engine
+from rca.batch.kernels import ENGINE, ReportKernel, register_engine
 
 pytestmark = pytest.mark.notebook
 

@@ -11,9 +11,10 @@ import pytest
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 from statsmodels.stats.proportion import proportion_confint
 
-import rca.labels
-from rca.errors import ParameterError
-from rca.labels import (
+import rca.stats.label_audits
+from rca.core.errors import ParameterError
+from rca.sample import generate_sample
+from rca.stats.label_audits import (
     NO_LABEL,
     confused_pairs,
     confusion,
@@ -23,7 +24,6 @@ from rca.labels import (
     per_class,
     sample_size_for_margin,
 )
-from rca.sample import generate_sample
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -48,7 +48,7 @@ def labelled(n: int = 400, seed: int = 0, accuracy: float = 0.85) -> pd.DataFram
 
 
 def test_public_names() -> None:
-    assert set(rca.labels.__all__) >= {
+    assert set(rca.stats.label_audits.__all__) >= {
         "label_accuracy", "per_class", "confusion", "confused_pairs", "sample_size_for_margin",
         "disagreements", "label_audit",
     }  # fmt: skip

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rca.errors import ParameterError
-from rca.macros import MACRO_COLUMNS, TREND_COLUMNS, macro_report, macro_trend
+from rca.core.errors import ParameterError
+from rca.stats.macros import MACRO_COLUMNS, TREND_COLUMNS, macro_report, macro_trend
 
 
 def audits(spec: dict[tuple[str, str | None], tuple[int, int]], day: int = 15) -> pd.DataFrame:
@@ -137,7 +137,7 @@ def sample_dir(seed: int, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
 
 @pytest.fixture(scope="module", params=[0, 1, 2])
 def sample(request, tmp_path_factory):
-    from rca.validate import validate_file
+    from rca.ingest.validate import validate_file
 
     out, truth = sample_dir(request.param, tmp_path_factory)
     return validate_file(out / "audits.csv", "audits").data, truth

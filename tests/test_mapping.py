@@ -5,11 +5,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rca.errors import InputError, ParameterError
-from rca.io import read_table
-from rca.mapping import DEFAULT_PASS_MARK, Mapping, apply_mapping, load_mapping
-from rca.schemas import SCHEMAS
-from rca.validate import validate_file
+from rca.core.errors import InputError, ParameterError
+from rca.ingest.columns import DEFAULT_PASS_MARK, Mapping, apply_mapping, load_mapping
+from rca.ingest.readers import read_table
+from rca.ingest.schemas import SCHEMAS
+from rca.ingest.validate import validate_file
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "parameters" / "mappings" / "vendor_example.yaml"

@@ -9,9 +9,9 @@ import papermill as pm
 import pytest
 from conftest import ROOT
 
-from rca.errors import ParameterError
-from rca.params import NOTEBOOK_PARAMS
-from rca.run import load_notebook, run_report
+from rca.batch.notebook_run import load_notebook, run_report
+from rca.batch.parameters import NOTEBOOK_PARAMS
+from rca.core.errors import ParameterError
 
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.py"))
 

@@ -2,8 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from rca.errors import ParameterError
-from rca.params import NOTEBOOK_PARAMS, check_parameters, load_parameter_file, notebook_parameters
+from rca.batch.parameters import (
+    NOTEBOOK_PARAMS,
+    check_parameters,
+    load_parameter_file,
+    notebook_parameters,
+)
+from rca.core.errors import ParameterError
 
 
 def test_defaults_are_filled_in():

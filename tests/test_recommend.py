@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from rca.recommend import (
+from rca.findings.recommend import (
     OWNERS,
     RECOMMENDATION_COLUMNS,
     describe,
     recommend,
-    recommendation_list,
 )
+from rca.reports.recommendations import recommendation_list
 
 XSS = "<script>alert(1)</script>"
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from rca.analyze import analyze_month
+from rca.analysis.month import analyze_month
 from rca.sample import generate_sample
 from rca.sample.evaluate import false_discoveries, score_recovery
 

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import rca.redact
-from rca.errors import ParameterError
-from rca.redact import PLACEHOLDERS, Redactor, Span, find_pii, redact, redact_series
+import rca.text.redact
+from rca.core.errors import ParameterError
+from rca.text.redact import PLACEHOLDERS, Redactor, Span, find_pii, redact, redact_series
 
 DATA = Path(__file__).parent / "data"
 CASES: list[dict[str, Any]] = [
@@ -131,7 +131,7 @@ def test_find_pii_spans() -> None:
 
 
 def test_placeholders_cover_every_kind_and_are_not_redacted_again() -> None:
-    assert set(PLACEHOLDERS) == set(rca.redact.KINDS)
+    assert set(PLACEHOLDERS) == set(rca.text.redact.KINDS)
     tokens = " ".join(PLACEHOLDERS.values())
     assert redact(tokens) == tokens
 
@@ -188,7 +188,7 @@ def test_labelled_set_is_large_and_in_sync_with_its_generator() -> None:
     assert module.cases() == CASES
     assert len(CASES) >= 250
     kinds = {span["kind"] for case in CASES for span in case["spans"]}
-    assert kinds == set(rca.redact.KINDS)
+    assert kinds == set(rca.text.redact.KINDS)
 
 
 # Measured with benchmarks/redaction.py: 1.000 for every split and kind (exact spans). The
@@ -219,7 +219,7 @@ def test_redaction_is_fast() -> None:
 
 
 def test_public_names() -> None:
-    assert set(rca.redact.__all__) == {
+    assert set(rca.text.redact.__all__) == {
         "DEFAULT_REGIONS",
         "KINDS",
         "PLACEHOLDERS",

@@ -4,9 +4,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-import rca.report as rr
-from rca.charts import rate_trend, theme_bars
-from rca.kpis import kpis_by
+import rca.reports.fragments as rr
+from rca.reports.charts import rate_trend, theme_bars
+from rca.stats.kpis import kpis_by
 
 XSS = [
     "<script>alert('xss')</script>",

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import rca.sample
-from rca.errors import ParameterError
+from rca.core.errors import ParameterError
+from rca.ingest.schemas import KINDS, SCHEMAS
 from rca.sample import SampleSummary, generate_sample
-from rca.schemas import KINDS, SCHEMAS
 
 XSS = (
     "<script>alert('xss')</script>",
@@ -350,7 +350,7 @@ def test_code_switching_in_local_markets(tables: dict[str, pd.DataFrame]) -> Non
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_files_pass_the_project_validator(sample: SampleSummary, kind: str) -> None:
-    from rca.validate import validate_file
+    from rca.ingest.validate import validate_file
 
     result = validate_file(sample.files[kind], kind)
     assert result.n_quarantined == 0 and not result.problems

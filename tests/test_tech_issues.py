@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from test_macros import sample_dir
 
-from rca.errors import InputError
-from rca.tech_issues import (
+from rca.core.errors import InputError
+from rca.stats.tech_issues import (
     ISSUE_COLUMNS,
     issue_timeline,
     load_known_issues,
@@ -179,10 +179,10 @@ def test_missing_known_issue_file(tmp_path):
 
 
 def sample_issues(seed, tmp_path_factory, embedder):
-    from rca.redact import redact_series
-    from rca.text import clean_series
-    from rca.themes import find_themes
-    from rca.validate import validate_file
+    from rca.ingest.validate import validate_file
+    from rca.text.clean import clean_series
+    from rca.text.redact import redact_series
+    from rca.themes.find import find_themes
 
     out, truth = sample_dir(seed, tmp_path_factory)
     fb = validate_file(out / "feedback.csv", "feedback").data

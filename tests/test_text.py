@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import rca.text
-from rca.text import clean_series, clean_text
+import rca.text.clean
+from rca.text.clean import clean_series, clean_text
 
 CLEANED = [
     # entities, including double-encoded ones
@@ -109,4 +109,4 @@ def test_clean_series_handles_pd_na_numbers_and_empty() -> None:
 
 
 def test_public_names() -> None:
-    assert set(rca.text.__all__) == {"clean_series", "clean_text", "map_distinct"}
+    assert set(rca.text.clean.__all__) == {"clean_series", "clean_text", "map_distinct"}

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from rca.embed import FakeEmbedder
-from rca.errors import ParameterError
-from rca.topics import TopicModel
+from rca.core.errors import ParameterError
+from rca.themes.embedders import FakeEmbedder
+from rca.themes.model import TopicModel
 
 THEMES = {
     "otp": "verification code otp sms never arrived received phone text message login",
@@ -77,8 +77,8 @@ def test_save_and_load_in_a_fresh_process(fitted, tmp_path):
     code = textwrap.dedent(
         f"""
         import json, sys
-        from rca.embed import FakeEmbedder
-        from rca.topics import TopicModel
+        from rca.themes.embedders import FakeEmbedder
+        from rca.themes.model import TopicModel
         texts = json.load(sys.stdin)
         m = TopicModel.load({str(tmp_path / "m")!r}, embedder=FakeEmbedder(dim=64))
         print(json.dumps(m.transform(texts)[0].tolist()))

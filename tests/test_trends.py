@@ -14,15 +14,15 @@ from statsmodels.stats import rates
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
-import rca.trends
-from rca.errors import ParameterError
-from rca.kpis import add_period, wilson_interval
+import rca.stats.trends
+from rca.core.errors import ParameterError
 from rca.sample import generate_sample
-from rca.trends import (
+from rca.stats.kpis import add_period
+from rca.stats.primitives import rate_change_poisson, wilson_interval
+from rca.stats.trends import (
     CHANGE_COLUMNS,
     emerging_themes,
     fading_themes,
-    rate_change_poisson,
     share_changes,
 )
 
@@ -86,9 +86,9 @@ def mixed_changes(mixed: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_public_names() -> None:
-    assert rca.trends.__all__ == [
-        "ALL", "CHANGE_COLUMNS", "RateChange", "emerging_themes", "fading_themes",
-        "rate_change_poisson", "share_changes",
+    assert rca.stats.trends.__all__ == [
+        "ALL", "CHANGE_COLUMNS", "emerging_themes", "fading_themes", "group_vs_rest",
+        "share_changes",
     ]  # fmt: skip
 
 
@@ -165,7 +165,8 @@ def test_sorted_by_q_then_absolute_difference(mixed_changes: pd.DataFrame) -> No
 
 
 def newcombe(c1: int, n1: int, c0: int, n0: int) -> tuple[float, float]:
-    """Newcombe's method 10, built by hand from Wilson intervals (rca.kpis.wilson_interval)."""
+    """Newcombe's method 10, built by hand from Wilson intervals
+    (rca.stats.primitives.wilson_interval)."""
     (l1,), (u1,) = wilson_interval(c1, n1)
     (l0,), (u0,) = wilson_interval(c0, n0)
     p1, p0 = c1 / n1, c0 / n0

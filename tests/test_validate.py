@@ -9,9 +9,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from rca.errors import InputError
-from rca.schemas import KINDS, SCHEMAS
-from rca.validate import DTYPES, ValidationResult, build_schema, validate_file, validate_frame
+from rca.core.errors import InputError
+from rca.ingest.schemas import KINDS, SCHEMAS
+from rca.ingest.validate import (
+    DTYPES,
+    ValidationResult,
+    build_schema,
+    validate_file,
+    validate_frame,
+)
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import rca.report as rr
-import rca.views.executive as ex
+import rca.reports.executive as ex
+import rca.reports.fragments as rr
 
 XSS = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -174,7 +174,7 @@ def analysis(sample_analysis):
 
 @pytest.mark.notebook
 def test_executive_notebook_runs_from_the_tables(analysis, tmp_path):
-    from rca.run import run_report
+    from rca.batch.notebook_run import run_report
 
     params = {"workspace": str(analysis.path / "workspace"), "title": "Board pack <b>"}
     result = run_report("executive", params, tmp_path)
@@ -185,7 +185,7 @@ def test_executive_notebook_runs_from_the_tables(analysis, tmp_path):
                     "Update macro MAC-ACC-004"):  # fmt: skip
         assert heading in page, heading
     assert page.count("Plotly.newPlot") >= 2 and page.count('class="rca-kpi"') >= 3
-    assert "Traceback" not in page and "rca.views" not in page
+    assert "Traceback" not in page and "rca.reports.load" not in page
 
 
 def test_growing_themes_are_findings_with_their_themes_root_cause(analysis):

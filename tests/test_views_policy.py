@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from test_views_executive import findings_frame
 
-import rca.report as rr
-import rca.views.policy as pv
+import rca.reports.fragments as rr
+import rca.reports.policy as pv
 
 XSS = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;"
@@ -205,7 +205,7 @@ HEADINGS = (
 
 @pytest.mark.notebook
 def test_policy_product_notebook_runs_from_the_tables(analysis, tmp_path):
-    from rca.run import run_report
+    from rca.batch.notebook_run import run_report
 
     result = run_report("policy_product", {"workspace": str(analysis.path / "workspace")}, tmp_path)
     assert result.status == "ok", result.reason
@@ -223,7 +223,7 @@ def test_policy_product_notebook_with_empty_tables_says_so(analysis, tmp_path):
     shutil.copytree(analysis.path, copy)
     for name in ("policy_themes", "macros", "tech_issues", "issue_timeline", "findings"):
         pd.DataFrame().to_parquet(copy / "tables" / f"{name}.parquet")
-    from rca.run import run_report
+    from rca.batch.notebook_run import run_report
 
     result = run_report("policy_product", {"workspace": str(copy / "workspace")}, tmp_path / "o")
     assert result.status == "ok", result.reason

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import rca.report as rr
-import rca.views.qa as qa
-from rca.errors import InputError
+import rca.reports.fragments as rr
+import rca.reports.qa as qa
+from rca.core.errors import InputError
 
 XSS = '<script>alert("x")</script>'
 ESCAPED = "&lt;script&gt;"
@@ -264,7 +264,7 @@ def analysis(sample_analysis):
     ],
 )  # fmt: skip
 def test_qa_notebooks_run_and_show_charts(analysis, tmp_path, name, headings):
-    from rca.run import run_report
+    from rca.batch.notebook_run import run_report
 
     result = run_report(name, {"workspace": str(analysis.path / "workspace")}, tmp_path)
     assert result.status == "ok", result.reason
@@ -278,7 +278,7 @@ def test_qa_notebooks_run_and_show_charts(analysis, tmp_path, name, headings):
 
 @pytest.mark.notebook
 def test_wrong_month_stops_the_report(analysis, tmp_path):
-    from rca.run import run_report
+    from rca.batch.notebook_run import run_report
 
     params = {"workspace": str(analysis.path / "workspace"), "month": "2020-01"}
     result = run_report("calibration", params, tmp_path)
@@ -294,7 +294,7 @@ def test_qa_notebooks_without_data_show_a_callout(analysis, tmp_path, name, mess
     """A month without calibration sessions or AI labels: the sections write empty tables."""
     import shutil
 
-    from rca.run import run_report
+    from rca.batch.notebook_run import run_report
 
     copy = tmp_path / "analysis"
     shutil.copytree(analysis.path, copy)
@@ -311,8 +311,8 @@ def test_qa_notebooks_without_data_show_a_callout(analysis, tmp_path, name, mess
 @pytest.mark.notebook
 @pytest.mark.parametrize(("name", "n_plots"), [("calibration", 4), ("ai_labels", 1)])
 def test_qa_reports_render_offline_in_a_browser(analysis, tmp_path, name, n_plots):
-    from rca.browser import check_reports
-    from rca.run import run_report
+    from rca.batch.browser_check import check_reports
+    from rca.batch.notebook_run import run_report
 
     result = run_report(name, {"workspace": str(analysis.path / "workspace")}, tmp_path)
     assert result.status == "ok", result.reason
@@ -325,8 +325,8 @@ def test_qa_reports_render_offline_in_a_browser(analysis, tmp_path, name, n_plot
 @pytest.mark.notebook
 def test_a_reused_kernel_gives_the_same_report_as_a_fresh_one(analysis, tmp_path):
     """The batch reuses kernels: a report must not depend on what ran before it."""
-    from rca.kernels import ReportKernel
-    from rca.run import run_report
+    from rca.batch.kernels import ReportKernel
+    from rca.batch.notebook_run import run_report
 
     params = {"workspace": str(analysis.path / "workspace")}
     fresh = run_report("calibration", params, tmp_path / "fresh")

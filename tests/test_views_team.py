@@ -7,9 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-import rca.report as rr
-from rca.errors import ParameterError
-from rca.views import team as vt
+import rca.reports.fragments as rr
+import rca.reports.team as vt
+from rca.core.errors import ParameterError
 
 XSS = "<script>alert(1)</script>"
 
@@ -164,7 +164,7 @@ def analysis(sample_analysis):
 
 
 def _run(analysis, name, extra, out_dir):
-    from rca.run import run_report
+    from rca.batch.notebook_run import run_report
 
     result = run_report(name, {"workspace": str(analysis.path / "workspace"), **extra}, out_dir)
     assert result.status == "ok", result.reason
@@ -203,7 +203,7 @@ def test_agent_feedback_shows_no_other_agent(analysis, tmp_path):
     ("name", "extra"), [("operations", {}), ("agent_feedback", {"agent": "x"})]
 )
 def test_missing_or_unknown_member_stops_with_the_available_values(analysis, tmp_path, name, extra):
-    from rca.run import run_report
+    from rca.batch.notebook_run import run_report
 
     result = run_report(name, {"workspace": str(analysis.path / "workspace"), **extra}, tmp_path)
     assert result.status == "failed"

@@ -1,6 +1,6 @@
 """Built-in sample data: a realistic QA operation with planted root causes.
 
-``generate_sample(out_dir)`` writes the four input kinds of `rca.schemas` as CSV, the known
+``generate_sample(out_dir)`` writes the four input kinds of `rca.ingest.schemas` as CSV, the known
 issues, and ``ground_truth.json`` describing the planted causes (outdated macro, product bug,
 new-hire cohort, lenient auditor, AI label confusion) plus the rows carrying test PII and XSS
 payloads, so an analysis can be scored against it.

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rca.errors import ParameterError
+from rca.core.errors import ParameterError
+from rca.ingest.schemas import KINDS
 from rca.sample.ai_labels import make_ai_labels
 from rca.sample.audits import make_audits
 from rca.sample.calibration import make_calibration
@@ -17,7 +18,6 @@ from rca.sample.org import make_plan
 from rca.sample.text import Dice
 from rca.sample.truth import build_truth
 from rca.sample.writer import write_csv, write_json, write_known_issues
-from rca.schemas import KINDS
 
 __all__ = ["MAX_MONTHS", "XSS_RATE", "SampleSummary", "generate_sample"]
 
@@ -79,7 +79,7 @@ def generate_sample(
     """Generate a realistic QA sample with planted root causes and write it to ``out_dir``.
 
     Writes ``audits.csv``, ``feedback.csv``, ``calibration.csv`` and ``ai_labels.csv`` (all
-    canonical columns of `rca.schemas`), ``known_issues.csv`` and ``ground_truth.json``. The
+    canonical columns of `rca.ingest.schemas`), ``known_issues.csv`` and ``ground_truth.json``. The
     same arguments always give byte-identical files.
 
     Parameters
@@ -100,7 +100,7 @@ def generate_sample(
 
     Raises
     ------
-    rca.errors.ParameterError
+    rca.core.errors.ParameterError
         If ``months``, ``seed`` or ``end`` is invalid.
 
     Examples

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from rca.errors import ParameterError
+from rca.core.errors import ParameterError
 from rca.sample.text import Dice
 from rca.sample.vocab import TEAMS
 

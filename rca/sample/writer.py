@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
+from rca.ingest.schemas import SCHEMAS
 from rca.sample.compose import Row
 from rca.sample.vocab import KNOWN_ISSUES
-from rca.schemas import SCHEMAS
 
 __all__ = ["FLOAT_FORMATS", "format_cell", "write_csv", "write_json", "write_known_issues"]
 
@@ -31,7 +31,7 @@ def format_cell(value: Any, kind: str, column: str) -> str | None:
     value
         The Python value (str, date, bool, float, int or None).
     kind
-        Logical type from `rca.schemas.Field.type`.
+        Logical type from `rca.ingest.schemas.Field.type`.
     column
         Column name, to pick the float format.
     """

@@ -1,4 +1,4 @@
-"""Build ``redaction_cases.jsonl``, the labelled test set of `rca.redact`, deterministically.
+"""Build ``redaction_cases.jsonl``, the labelled test set of `rca.text.redact`, deterministically.
 
 Every case is written in a small markup: ``[[KIND:value]]`` marks one piece of personal data,
 everything else is text that must stay. Running this script turns the markup into

@@ -11,7 +11,7 @@ counter = None
 # %%
 from pathlib import Path
 
-from rca.workspace import Workspace
+from rca.analysis.workspace import Workspace
 
 if counter:
     with Path(counter).open("a") as fh:

@@ -1,0 +1,183 @@
+"""One month's analysis, computed once: every table the reports read.
+
+`analyze_month` prepares the workspace (validated, redacted, themed inputs) and computes KPIs,
+trends with FDR control, control charts, calibration agreement, label audits, macros, technical
+issues, coaching needs, the themes of each policy's failing audits and the ranked findings. Each
+table is written as Parquet and CSV under ``<out>/tables/`` and described in
+``<out>/tables.json``; reports never recompute them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rca.analysis.workspace import Workspace, prepare_workspace
+from rca.core.errors import ParameterError
+
+__all__ = ["TABLES", "Analysis", "analyze_month"]
+
+#: Every table `analyze_month` writes, with what it holds.
+TABLES: dict[str, str] = {
+    "kpis_monthly": "Audit KPIs per month with Wilson intervals",
+    "kpis_segments": "Audit KPIs of the month per market, queue, team, agent and auditor",
+    "error_pareto": "Error categories of the month, largest first, with cumulative share",
+    "ratings": "User rating distribution per month",
+    "theme_changes": "Audit-comment theme shares, month vs previous, per segment (BH q)",
+    "theme_changes_weekly": "Theme shares, last week of the month vs the week before (BH q)",
+    "emerging_themes": "Themes new or tiny last month that grew significantly",
+    "fading_themes": "Themes that shrank significantly",
+    "p_chart_team": "Weekly pass-rate p-chart per team with run rules",
+    "p_chart_queue": "Weekly pass-rate p-chart per queue with run rules",
+    "calibration_agreement": "Agreement per rubric item: percent, Fleiss kappa, Krippendorff alpha",
+    "calibration_pairs": "Cohen's kappa for every pair of auditors",
+    "auditor_deviation": "Each auditor's deviation from the expert / consensus",
+    "calibration_drift": "Auditors' deviation across sessions, with trend",
+    "disputed_items": "Rubric items ranked by disagreement",
+    "ai_accuracy": "AI-model label accuracy vs target",
+    "ai_per_class": "AI-model precision, recall, F1 per class",
+    "ai_confused_pairs": "Gold -> predicted label pairs the AI model confuses most",
+    "ai_sample_size": "Items to audit next month for the chosen margin",
+    "ai_disagreement_themes": "Themes in labellers' notes where the AI model and gold disagree",
+    "feedback_label_accuracy": "Agent's feedback label vs auditor's label",
+    "feedback_confused_pairs": "Feedback label pairs agents and auditors disagree on most",
+    "macros": "Macros / SOPs implicated by failing audits, ranked",
+    "tech_issues": "Bug-like feedback themes: new or known, first/last seen, trend",
+    "issue_timeline": "Weekly volume of each technical issue",
+    "coaching": "Agents and cohorts whose error share is significantly above the rest",
+    "policy_themes": "Themes of each policy's failing audits vs other policies' failures (BH q)",
+    "findings": "Ranked findings the reports lead with",
+}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A month's analysis on disk (see `analyze_month`)."""
+
+    path: Path
+
+    def table(self, name: str) -> pd.DataFrame:
+        """Return table ``name`` (see `TABLES`)."""
+        if name not in TABLES:
+            raise ParameterError(f"unknown table {name!r}; expected one of {', '.join(TABLES)}")
+        return pd.read_parquet(self.path / "tables" / f"{name}.parquet")
+
+    @property
+    def workspace(self) -> Workspace:
+        """The prepared inputs the tables were computed from."""
+        return Workspace(self.path / "workspace")
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """``tables.json``: month, previous month, tables with rows and columns, timings."""
+        return json.loads((self.path / "tables.json").read_text())
+
+
+def _write(out: Path, name: str, df: pd.DataFrame) -> dict[str, Any]:
+    df = df.reset_index(drop=True)
+    df.to_parquet(out / f"{name}.parquet", index=False)
+    flat = df.copy()
+    for col in flat.columns:
+        if flat[col].map(lambda v: isinstance(v, list | tuple)).any():
+            flat[col] = flat[col].map(
+                lambda v: " | ".join(map(str, v)) if isinstance(v, list | tuple) else v
+            )
+    flat.to_csv(out / f"{name}.csv", index=False)
+    return {"description": TABLES[name], "rows": len(df), "columns": [str(c) for c in df.columns]}
+
+
+def analyze_month(
+    data_dir: str | Path,
+    out: str | Path,
+    *,
+    month: str | None = None,
+    embedder: str = "minilm",
+    seed: int = 0,
+    curation: str | Path | None = None,
+    known_issues: str | Path | None = None,
+    target_accuracy: float = 0.9,
+    margin: float = 0.03,
+    min_n: int = 30,
+    macro_changes: dict[str, str] | None = None,
+    log: Callable[[str], object] = lambda _m: None,
+    verbose: bool = False,
+) -> Analysis:
+    """Compute every table of ``month`` from the exports in ``data_dir``.
+
+    Parameters
+    ----------
+    data_dir
+        Folder with ``audits.*`` and optionally ``feedback.*``, ``calibration.*``,
+        ``ai_labels.*`` and ``known_issues.csv``.
+    out
+        Folder for ``workspace/``, ``tables/`` and ``tables.json``.
+    month
+        ``YYYY-MM``; the latest month of the audits if omitted.
+    embedder, seed
+        Theme model settings.
+    curation
+        Analysts' curation YAML for audit themes.
+    known_issues
+        CSV of known technical issues (id, title, keywords); defaults to
+        ``data_dir/known_issues.csv`` when present.
+    target_accuracy, margin
+        AI-label accuracy target, and the margin for next month's audit sample size.
+    min_n
+        Segments with fewer rows are flagged as small.
+    macro_changes
+        ``{macro_id: date}`` of known macro / SOP / policy changes: each macro's fail rate after
+        the date is tested against before it (``worse_after`` in the macros table).
+    log
+        Progress callback.
+    verbose
+        Also log the preparation steps (validation counts, themes) to stderr.
+
+    Returns
+    -------
+    Analysis
+    """
+    from rca.analysis.steps import SECTIONS, Context
+
+    out = Path(out)
+    start = time.perf_counter()
+    ws = prepare_workspace(
+        data_dir, out / "workspace", embedder=embedder, seed=seed, curation=curation,
+        verbose=verbose, month=month,
+    )  # fmt: skip
+    month, previous = ws.resolve_month(month)
+    if previous is None:
+        raise ParameterError(f"month {month}: no earlier month in the data to compare with")
+    known = Path(known_issues) if known_issues else Path(data_dir) / "known_issues.csv"
+    ctx = Context(
+        ws=ws, month=month, previous=previous, min_n=min_n, target_accuracy=target_accuracy,
+        margin=margin, known_issues=known if known.exists() else None,
+        macro_changes=macro_changes, seed=seed,
+    )  # fmt: skip
+    tables_dir = out / "tables"
+    tables_dir.mkdir(parents=True, exist_ok=True)
+    described: dict[str, Any] = {}
+    timings: dict[str, float] = {}
+    for section in SECTIONS:
+        t = time.perf_counter()
+        for name, table in section(ctx).items():
+            ctx.tables[name] = table
+            described[name] = _write(tables_dir, name, table)
+        timings[section.__name__] = round(time.perf_counter() - t, 3)
+        log(f"analysis: {section.__name__.removeprefix('section_')}")
+    info = {
+        "month": month,
+        "previous": previous,
+        "seed": seed,
+        "embedder": ws.info["embedder"],
+        "tables": described,
+        "timings_s": timings,
+        "total_s": round(time.perf_counter() - start, 1),
+    }
+    (out / "tables.json").write_text(json.dumps(info, indent=2, sort_keys=True))
+    return Analysis(out)

@@ -1,0 +1,95 @@
+"""Chart builders: data in, plotly figure out (shown with `rca.reports.fragments.figure`).
+
+Labels that come from data are escaped, since plotly renders a subset of HTML in text.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["rate_trend", "theme_bars"]
+
+_BLUE = "#0969da"
+
+
+def _safe(values: pd.Series) -> list[str]:
+    return [html.escape(str(v)) for v in values]
+
+
+def rate_trend(
+    df: pd.DataFrame, x: str, rate: str, lo: str, hi: str, title: str, flag: str | None = None
+) -> Any:
+    """Line chart of a rate with its confidence band (rates 0-1 shown as %).
+
+    Parameters
+    ----------
+    df
+        One row per period, sorted.
+    x, rate, lo, hi
+        Column names of the period, the rate and its interval bounds.
+    title
+        Chart title.
+    flag
+        Optional boolean column; flagged points (e.g. small n) are drawn hollow.
+    """
+    import plotly.graph_objects as go
+
+    xs = _safe(df[x])
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=xs + xs[::-1],
+            y=list(df[hi] * 100) + list(df[lo] * 100)[::-1],
+            fill="toself",
+            mode="lines",
+            fillcolor="rgba(9,105,218,0.12)",
+            line={"width": 0},
+            hoverinfo="skip",
+            name="95 % interval",
+        )
+    )
+    hollow = df[flag].astype(bool).tolist() if flag else [False] * len(df)
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=df[rate] * 100,
+            mode="lines+markers",
+            line={"color": _BLUE, "width": 2},
+            marker={"symbol": ["circle-open" if h else "circle" for h in hollow], "size": 9},
+            name=title,
+            hovertemplate="%{x}: %{y:.1f} %<extra></extra>",
+        )
+    )
+    fig.update_layout(title=title, yaxis_title="%", showlegend=False)
+    return fig
+
+
+def theme_bars(shares: pd.DataFrame, title: str) -> Any:
+    """Horizontal bars of theme shares this period, with last period as markers.
+
+    ``shares`` has ``topic_label``, ``share`` and ``previous_share`` (0-1).
+    """
+    import plotly.graph_objects as go
+
+    df = shares.iloc[::-1]
+    labels = _safe(df["topic_label"])
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=labels, x=df["share"] * 100, orientation="h", marker_color=_BLUE,
+            name="This month", hovertemplate="%{y}: %{x:.1f} %<extra></extra>",
+        )
+    )  # fmt: skip
+    if "previous_share" in df and df["previous_share"].notna().any():
+        fig.add_trace(
+            go.Scatter(
+                y=labels, x=df["previous_share"] * 100, mode="markers",
+                marker={"symbol": "line-ns-open", "size": 18, "color": "#1f2328"},
+                name="Previous month", hovertemplate="%{y}: %{x:.1f} % last month<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(title=title, xaxis_title="% of audit comments", height=120 + 32 * len(df))
+    return fig

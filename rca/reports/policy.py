@@ -1,0 +1,332 @@
+"""Views of the policy and product report: themes per policy, macros, product causes, issues.
+
+Every function reads tables of `rca.analysis.month.TABLES` (``policy_themes``, ``macros``,
+``theme_changes``, ``tech_issues``, ``issue_timeline``, ``findings``) or the workspace's theme
+tables, and returns an ``IPython.display.HTML`` fragment: a readable table, an offline plotly
+chart (labels from data escaped) or a callout. Every data-derived text is escaped; an empty
+table gives a plain callout, never an error.
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+from typing import Any
+
+import pandas as pd
+from IPython.display import HTML
+
+import rca.findings.recommend as rec
+import rca.reports.fragments as rr
+from rca.reports.executive import cause_name, change_words
+from rca.reports.load import load
+from rca.reports.recommendations import recommendation_list
+from rca.stats.tech_issues import technical_issues
+
+__all__ = [
+    "ISSUE_WEEKS",
+    "OWNERS",
+    "evidence",
+    "issue_timeline_chart",
+    "issues_table",
+    "load",
+    "macros_table",
+    "policy_themes_chart",
+    "policy_themes_table",
+    "product_causes",
+    "recommended_changes",
+]
+
+#: Owners this report's recommendations are for.
+OWNERS: tuple[str, ...] = ("policy", "product")
+#: Weeks in each window of a technical issue's trend (the analysis' setting).
+ISSUE_WEEKS: int = inspect.signature(technical_issues).parameters["weeks"].default
+
+_Q = 0.05
+
+
+def _safe(values: Any) -> list[str]:
+    return [html.escape(str(v)) for v in values]
+
+
+def _first(values: Any, n: int) -> list[str]:
+    """Return the first ``n`` items of a list cell (Parquet gives arrays back, or None)."""
+    if values is None or isinstance(values, float | str):
+        return [] if values is None or isinstance(values, float) else [values]
+    return [str(v) for v in list(values)[:n]]
+
+
+def _none(what: str, month: str | None) -> HTML:
+    return rr.callout(f"No {what} in {month}." if month else f"No {what}.")
+
+
+def _top_policies(df: pd.DataFrame, top_n: int) -> list[str]:
+    per = df.drop_duplicates("policy").sort_values(["policy_failing", "policy"],
+                                                   ascending=[False, True])  # fmt: skip
+    return per["policy"].head(top_n).astype(str).tolist()
+
+
+def policy_themes_table(
+    df: pd.DataFrame, month: str | None = None, top_n: int = 8, min_n: int = 30
+) -> HTML:
+    """Tabulate the themes of each policy's failing audits (``policy_themes``).
+
+    Per policy (most failing audits first): fail rate, the main themes of its failures, and the
+    themes that stand out against the other policies' failures. Policies with fewer than
+    ``min_n`` audits are highlighted and their failure figures and themes suppressed.
+    """
+    if df.empty or "policy" not in df:
+        return _none("failing audits with a policy", month)
+    rows = []
+    for policy in _top_policies(df, top_n):
+        mine = df[(df["policy"] == policy) & (df["topic_id"] != -1)].sort_values("rank_in_policy")
+        first = df[df["policy"] == policy].iloc[0]
+        main = [
+            f"{r['topic_label']} ({r['share'] * 100:.0f} %)"
+            for r in mine.head(3).to_dict("records")
+        ]
+        out = mine[mine["stands_out"].astype(bool)]
+        small = bool(first["policy_audits"] < min_n)
+        hidden = f"hidden: fewer than {min_n} audits"
+        rows.append(
+            {
+                "Policy": policy, "Audits": first["policy_audits"],
+                "Failing audits": None if small else first["policy_failing"],
+                "Fail rate": None if small else first["policy_fail_rate"],
+                "Main themes of the failures": hidden if small else main,
+                "Clearly more common than under other policies":
+                    "–" if small else (list(out["topic_label"]) or "–"),
+                "small": small,
+            }
+        )  # fmt: skip
+    return rr.table(pd.DataFrame(rows), formats={"Audits": "int", "Failing audits": "int",
+                                                 "Fail rate": "pct"}, flag="small")  # fmt: skip
+
+
+def policy_themes_chart(
+    df: pd.DataFrame, month: str | None = None, top_n: int = 8, min_n: int = 30
+) -> HTML:
+    """Heat map: share of each policy's failing audits per theme (top policies × top themes).
+
+    Policies with fewer than ``min_n`` audits keep their row, with its cells left empty.
+    """
+    import plotly.graph_objects as go
+
+    if df.empty or "policy" not in df:
+        return _none("failing audits with a policy", month)
+    policies = _top_policies(df, top_n)
+    d = df[df["policy"].isin(policies) & (df["topic_id"] != -1)]
+    themes = (d.groupby("topic_label")["failing"].sum().reset_index()
+              .sort_values(["failing", "topic_label"], ascending=[False, True])
+              .head(top_n)["topic_label"].tolist())  # fmt: skip
+    if not themes:
+        return _none("themed failing audits", month)
+    grid = (d.pivot_table(index="policy", columns="topic_label", values="share", aggfunc="sum")
+            .reindex(index=policies, columns=themes).fillna(0.0) * 100)  # fmt: skip
+    audits = df.drop_duplicates("policy").set_index("policy")["policy_audits"]
+    small = [p for p in policies if audits[p] < min_n]
+    grid.loc[small] = float("nan")
+    names = [f"{p} (n<{min_n}, hidden)" if p in small else p for p in policies]
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(), x=_safe(themes), y=_safe(names), colorscale="Reds", zmin=0,
+            text=[[f"{v:.0f} %" if v == v and v else "" for v in row] for row in grid.to_numpy()],
+            texttemplate="%{text}",
+            hovertemplate="%{y}: %{x} in %{z:.1f} % of failing audits<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_layout(title="Themes of failing audits per policy (% of the policy's failures)",
+                      yaxis={"autorange": "reversed"}, height=220 + 34 * len(policies),
+                      xaxis={"tickangle": -30})  # fmt: skip
+    return rr.figure(fig)
+
+
+def _macro_words(r: Any) -> str:
+    if bool(r["worse_after"]):
+        return f"clearly worse since the change of {r['changed_after']}"
+    if pd.notna(r["excess_q"]) and r["excess_q"] < _Q and r["excess_rate"] > 0:
+        return "fails clearly more often than other macros"
+    return "not clearly different from other macros"
+
+
+def macros_table(df: pd.DataFrame, month: str | None = None, top_n: int = 8) -> HTML:
+    """Macros and SOPs implicated by failing audits (``macros``), clear problems highlighted."""
+    if df.empty or "macro_id" not in df:
+        return _none("audits with a macro or SOP", month)
+    d = df.sort_values("rank").head(top_n)
+    view = pd.DataFrame(
+        {
+            "Macro / SOP": d["macro_id"], "Queue": d["queue"], "Audits": d["audits"],
+            "Fail rate": d["fail_rate"], "Other macros' fail rate": d["rest_fail_rate"],
+            "Change since last month": d["change"],
+            "In plain words": [_macro_words(r) for r in d.to_dict("records")],
+            "Themes of its failing audits": [_first(t, 3) for t in d["top_themes"]],
+            "Example comment": [_first(e, 1) for e in d["examples"]],
+            "clear": [w != "not clearly different from other macros"
+                      for w in (_macro_words(r) for r in d.to_dict("records"))],
+        }
+    )  # fmt: skip
+    formats = {"Audits": "int", "Fail rate": "pct", "Other macros' fail rate": "pct",
+               "Change since last month": "pts"}  # fmt: skip
+    return rr.table(view, flag="clear", formats=formats)
+
+
+def _is_product(causes: pd.Series) -> pd.Series:
+    return causes.astype(str).str.startswith(("product.", "system."))
+
+
+def product_causes(
+    changes: pd.DataFrame,
+    topics: pd.DataFrame,
+    feedback_topics: pd.DataFrame,
+    issues: pd.DataFrame,
+    month: str | None = None,
+    previous: str | None = None,
+) -> HTML:
+    """Themes whose root cause is in the product or systems (``product.*``, ``system.*``).
+
+    Audit-comment themes come with this month's count and change (``theme_changes``); user
+    feedback themes with their volume over all months and, for technical issues, their trend.
+    """
+    since = previous or "last month"
+    rows: list[dict[str, Any]] = []
+    if len(topics) and "root_cause" in topics and len(changes) and "segment" in changes:
+        causes = topics.set_index("topic_id")["root_cause"]
+        mine = changes[changes["segment"] == "all"].assign(cause=lambda d: d["item"].map(causes))
+        for r in mine[_is_product(mine["cause"])].to_dict("records"):
+            rows.append(
+                {
+                    "Theme": r["label"], "Heard in": "Audit comments", "cause": r["cause"],
+                    "Volume": f"{int(r['count_current']):,} comments in {month}",
+                    "Trend": change_words(r["difference"], r["q_value"], since),
+                    "_n": r["count_current"],
+                }
+            )  # fmt: skip
+    if len(feedback_topics) and "root_cause" in feedback_topics:
+        trend = issues.set_index("topic_id")["trend"] if "trend" in issues else pd.Series()
+        for r in feedback_topics[_is_product(feedback_topics["root_cause"])].to_dict("records"):
+            t = trend.get(r["topic_id"])
+            rows.append(
+                {
+                    "Theme": r["topic_label"], "Heard in": "User feedback",
+                    "cause": r["root_cause"],
+                    "Volume": f"{int(r['size']):,} messages, all months",
+                    "Trend": "–" if t is None else _trend_words(str(t)), "_n": r["size"],
+                }
+            )  # fmt: skip
+    if not rows:
+        return rr.callout("No theme is traced to the product or systems this month.")
+    view = pd.DataFrame(rows).sort_values(["Heard in", "_n", "Theme"],
+                                          ascending=[True, False, True])  # fmt: skip
+    view.insert(2, "Root cause", [cause_name(c) for c in view.pop("cause")])
+    return rr.table(view, hide=["_n"])
+
+
+def _trend_words(trend: str) -> str:
+    return {
+        "rising": f"clearly rising (last {ISSUE_WEEKS} weeks vs the {ISSUE_WEEKS} before)",
+        "falling": f"clearly falling (last {ISSUE_WEEKS} weeks vs the {ISSUE_WEEKS} before)",
+        "stable": "about the same (any change could be chance)",
+    }.get(trend, "not enough reports to tell")
+
+
+def _status(r: Any) -> str:
+    if r["status"] != "known":
+        return "New"
+    title = f": {r['known_issue_title']}" if pd.notna(r["known_issue_title"]) else ""
+    return f"Known ({r['known_issue_id']}{title})"
+
+
+def _by_status(issues: pd.DataFrame, top_n: int) -> pd.DataFrame:
+    """Up to ``top_n`` new issues then up to ``top_n`` known ones, most recent reports first."""
+    d = issues.assign(_new=issues["status"] != "known").sort_values(
+        ["_new", "count_current", "topic_label"], ascending=[False, False, True]
+    )
+    return d.groupby("_new", sort=False).head(top_n)
+
+
+def _day(value: Any) -> str:
+    return "–" if pd.isna(value) else f"{pd.Timestamp(value):%d %b %Y}"
+
+
+def issues_table(df: pd.DataFrame, month: str | None = None, top_n: int = 8) -> HTML:
+    """Tabulate the technical issues in user feedback (``tech_issues``), new ones first.
+
+    Since when, reports in the last weeks and their trend; clearly rising issues highlighted.
+    """
+    if df.empty or "status" not in df:
+        return _none("technical issues in user feedback", month)
+    d = _by_status(df, top_n)
+    view = pd.DataFrame(
+        {
+            "Issue": d["topic_label"], "Status": [_status(r) for r in d.to_dict("records")],
+            "First seen": [_day(v) for v in d["first_seen"]],
+            "Last seen": [_day(v) for v in d["last_seen"]],
+            f"Reports, last {ISSUE_WEEKS} weeks": d["count_current"],
+            f"Reports, {ISSUE_WEEKS} weeks before": d["count_previous"],
+            "Trend": [_trend_words(str(t)) for t in d["trend"]],
+            "Markets": [_first(m, 3) for m in d["markets"]],
+            "Example report": [_first(e, 1) for e in d["examples"]],
+            "rising": d["trend"] == "rising",
+        }
+    )  # fmt: skip
+    return rr.table(view, flag="rising", formats={f"Reports, last {ISSUE_WEEKS} weeks": "int",
+                    f"Reports, {ISSUE_WEEKS} weeks before": "int"})  # fmt: skip
+
+
+def issue_timeline_chart(
+    timeline: pd.DataFrame, issues: pd.DataFrame, month: str | None = None, top_n: int = 8
+) -> HTML:
+    """Chart weekly reports of the ``top_n`` most reported technical issues.
+
+    From ``issue_timeline``; new issues drawn solid, known ones dashed (``tech_issues``).
+    """
+    import plotly.graph_objects as go
+
+    if timeline.empty or issues.empty or "status" not in issues:
+        return _none("technical issues in user feedback", month)
+    top = issues.sort_values(["count_current", "topic_label"], ascending=[False, True])
+    fig = go.Figure()
+    for r in top.head(top_n).to_dict("records"):
+        d = timeline[timeline["topic_id"] == r["topic_id"]].sort_values("week")
+        new = r["status"] != "known"
+        name = f"{'New' if new else 'Known ' + str(r['known_issue_id'])}: {r['topic_label']}"
+        fig.add_trace(
+            go.Scatter(
+                x=[_day(w) for w in d["week"]], y=d["n"], mode="lines+markers",
+                name=html.escape(name), line={"dash": "solid" if new else "dash",
+                                              "width": 3 if r["trend"] == "rising" else 1.5},
+                hovertemplate=html.escape(name) + "<br>week of %{x}: %{y} reports<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(title="Reports per week of each technical issue (solid: new, dashed: known)",
+                      xaxis={"type": "category", "title": "week starting"}, yaxis_title="reports",
+                      legend={"orientation": "h", "y": -0.3}, height=520)  # fmt: skip
+    return rr.figure(fig)
+
+
+def evidence(findings: pd.DataFrame, top_n: int = 8, n_quotes: int = 3) -> HTML:
+    """Redacted quotes behind the clear findings that policy or product owners act on."""
+    recs = rec.recommend(findings, owners=OWNERS)
+    ids = [i for group in recs["finding_ids"] for i in group]
+    if not ids or "evidence" not in findings:
+        return rr.callout("No clear finding for policy or product owners this month.")
+    rows = findings.set_index("finding_id").loc[ids]
+    rows = rows[rows["evidence"].map(lambda e: len(_first(e, 1)) > 0)].head(top_n)
+    if rows.empty:
+        return rr.callout("The clear findings for policy and product owners carry no quotes.")
+    parts = []
+    for fid, r in rows.iterrows():
+        quotes = "".join(f"<li>“{rr.esc(q)}”</li>" for q in _first(r["evidence"], n_quotes))
+        parts.append(f"<h4>{rr.esc(rec.describe({**r, 'finding_id': fid}))}</h4><ul>{quotes}</ul>")
+    return HTML("".join(parts))
+
+
+def recommended_changes(findings: pd.DataFrame, top_n: int = 8) -> HTML:
+    """Recommendations for policy and product owners (`rca.findings.recommend.recommend`)."""
+    recs = rec.recommend(findings, owners=OWNERS)
+    return recommendation_list(
+        recs.head(top_n),
+        empty="No change to policies, macros or the product is needed this month: no clear "
+        "finding points to them.",
+    )

