@@ -2,7 +2,7 @@
 
 Distils the packaged all-MiniLM-L6-v2 with model2vec under each setting (kept in the rca cache,
 ``models/variant-*``; about 20 s each the first time), embeds Banking77 and the CFPB narratives,
-fits the default `TopicModel` on each and scores the themes against the labels as
+fits the default `ThemeModel` on each and scores the themes against the labels as
 ``benchmarks/topics.py`` does. "remove_pc" removes the first principal direction of the corpus'
 vectors before the fit (the common component of averaged word vectors, Arora et al. 2017).
 
@@ -23,7 +23,7 @@ import numpy as np
 from topics import load_corpus, scores
 
 from rca.core.paths import cache_dir
-from rca.themes.model import TopicModel
+from rca.themes.model import ThemeModel
 from rca.themes.static_embedder import distill_model, distilled_model_dir
 from rca.themes.vectors import unit_rows
 
@@ -80,10 +80,10 @@ def main() -> None:
             vectors = embed(directory, texts, remove_pc)
             for seed in args.seeds:
                 start = time.perf_counter()
-                model = TopicModel(embedder="fake", random_state=seed).fit(texts, vectors)
+                model = ThemeModel(embedder="fake", random_state=seed).fit(texts, vectors)
                 rows.append({"variant": variant, "corpus": corpus, "seed": seed,
                              "fit_s": time.perf_counter() - start,
-                             **scores(labels, model.topics_)})  # fmt: skip
+                             **scores(labels, model.themes_)})  # fmt: skip
                 print(json.dumps(rows[-1]), flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     argv = ["--corpus", *args.corpus, "--seeds", *map(str, args.seeds)]

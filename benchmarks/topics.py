@@ -144,22 +144,22 @@ def run_ours(
     """Time and score the pipeline with ``seeds[0]``; refit with the other seeds (same vectors,
     untimed) to show how much NMI and ARI move with the seed alone."""
     from rca.themes.embedders import get_embedder
-    from rca.themes.model import TopicModel
+    from rca.themes.model import ThemeModel
 
     embedder = get_embedder(backend, cache=False)
     if backend == "static":  # distil (or load) outside the timing: a warm cache is the target
         embedder.embed(["warm up"])
     with peak_rss() as mem:
         emb, embed_s = timed(lambda: embedder.embed(texts))
-        model = TopicModel(embedder=embedder, random_state=seeds[0])
+        model = ThemeModel(embedder=embedder, random_state=seeds[0])
         _, fit_s = timed(lambda: model.fit(texts, embeddings=emb))
-    info = model.topic_info_[model.topic_info_["topic_id"] != -1]
+    info = model.theme_info_[model.theme_info_["theme_id"] != -1]
     words = [k.split(", ") for k in info["keywords"]]
     npmi, div = coherence_and_diversity(texts, words, model.bertopic_.vectorizer_model)
-    by_seed = [scores(labels, model.topics_)]
+    by_seed = [scores(labels, model.themes_)]
     for seed in seeds[1:]:
-        refit = TopicModel(embedder=embedder, random_state=seed).fit(texts, embeddings=emb)
-        by_seed.append(scores(labels, refit.topics_))
+        refit = ThemeModel(embedder=embedder, random_state=seed).fit(texts, embeddings=emb)
+        by_seed.append(scores(labels, refit.themes_))
     return {
         "pipeline": f"rca:{backend}",
         "embed_s": embed_s,

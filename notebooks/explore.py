@@ -40,7 +40,7 @@ month, previous = ws.resolve_month(P["month"])
 segments = {"market": P["market"], "queue": P["queue"], "team": P["team"]}
 every_month = rx.filter_audits(ws.audits(), **segments)
 audits = rx.filter_audits(ws.audits(), month=month, **segments)
-topics = ws.topics()
+topics = ws.themes()
 detail = rx.theme_detail(audits, topics, P["theme"], top_n=P["top_n"])
 
 # %%

@@ -56,7 +56,7 @@ rr.heading(f"What auditors wrote about {team} in {month}")
 
 # %%
 themes = vt.team_themes(audits, team, month, previous, top_n=P["top_n"])
-rr.figure(vt.comparison_bars(themes, "topic_label", "share", "operation_share",
+rr.figure(vt.comparison_bars(themes, "theme_label", "share", "operation_share",
                              (team, "Operation"), "Themes in audit comments"))  # fmt: skip
 
 # %%

@@ -30,7 +30,7 @@ top_n = 8
 P = notebook_parameters("policy_product", globals(), _before)
 A = pv.load(P["workspace"], P["month"])
 month, previous = A.info["month"], A.info["previous"]
-findings, issues, topics = A.table("findings"), A.table("tech_issues"), A.workspace.topics()
+findings, issues, topics = A.table("findings"), A.table("tech_issues"), A.workspace.themes()
 
 # %%
 rr.heading(f"Policies, macros and the product · {month}", 1)
@@ -57,7 +57,7 @@ pv.macros_table(A.table("macros"), month, P["top_n"])
 rr.heading("Root causes in the product and systems")
 
 # %%
-pv.product_causes(A.table("theme_changes"), topics, A.workspace.topics("feedback"), issues,
+pv.product_causes(A.table("theme_changes"), topics, A.workspace.themes("feedback"), issues,
                   month, previous)  # fmt: skip
 
 # %%

@@ -74,15 +74,15 @@ def validate(
 
 
 @app.command()
-def topics(
+def themes(
     file: Annotated[Path, typer.Argument(help="CSV, Parquet, Excel (.xlsx) or JSON Lines file.")],
     text_column: Annotated[str, typer.Option(help="Column holding the free text.")],
-    out: Annotated[Path, typer.Option(help="Folder for assignments.csv and topics.csv.")],
+    out: Annotated[Path, typer.Option(help="Folder for assignments.csv and themes.csv.")],
     embedder: Annotated[
         str, typer.Option(help="minilm, static, tfidf, or a local sentence-transformers folder.")
     ] = "minilm",
-    n_topics: Annotated[
-        str, typer.Option("--topics", help="'auto' or the number of themes wanted.")
+    n_themes: Annotated[
+        str, typer.Option("--themes", "--topics", help="'auto' or the number of themes wanted.")
     ] = "auto",
     seed: Annotated[int, typer.Option(help="Random seed; same input and seed, same themes.")] = 0,
     taxonomy: Annotated[
@@ -92,25 +92,29 @@ def topics(
         Path | None, typer.Option(help="Analysts' curation YAML (renames, merges, pins).")
     ] = None,
 ) -> None:
-    """Find themes and root causes in a text column; write assignments.csv and topics.csv.
+    """Find themes and root causes in a text column; write assignments.csv and themes.csv.
 
     assignments.csv has one row per input row, in input order (row = spreadsheet row number);
-    topic_id -1 means unassigned. Text is cleaned and redacted before it reaches the model.
+    theme_id -1 means unassigned. Text is cleaned and redacted before it reaches the model.
     """
-    from rca.analysis.theme_file import run_topics
+    from rca.analysis.theme_file import run_themes
 
-    target: int | str = n_topics
-    if n_topics != "auto":
-        if not n_topics.isdigit() or int(n_topics) < 2:
+    target: int | str = n_themes
+    if n_themes != "auto":
+        if not n_themes.isdigit() or int(n_themes) < 2:
             raise typer.BadParameter(
-                "expected 'auto' or a whole number >= 2", param_hint="--topics"
+                "expected 'auto' or a whole number >= 2", param_hint="--themes"
             )
-        target = int(n_topics)
-    summary = run_topics(
-        file, text_column, out, embedder=embedder, n_topics=target, seed=seed,
+        target = int(n_themes)
+    summary = run_themes(
+        file, text_column, out, embedder=embedder, n_themes=target, seed=seed,
         taxonomy=taxonomy, curation=curation, log=console.log,
     )  # fmt: skip
     out_console.print(summary, highlight=False, markup=False, soft_wrap=True)
+
+
+# the command's name before themes were called themes everywhere; kept for existing scripts
+app.command("topics", hidden=True)(themes)
 
 
 @app.command()

@@ -136,14 +136,14 @@ class _Workspace:
     def table(self, kind: str) -> pd.DataFrame:
         return self._audits if kind == "audits" else pd.DataFrame()
 
-    def topics(self, kind: str = "audits") -> pd.DataFrame:
+    def themes(self, kind: str = "audits") -> pd.DataFrame:
         return self._topics
 
 
-def _audits(policy: str, n_pass: int, failing_topics: dict[int, int]) -> list[dict]:
-    rows = [{"policy": policy, "passed": True, "topic_id": 3, "comment": "fine"}] * n_pass
-    for topic, n in failing_topics.items():
-        rows += [{"policy": policy, "passed": False, "topic_id": topic,
+def _audits(policy: str, n_pass: int, failing_themes: dict[int, int]) -> list[dict]:
+    rows = [{"policy": policy, "passed": True, "theme_id": 3, "comment": "fine"}] * n_pass
+    for topic, n in failing_themes.items():
+        rows += [{"policy": policy, "passed": False, "theme_id": topic,
                   "comment": f"{policy} failed on theme {topic}"}] * n  # fmt: skip
     return rows
 
@@ -151,12 +151,12 @@ def _audits(policy: str, n_pass: int, failing_topics: dict[int, int]) -> list[di
 def test_policy_themes_show_which_themes_dominate_each_policys_failures():
     from rca.analysis.steps import POLICY_THEME_COLUMNS, Context, section_policy
 
-    no_policy = [{"policy": None, "passed": False, "topic_id": 1, "comment": "no policy"}] * 5
+    no_policy = [{"policy": None, "passed": False, "theme_id": 1, "comment": "no policy"}] * 5
     rows = _audits("refunds", 60, {1: 30, 2: 10}) + _audits("payouts", 20, {1: 4, 2: 36})
     rows += no_policy
     audits = pd.DataFrame(rows).assign(audit_date=pd.Timestamp("2026-10-15"))
-    older = audits.head(5).assign(audit_date=pd.Timestamp("2026-09-15"), topic_id=2)
-    topics = pd.DataFrame({"topic_id": [1, 2, 3], "topic_label": ["Refund window", "Tone", "OK"],
+    older = audits.head(5).assign(audit_date=pd.Timestamp("2026-09-15"), theme_id=2)
+    topics = pd.DataFrame({"theme_id": [1, 2, 3], "theme_label": ["Refund window", "Tone", "OK"],
                            "root_cause": ["policy.unclear_policy", "people.soft_skills",
                                           "unmapped"]})  # fmt: skip
     ctx = Context(ws=_Workspace(pd.concat([older, audits]), topics), month="2026-10",
@@ -164,13 +164,13 @@ def test_policy_themes_show_which_themes_dominate_each_policys_failures():
     table = section_policy(ctx)["policy_themes"]
     assert list(table.columns) == list(POLICY_THEME_COLUMNS)
     assert set(table["policy"]) == {"refunds", "payouts"}  # no-policy failures left out
-    row = table.set_index(["policy", "topic_label"]).loc[("refunds", "Refund window")]
+    row = table.set_index(["policy", "theme_label"]).loc[("refunds", "Refund window")]
     assert (row["policy_audits"], row["policy_failing"], row["failing"]) == (100, 40, 30)
     assert row["share"] == pytest.approx(0.75) and row["rest_share"] == pytest.approx(0.1)
     assert row["policy_fail_rate"] == pytest.approx(0.4) and row["rank_in_policy"] == 1
     assert row["root_cause"] == "policy.unclear_policy"
     assert list(row["examples"]) == ["refunds failed on theme 1"]
-    standing_out = table.loc[table["stands_out"], ["policy", "topic_label"]].to_numpy().tolist()
+    standing_out = table.loc[table["stands_out"], ["policy", "theme_label"]].to_numpy().tolist()
     assert standing_out == [["payouts", "Tone"], ["refunds", "Refund window"]]
 
 
@@ -186,5 +186,5 @@ def test_policy_themes_table_is_written(analysis):
     assert (
         per_policy["policy_failing"].first().to_dict() == failing.groupby("policy").size().to_dict()
     )
-    themed = failing[failing["topic_id"].notna()].groupby("policy").size()
+    themed = failing[failing["theme_id"].notna()].groupby("policy").size()
     assert per_policy["failing"].sum().to_dict() == themed.to_dict()

@@ -98,7 +98,7 @@ def test_invalid_groups_give_a_one_line_error(tmp_path, text, fragment):
 
 
 def themes_from(texts: dict[str, list[str]], n_examples: int = 3) -> pd.DataFrame:
-    """A topic_info like TopicModel's: class-based TF-IDF keywords, label, best examples."""
+    """A theme_info like ThemeModel's: class-based TF-IDF keywords, label, best examples."""
     vec = CountVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS), token_pattern=r"\b[a-zA-Z]{2,}\b")
     counts = vec.fit_transform([" ".join(t) for t in texts.values()]).toarray().astype(float)
     weights = counts / counts.sum(axis=1, keepdims=True) * np.log(1 + counts.sum() / counts.sum(0))
@@ -106,7 +106,7 @@ def themes_from(texts: dict[str, list[str]], n_examples: int = 3) -> pd.DataFram
     rows = []
     for i, examples in enumerate(texts.values()):
         words = [str(vocab[j]) for j in np.argsort(-weights[i], kind="stable")[:10]]
-        rows.append({"topic_id": i, "topic_label": " / ".join(words[:3]).capitalize(),
+        rows.append({"theme_id": i, "theme_label": " / ".join(words[:3]).capitalize(),
                      "size": len(examples), "keywords": ", ".join(words),
                      "examples": examples[:n_examples]})  # fmt: skip
     return pd.DataFrame(rows)
@@ -128,24 +128,24 @@ def test_a_theme_made_of_seed_phrases_maps_to_its_cause(taxonomy, cause_id):
 
 def test_result_shape_and_determinism(taxonomy):
     info = themes_from({"a": ["tool was down all day", "crm lag"], "b": ["rude agent", "cold"]})
-    unassigned = {"topic_id": -1, "topic_label": "Unassigned", "size": 9, "keywords": "",
+    unassigned = {"theme_id": -1, "theme_label": "Unassigned", "size": 9, "keywords": "",
                   "examples": ["noise"]}  # fmt: skip
     info = pd.concat([pd.DataFrame([unassigned]), info], ignore_index=True)
     first = map_causes(info, FakeEmbedder(), taxonomy)
     assert list(first.columns) == list(CAUSE_COLUMNS)
-    assert first["topic_id"].tolist() == [0, 1]
+    assert first["theme_id"].tolist() == [0, 1]
     assert first.equals(map_causes(info, FakeEmbedder(), taxonomy))
     assert ((first["similarity"] >= -1) & (first["similarity"] <= 1 + 1e-6)).all()
 
 
-NO_KEYWORDS = {"topic_id": 0, "topic_label": "Unlabelled", "size": 3, "keywords": "",
+NO_KEYWORDS = {"theme_id": 0, "theme_label": "Unlabelled", "size": 3, "keywords": "",
                "examples": "one example as text"}  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("info", "expected_rows"),
     [
-        (pd.DataFrame(columns=["topic_id", "topic_label", "size", "keywords", "examples"]), 0),
+        (pd.DataFrame(columns=["theme_id", "theme_label", "size", "keywords", "examples"]), 0),
         (pd.DataFrame([NO_KEYWORDS]), 1),
     ],
     ids=["no-themes", "theme-without-keywords"],
@@ -235,7 +235,7 @@ REALISTIC_THEMES: dict[str, list[str]] = {
 
 @pytest.mark.real
 def test_real_model_maps_realistic_themes_to_the_intended_causes(taxonomy):
-    info = themes_from(REALISTIC_THEMES, n_examples=3)  # TopicModel keeps 3 examples a theme
+    info = themes_from(REALISTIC_THEMES, n_examples=3)  # ThemeModel keeps 3 examples a theme
     result = map_causes(info, get_embedder("minilm"), taxonomy)
     result["intended"] = list(REALISTIC_THEMES)
     print(result[["intended", "root_cause", "similarity", "runner_up", "margin"]].to_string())

@@ -20,7 +20,7 @@ from rca.themes.curation import (
 )
 from rca.themes.embedders import FakeEmbedder
 
-# Four themes as TopicModel reports them (keywords best first), plus the unassigned row.
+# Four themes as ThemeModel reports them (keywords best first), plus the unassigned row.
 THEMES = [
     (-1, "Unassigned", 3, "", ["ok"]),
     (0, "Macro / outdated / template", 12,
@@ -46,9 +46,9 @@ def taxonomy():
 
 @pytest.fixture(scope="module")
 def run(taxonomy):
-    """topics, topic_info and causes of one analysis run."""
-    info = pd.DataFrame(THEMES, columns=["topic_id", "topic_label", "size", "keywords", "examples"])
-    topics = np.repeat(info["topic_id"].to_numpy(), info["size"].to_numpy())
+    """topics, theme_info and causes of one analysis run."""
+    info = pd.DataFrame(THEMES, columns=["theme_id", "theme_label", "size", "keywords", "examples"])
+    topics = np.repeat(info["theme_id"].to_numpy(), info["size"].to_numpy())
     return topics, info, map_causes(info, FakeEmbedder(), taxonomy)
 
 
@@ -70,12 +70,12 @@ def test_normalise_key(written, key):
     assert normalise_key(written) == key
 
 
-def label(result, topic_id):
-    return result.topic_info.set_index("topic_id").loc[topic_id, "topic_label"]
+def label(result, theme_id):
+    return result.theme_info.set_index("theme_id").loc[theme_id, "theme_label"]
 
 
-def cause(result, topic_id):
-    return result.causes.set_index("topic_id").loc[topic_id]
+def cause(result, theme_id):
+    return result.causes.set_index("theme_id").loc[theme_id]
 
 
 @pytest.mark.parametrize(
@@ -84,24 +84,24 @@ def cause(result, topic_id):
         pytest.param(
             lambda c: rename(c, MACRO, "Outdated ID-verification macro"),
             lambda r: label(r, 0) == "Outdated ID-verification macro"
-            and r.topic_info.set_index("topic_id")["renamed"].tolist() == [True, False, False,
+            and r.theme_info.set_index("theme_id")["renamed"].tolist() == [True, False, False,
                                                                             False, False],
             id="rename",
         ),
         pytest.param(
             lambda c: merge(c, [CODE, OTP]),
-            lambda r: 2 not in set(r.topics) and (r.topics == 1).sum() == 15
-            and r.topic_info.set_index("topic_id").loc[1, "size"] == 15
-            and r.topic_info.set_index("topic_id").loc[1, "merged_from"] == [2]
-            and len(r.topic_info.set_index("topic_id").loc[1, "examples"]) == 3
-            and 2 not in set(r.causes["topic_id"]),
+            lambda r: 2 not in set(r.theme_ids) and (r.theme_ids == 1).sum() == 15
+            and r.theme_info.set_index("theme_id").loc[1, "size"] == 15
+            and r.theme_info.set_index("theme_id").loc[1, "merged_from"] == [2]
+            and len(r.theme_info.set_index("theme_id").loc[1, "examples"]) == 3
+            and 2 not in set(r.causes["theme_id"]),
             id="merge",
         ),
         pytest.param(
             lambda c: pin(c, RUDE, "people.knowledge_gap"),
             lambda r: cause(r, 3)["root_cause"] == "people.knowledge_gap"
             and cause(r, 3)["cause_name"] == "Knowledge gap" and bool(cause(r, 3)["pinned"])
-            and not r.causes.set_index("topic_id").drop(index=3)["pinned"].any(),
+            and not r.causes.set_index("theme_id").drop(index=3)["pinned"].any(),
             id="pin",
         ),
     ],
@@ -118,7 +118,7 @@ def test_merged_theme_is_renamed_and_pinned_through_its_first_key(run, taxonomy)
     result = apply(run, curation, taxonomy=taxonomy)
     assert label(result, 1) == "OTP not arriving"
     assert cause(result, 1)["root_cause"] == "product.bug"
-    assert result.topic_info["size"].tolist() == sorted(result.topic_info["size"], reverse=True)
+    assert result.theme_info["size"].tolist() == sorted(result.theme_info["size"], reverse=True)
 
 
 def test_inputs_and_curations_are_not_modified(run):
@@ -174,11 +174,11 @@ def test_curated_names_survive_a_refit_with_other_topic_ids(run, taxonomy):
     curation = pin(rename(rename(Curation(), MACRO, "Old macro"), RUDE, "Rudeness"), MACRO,
                    "process.outdated_macro")  # fmt: skip
     new_id = {-1: -1, 0: 7, 1: 4, 2: 5, 3: 6}  # a refit numbers the same themes differently
-    shuffled = info.assign(topic_id=info["topic_id"].map(new_id)).iloc[::-1]
+    shuffled = info.assign(theme_id=info["theme_id"].map(new_id)).iloc[::-1]
     refit = apply_curation(
         np.array([new_id[t] for t in topics]),
         shuffled,
-        causes.assign(topic_id=causes["topic_id"].map(new_id)),
+        causes.assign(theme_id=causes["theme_id"].map(new_id)),
         curation,
         taxonomy=taxonomy,
     )
@@ -201,7 +201,7 @@ def test_signatures_match_themes_whose_keywords_changed(run):
     centroids = {t: np.eye(4)[t] for t in range(4)}
     curation = record_signatures(rename(Curation(), RUDE, "Rudeness"), info, centroids)
     assert curation.signatures[RUDE] == (0.0, 0.0, 0.0, 1.0)
-    renamed = info.assign(keywords=info["keywords"].where(info["topic_id"] != 3, "impolite, x"))
+    renamed = info.assign(keywords=info["keywords"].where(info["theme_id"] != 3, "impolite, x"))
     by_centroid = apply_curation(topics, renamed, causes, curation, centroids=centroids)
     assert label(by_centroid, 3) == "Rudeness"
     without = apply_curation(topics, renamed, causes, curation)

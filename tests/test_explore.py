@@ -15,11 +15,11 @@ import rca.reports.fragments as rr
 from rca.analysis.workspace import Workspace
 from rca.core.errors import ParameterError
 from rca.themes.curation import load_curation
-from rca.themes.model import TopicModel
+from rca.themes.model import ThemeModel
 
 XSS = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
-THEMES = [  # topic_id, label, keywords (best first)
+THEMES = [  # theme_id, label, keywords (best first)
     (0, "Macro / outdated / template", "macro, outdated, template, old, steps, link"),
     (1, "Code / sms / login", "code, sms, login, otp, arrives, resend"),
     (2, "Rude / tone / empathy", "rude, tone, empathy, cold, upset, dismissive"),
@@ -44,13 +44,13 @@ def _audits() -> pd.DataFrame:
                 "passed": topic != 1,
                 "error_category": "missed verification" if topic == 1 else None,
                 "comment": None if topic is None else f"{labels[topic]} comment {month} {i}",
-                "topic_id": topic, "topic_label": None if topic is None else labels[topic],
+                "theme_id": topic, "theme_label": None if topic is None else labels[topic],
                 "root_cause": "process.verification", "confidence": 0.5 + i / 100,
             })  # fmt: skip
     df = pd.DataFrame(rows)
-    first_login = df.index[(df["topic_id"] == 1) & (df["audit_id"].str.contains("2026-10"))][0]
+    first_login = df.index[(df["theme_id"] == 1) & (df["audit_id"].str.contains("2026-10"))][0]
     df.loc[first_login, ["comment", "confidence"]] = [XSS, 0.99]
-    return df.astype({"topic_id": "Int64", "passed": "boolean"})
+    return df.astype({"theme_id": "Int64", "passed": "boolean"})
 
 
 def _topics() -> pd.DataFrame:
@@ -59,7 +59,7 @@ def _topics() -> pd.DataFrame:
          "process.verification", "Identity verification skipped", 0.6, False)
         for t, lab, kw in THEMES
     ]  # fmt: skip
-    cols = ["topic_id", "topic_label", "size", "keywords", "examples", "root_cause", "cause_name",
+    cols = ["theme_id", "theme_label", "size", "keywords", "examples", "root_cause", "cause_name",
             "cause_similarity", "pinned"]  # fmt: skip
     return pd.DataFrame(rows, columns=cols)
 
@@ -68,13 +68,13 @@ def make_workspace(path, curation=None) -> Workspace:
     path.mkdir(parents=True)
     _audits().to_parquet(path / "audits.parquet", index=False)
     topics = _topics()
-    topics.to_parquet(path / "audit_topics.parquet", index=False)
-    info = {"months": list(COUNTS), "curation": curation, "n_topics": 3, "seed": 0,
+    topics.to_parquet(path / "audit_themes.parquet", index=False)
+    info = {"months": list(COUNTS), "curation": curation, "n_themes": 3, "seed": 0,
             "embedder": "fake-64-0", "outlier_share": 0.05, "counts": {}}  # fmt: skip
     (path / "workspace.json").write_text(json.dumps(info))
-    model = TopicModel(embedder="fake")
+    model = ThemeModel(embedder="fake")
     model.centroids_ = {t: np.eye(4)[t] for t, _, _ in THEMES}
-    model.topic_info_ = topics[["topic_id", "topic_label", "size", "keywords", "examples"]]
+    model.theme_info_ = topics[["theme_id", "theme_label", "size", "keywords", "examples"]]
     model.embedder_name_, model.outlier_share_raw_, model.outlier_share_ = "fake-64-0", 0.05, 0.05
     model.bertopic_ = None
     model.save(path / "audit_model")
@@ -131,7 +131,7 @@ def test_valid_values_without_audits_together_give_an_empty_slice(audits):
 
 
 def test_theme_overview_shares_and_change(audits):
-    out = rx.theme_overview(audits, _topics(), "2026-10", "2026-09").set_index("topic_id")
+    out = rx.theme_overview(audits, _topics(), "2026-10", "2026-09").set_index("theme_id")
     assert list(out.index) == [1, 0, 2]  # largest first, the unassigned left out
     assert out.loc[1, "n"] == 10 and out.loc[1, "share"] == pytest.approx(0.5)
     assert out.loc[1, "change"] == pytest.approx(0.25) and out.loc[0, "change"] == pytest.approx(
@@ -146,12 +146,12 @@ def test_theme_shares_by_fills_every_group_and_theme(audits, by):
     out = rx.theme_shares_by(audits, by, top_n=2)
     groups = rx.available(audits, by)
     assert len(out) == 2 * len(groups)  # zero rows kept, so charts have no gaps
-    assert set(out["topic_id"]) == {0, 1}  # the two largest themes over the slice
+    assert set(out["theme_id"]) == {0, 1}  # the two largest themes over the slice
     assert (out["n"] <= out["total"]).all() and out["share"].between(0, 1).all()
 
 
 def test_theme_shares_by_month_matches_the_counts(audits):
-    out = rx.theme_shares_by(audits, "month").set_index(["month", "topic_id"])
+    out = rx.theme_shares_by(audits, "month").set_index(["month", "theme_id"])
     assert out.loc[("2026-09", 0), "share"] == pytest.approx(10 / 20)
     assert out.loc[("2026-10", 1), "total"] == 20  # audits without a comment are not counted
 
@@ -162,10 +162,10 @@ def test_theme_shares_by_unknown_group(audits):
 
 
 @pytest.mark.parametrize(
-    ("theme", "topic_id"), [(2, 2), ("code / SMS / login", 1), ("0", 0), (None, 0), (-1, -1)]
+    ("theme", "theme_id"), [(2, 2), ("code / SMS / login", 1), ("0", 0), (None, 0), (-1, -1)]
 )
-def test_resolve_theme_by_id_or_label(theme, topic_id):
-    assert rx.resolve_theme(_topics(), theme) == topic_id
+def test_resolve_theme_by_id_or_label(theme, theme_id):
+    assert rx.resolve_theme(_topics(), theme) == theme_id
 
 
 def test_unknown_theme_lists_the_themes():
@@ -176,7 +176,7 @@ def test_unknown_theme_lists_the_themes():
 def test_theme_detail_of_a_slice(audits):
     october = rx.filter_audits(audits, month="2026-10")
     d = rx.theme_detail(october, _topics())  # the slice's largest theme, not the overall one
-    assert (d.topic_id, d.label, d.key, d.n) == (1, "Code / sms / login", LOGIN_KEY, 10)
+    assert (d.theme_id, d.label, d.key, d.n) == (1, "Code / sms / login", LOGIN_KEY, 10)
     assert d.examples[0] == XSS and len(d.examples) == 5  # most typical (confident) first
     assert d.share == pytest.approx(0.5) and d.pass_rate == 0.0
     top_error = {"error_category": "missed verification", "n": 10, "share": 1.0,
@@ -190,8 +190,8 @@ def test_theme_detail_of_a_slice(audits):
 
 
 def test_fragments_escape_comments_and_labels(audits):
-    audits.loc[audits["topic_id"] == 2, "topic_label"] = XSS
-    topics = _topics().assign(topic_label=lambda t: t["topic_label"].where(t["topic_id"] != 2, XSS))
+    audits.loc[audits["theme_id"] == 2, "theme_label"] = XSS
+    topics = _topics().assign(theme_label=lambda t: t["theme_label"].where(t["theme_id"] != 2, XSS))
     october = rx.filter_audits(audits, month="2026-10")
     pages = [
         ve.theme_fragment(rx.theme_detail(october, topics, 1)),
@@ -360,8 +360,8 @@ def curated(tmp_path_factory):
     shutil.copy(root / "sample" / "audits.csv", root / "data")
     plain = analyze_month(root / "data", root / "plain", embedder="fake")
     session = rx.CurationSession(plain.workspace, root / "curation.yaml")
-    themes = rx.theme_overview(plain.workspace.audits(), session.topics, plain.info["month"])
-    first, second, third = themes["topic_id"].head(3)
+    themes = rx.theme_overview(plain.workspace.audits(), session.theme_table, plain.info["month"])
+    first, second, third = themes["theme_id"].head(3)
     session.rename(first, "Renamed by analyst").pin(first, "process.outdated_macro")
     path = session.merge(second, third).save()
     again = analyze_month(root / "data", root / "curated", embedder="fake", curation=path)
@@ -372,13 +372,13 @@ def test_saved_curation_is_applied_by_the_next_analysis(curated):
     analysis, path, (first, second, third) = curated
     ws = analysis.workspace
     assert ws.info["curation"] == str(path.resolve())
-    topics = ws.topics().set_index("topic_id")
-    assert topics.loc[first, "topic_label"] == "Renamed by analyst"
+    topics = ws.themes().set_index("theme_id")
+    assert topics.loc[first, "theme_label"] == "Renamed by analyst"
     assert (
         topics.loc[first, "root_cause"] == "process.outdated_macro" and topics.loc[first, "pinned"]
     )
     assert third not in topics.index and list(topics.loc[second, "merged_from"]) == [third]
-    assert (ws.audits()["topic_label"] == "Renamed by analyst").sum() == topics.loc[first, "size"]
+    assert (ws.audits()["theme_label"] == "Renamed by analyst").sum() == topics.loc[first, "size"]
 
 
 @pytest.mark.notebook

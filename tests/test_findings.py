@@ -53,7 +53,7 @@ MACROS = pd.DataFrame(
      "examples": [["uses the old form, mail jo@example.com"], [], []]}
 )  # fmt: skip
 ISSUES = pd.DataFrame(
-    {"topic_label": ["Otp / sms", "Dark mode"], "status": ["new", "known"],
+    {"theme_label": ["Otp / sms", "Dark mode"], "status": ["new", "known"],
      "known_issue_id": [None, "KI-1"], "count_current": [60, 8], "count_previous": [0, 9],
      "rate_ratio": [np.inf, 0.9], "q_value": [1e-6, 0.9], "top_market": ["MY", "US"],
      "top_market_share": [0.95, 0.3], "root_cause": ["product.bug", "product.ux_confusion"]}
@@ -133,8 +133,8 @@ def test_input_flags_override_and_unknown_causes_default():
 
 def test_theme_changes_from_share_changes():
     df = pd.DataFrame({"month": ["a"] * 200 + ["b"] * 200,
-                       "topic_id": [1] * 5 + [2] * 195 + [1] * 60 + [2] * 140,
-                       "topic_label": ["Otp"] * 5 + ["Other"] * 195 + ["Otp"] * 60
+                       "theme_id": [1] * 5 + [2] * 195 + [1] * 60 + [2] * 140,
+                       "theme_label": ["Otp"] * 5 + ["Other"] * 195 + ["Otp"] * 60
                        + ["Other"] * 140})  # fmt: skip
     changes = share_changes(df, current="b", previous="a", segments=())
     f = build_findings(theme_changes=changes)

@@ -99,8 +99,8 @@ def test_small_macros_are_untested_and_ranked_last():
 
 def test_examples_are_redacted_and_top_themes_counted():
     df = audits({("2026-01", "A"): (30, 12), ("2026-01", "B"): (30, 3)})
-    df["topic_id"] = np.where(df.index % 3 == 0, -1, df.index % 2)
-    df["topic_label"] = df["topic_id"].map({-1: "Unassigned", 0: "Old link", 1: "Tone"})
+    df["theme_id"] = np.where(df.index % 3 == 0, -1, df.index % 2)
+    df["theme_label"] = df["theme_id"].map({-1: "Unassigned", 0: "Old link", 1: "Tone"})
     r = macro_report(df, current="2026-01", previous=None).set_index("macro_id")
     assert 1 <= len(r.loc["A", "examples"]) <= 3
     assert all("[EMAIL]" in q and "@" not in q for q in r.loc["A", "examples"])

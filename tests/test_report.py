@@ -25,8 +25,8 @@ def test_table_escapes_untrusted_text(payload):
 
 @pytest.mark.parametrize("payload", XSS)
 def test_fragments_escape_untrusted_text(payload):
-    shares = pd.DataFrame({"topic_id": [0], "topic_label": [payload], "share": [0.5]})
-    topics = pd.DataFrame({"topic_id": [0], "examples": [[payload, "fine"]]})
+    shares = pd.DataFrame({"theme_id": [0], "theme_label": [payload], "share": [0.5]})
+    topics = pd.DataFrame({"theme_id": [0], "examples": [[payload, "fine"]]})
     for html in (
         rr.heading(payload).data,
         rr.callout(payload).data,
@@ -61,7 +61,7 @@ def test_figures_are_offline_and_deterministic():
 
 
 def test_chart_labels_from_data_are_escaped():
-    shares = pd.DataFrame({"topic_label": [XSS[0]], "share": [0.2], "previous_share": [0.1]})
+    shares = pd.DataFrame({"theme_label": [XSS[0]], "share": [0.2], "previous_share": [0.1]})
     fig = theme_bars(shares, "t")
     assert "<script>" not in str(fig.data[0].y[0])
 

@@ -32,8 +32,8 @@ def feedback(spec: list[tuple[int, str, str, str, str | None, int, str]]) -> pd.
                     "date": pd.Timestamp(start) + pd.Timedelta(days=i % 28),
                     "market": market,
                     "text": f"{label} again, call me on +1 415 555 01{i % 90:02d}",
-                    "topic_id": topic,
-                    "topic_label": label,
+                    "theme_id": topic,
+                    "theme_label": label,
                     "root_cause": cause,
                     "agent_label": agent_label,
                 }
@@ -58,7 +58,7 @@ BACKGROUND = (9, "Praise", "people.soft_skills", "2026-01-01", "praise", 300, "U
 def test_which_themes_are_bug_like(topic, expected):
     r = technical_issues(feedback([BACKGROUND, topic]))
     assert list(r.columns) == list(ISSUE_COLUMNS)
-    assert (1 in set(r["topic_id"])) is expected
+    assert (1 in set(r["theme_id"])) is expected
 
 
 @pytest.mark.parametrize(
@@ -82,7 +82,7 @@ def test_status_known_or_new_and_no_list_means_new():
     spec = [BACKGROUND,
             (1, "Payout button / dark mode", "product.bug", "2026-01-01", "bug", 20, "US"),
             (2, "Otp / sms", "product.bug", "2026-01-01", "bug", 20, "US")]  # fmt: skip
-    r = technical_issues(feedback(spec), known_issues=KNOWN).set_index("topic_id")
+    r = technical_issues(feedback(spec), known_issues=KNOWN).set_index("theme_id")
     assert r.loc[1, "status"] == "known" and r.loc[1, "known_issue_id"] == "KI-1"
     assert r.loc[2, "status"] == "new" and pd.isna(r.loc[2, "known_issue_id"])
     assert (technical_issues(feedback(spec))["status"] == "new").all()
@@ -90,9 +90,9 @@ def test_status_known_or_new_and_no_list_means_new():
 
 def test_topic_info_keywords_are_used_for_matching():
     spec = [BACKGROUND, (1, "Invisible", "product.bug", "2026-01-01", "bug", 20, "US")]
-    info = pd.DataFrame({"topic_id": [1], "keywords": ["withdraw button, dark mode, night"],
+    info = pd.DataFrame({"theme_id": [1], "keywords": ["withdraw button, dark mode, night"],
                          "examples": [["cannot find it"]]})  # fmt: skip
-    r = technical_issues(feedback(spec), topic_info=info, known_issues=KNOWN)
+    r = technical_issues(feedback(spec), theme_info=info, known_issues=KNOWN)
     assert r.loc[0, "known_issue_id"] == "KI-1"
 
 
@@ -100,7 +100,7 @@ def test_dates_trend_markets_and_examples():
     spec = [BACKGROUND, (2, "Stray", "product.bug", "2026-01-03", "bug", 1, "MY"),
             (2, "Stray", "product.bug", "2026-01-20", "bug", 28, "MY"),
             (2, "Stray", "product.bug", "2026-01-21", "bug", 2, "US")]  # fmt: skip
-    r = technical_issues(feedback(spec), as_of="2026-02-16").set_index("topic_id").loc[2]
+    r = technical_issues(feedback(spec), as_of="2026-02-16").set_index("theme_id").loc[2]
     assert r["first_report"] == pd.Timestamp("2026-01-03")
     assert r["first_seen"] == pd.Timestamp("2026-01-20")  # one stray report does not date it
     assert r["last_seen"] == pd.Timestamp("2026-02-16")
@@ -112,7 +112,7 @@ def test_dates_trend_markets_and_examples():
 
 def test_new_issue_rises_against_quiet_background():
     spec = [BACKGROUND, (3, "Crash", "product.bug", "2026-01-29", "bug", 25, "MY")]
-    r = technical_issues(feedback(spec), as_of="2026-02-25").set_index("topic_id").loc[3]
+    r = technical_issues(feedback(spec), as_of="2026-02-25").set_index("theme_id").loc[3]
     assert r["count_previous"] == 0 and r["rate_ratio"] == float("inf")
     assert r["trend"] == "rising" and r["q_value"] < 0.05
 
@@ -125,7 +125,7 @@ def test_one_market_and_short_history():
 
 
 def test_no_feedback_gives_an_empty_table():
-    empty = feedback([]).reindex(columns=["date", "market", "text", "topic_id"])
+    empty = feedback([]).reindex(columns=["date", "market", "text", "theme_id"])
     assert technical_issues(empty).empty
     assert issue_timeline(empty).empty
 
@@ -133,7 +133,7 @@ def test_no_feedback_gives_an_empty_table():
 def test_timeline_has_every_week():
     spec = [BACKGROUND, (1, "Crash", "product.bug", "2026-01-01", None, 3, "US")]
     t = issue_timeline(feedback(spec))
-    assert set(t["topic_id"]) == {1}
+    assert set(t["theme_id"]) == {1}
     assert t["week"].diff().dropna().eq(pd.Timedelta(days=7)).all()
     assert t["n"].sum() == 3 and (t["n"] == 0).any()
     assert (t["week"].dt.day_of_week == 0).all()
@@ -192,21 +192,21 @@ def sample_issues(seed, tmp_path_factory, embedder):
     fb = fb[fb["text"] != ""].reset_index(drop=True)
     themes = find_themes(fb["text"].tolist(), embedder=embedder, seed=0)
     fb = pd.concat([fb, themes.assignments()], axis=1)
-    issues = technical_issues(fb, topic_info=themes.topic_info,
+    issues = technical_issues(fb, theme_info=themes.theme_info,
                               known_issues=out / "known_issues.csv")  # fmt: skip
-    return fb, issues.set_index("topic_id"), truth
+    return fb, issues.set_index("theme_id"), truth
 
 
 def check_planted(fb, issues, truth):
     bug = next(c for c in truth["root_causes"] if c["type"] == "product_bug")
-    holder = fb[fb["feedback_id"].isin(bug["row_ids"])]["topic_id"].value_counts()
+    holder = fb[fb["feedback_id"].isin(bug["row_ids"])]["theme_id"].value_counts()
     topic = holder.drop(-1, errors="ignore").index[0]
     row = issues.loc[topic]
     assert row["status"] == "new"
     assert row["first_seen"] >= pd.Timestamp(f"{bug['first_month']}-01")
     assert row["top_market"] == bug["segment"]["market"] and row["market_lift"] > 2
     for known in truth["known_issues"]:
-        holder = fb[fb["feedback_id"].isin(known["row_ids"])]["topic_id"].value_counts()
+        holder = fb[fb["feedback_id"].isin(known["row_ids"])]["theme_id"].value_counts()
         assert (
             issues.loc[holder.drop(-1, errors="ignore").index[0], "known_issue_id"] == known["id"]
         )

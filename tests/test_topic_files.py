@@ -1,4 +1,4 @@
-"""`rca topics` on every supported format: one assignment per input row, in input order."""
+"""`rca themes` on every supported format: one assignment per input row, in input order."""
 
 from __future__ import annotations
 
@@ -42,26 +42,26 @@ def test_topics_command_on_every_format(ext, tmp_path, monkeypatch, capsys):
     path = tmp_path / f"comments.{ext}"
     WRITERS[ext](df, path)
     code, _, err = run_cli(
-        monkeypatch, capsys, "topics", str(path), "--text-column", "comment",
+        monkeypatch, capsys, "themes", str(path), "--text-column", "comment",
         "--out", str(tmp_path / "out"), "--embedder", "fake", "--seed", "1",
     )  # fmt: skip
     assert code == 0, err
     assigned = pd.read_csv(tmp_path / "out" / "assignments.csv")
-    topics = pd.read_csv(tmp_path / "out" / "topics.csv")
-    assert list(assigned.columns) == ["row", "topic_id", "topic_label", "root_cause", "confidence"]
+    topics = pd.read_csv(tmp_path / "out" / "themes.csv")
+    assert list(assigned.columns) == ["row", "theme_id", "theme_label", "root_cause", "confidence"]
     assert len(assigned) == len(df)
     first_row = 1 if ext == "jsonl" else 2  # spreadsheet rows: header is row 1; JSONL: line 1
     assert assigned["row"].tolist() == list(range(first_row, first_row + len(df)))
-    assert assigned.loc[5, "topic_id"] == -1
-    assert {"topic_id", "topic_label", "size", "keywords", "root_cause"} <= set(topics.columns)
-    assert topics["size"].sum() == (assigned["topic_id"] >= 0).sum() + (
-        topics.loc[topics["topic_id"] == -1, "size"].sum()
+    assert assigned.loc[5, "theme_id"] == -1
+    assert {"theme_id", "theme_label", "size", "keywords", "root_cause"} <= set(topics.columns)
+    assert topics["size"].sum() == (assigned["theme_id"] >= 0).sum() + (
+        topics.loc[topics["theme_id"] == -1, "size"].sum()
     )
     from sklearn.metrics import adjusted_rand_score
 
-    has = assigned["topic_id"] >= 0
-    assert adjusted_rand_score(df.loc[has, "label"], assigned.loc[has, "topic_id"]) > 0.7
-    written = (tmp_path / "out" / "topics.csv").read_text()
+    has = assigned["theme_id"] >= 0
+    assert adjusted_rand_score(df.loc[has, "label"], assigned.loc[has, "theme_id"]) > 0.7
+    written = (tmp_path / "out" / "themes.csv").read_text()
     assert "jane.doe@example.com" not in written and "345 6789" not in written
 
 
@@ -71,7 +71,7 @@ def test_same_input_and_seed_same_files(tmp_path, monkeypatch, capsys):
     outputs = []
     for run in ("a", "b"):
         code, _, err = run_cli(
-            monkeypatch, capsys, "topics", str(path), "--text-column", "comment",
+            monkeypatch, capsys, "themes", str(path), "--text-column", "comment",
             "--out", str(tmp_path / run), "--embedder", "fake",
         )  # fmt: skip
         assert code == 0, err
@@ -90,7 +90,7 @@ def test_same_input_and_seed_same_files(tmp_path, monkeypatch, capsys):
 def test_topics_command_user_mistakes(args, message, tmp_path, monkeypatch, capsys):
     path = tmp_path / "c.csv"
     frame().to_csv(path, index=False)
-    code, _, err = run_cli(monkeypatch, capsys, "topics", str(path), "--out", str(tmp_path), *args)
+    code, _, err = run_cli(monkeypatch, capsys, "themes", str(path), "--out", str(tmp_path), *args)
     assert code == 2
     assert message in err
     assert "Traceback" not in err
@@ -110,7 +110,7 @@ def test_topics_offline_with_real_model(tmp_path, monkeypatch, capsys, banking77
     path = tmp_path / "b77.csv"
     df.to_csv(path, index=False)
     code, _, err = run_cli(
-        monkeypatch, capsys, "topics", str(path), "--text-column", "text", "--out",
+        monkeypatch, capsys, "themes", str(path), "--text-column", "text", "--out",
         str(tmp_path / "o"), "--embedder", "minilm",
     )  # fmt: skip
     assert code == 0, err
@@ -124,11 +124,11 @@ def test_curation_is_applied_on_the_next_run(tmp_path, monkeypatch, capsys):
 
     path = tmp_path / "c.csv"
     frame().to_csv(path, index=False)
-    args = ["topics", str(path), "--text-column", "comment", "--embedder", "fake"]
+    args = ["themes", str(path), "--text-column", "comment", "--embedder", "fake"]
     code, _, err = run_cli(monkeypatch, capsys, *args, "--out", str(tmp_path / "first"))
     assert code == 0, err
-    topics = pd.read_csv(tmp_path / "first" / "topics.csv")
-    biggest = topics[topics["topic_id"] >= 0].sort_values("size").iloc[-1]
+    topics = pd.read_csv(tmp_path / "first" / "themes.csv")
+    biggest = topics[topics["theme_id"] >= 0].sort_values("size").iloc[-1]
     key = ", ".join(sorted(biggest["keywords"].split(", ")[:5]))
     curation = pin(rename(Curation(), key, "Analyst's name"), key, "product.bug")
     curation = rename(curation, "gone, theme, that, matches, nothing", "Stale entry")
@@ -139,8 +139,8 @@ def test_curation_is_applied_on_the_next_run(tmp_path, monkeypatch, capsys):
         "--curation", str(tmp_path / "curation.yaml"),
     )  # fmt: skip
     assert code == 0, err
-    again = pd.read_csv(tmp_path / "second" / "topics.csv")
-    renamed = again[again["topic_label"] == "Analyst's name"]
+    again = pd.read_csv(tmp_path / "second" / "themes.csv")
+    renamed = again[again["theme_label"] == "Analyst's name"]
     assert len(renamed) == 1
     assert renamed["root_cause"].item() == "product.bug"
     assert "curation not applied" in err and "matches" in err  # reported, not dropped

@@ -10,7 +10,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from rca.core.errors import ParameterError
 from rca.themes.embedders import FakeEmbedder
-from rca.themes.model import TopicModel
+from rca.themes.model import ThemeModel
 
 THEMES = {
     "otp": "verification code otp sms never arrived received phone text message login",
@@ -35,38 +35,38 @@ def corpus(per_theme: int = 40) -> tuple[list[str], list[str]]:
 @pytest.fixture(scope="module")
 def fitted():
     texts, labels = corpus()
-    return TopicModel(embedder=FakeEmbedder(dim=64), random_state=0).fit(texts), texts, labels
+    return ThemeModel(embedder=FakeEmbedder(dim=64), random_state=0).fit(texts), texts, labels
 
 
 def test_fit_finds_the_planted_themes(fitted):
     model, texts, labels = fitted
-    assert model.topics_.shape == (len(texts),)
-    assert adjusted_rand_score(labels, model.topics_) > 0.8
-    info = model.topic_info_
-    assert {"topic_id", "topic_label", "size", "keywords", "examples"} <= set(info.columns)
+    assert model.themes_.shape == (len(texts),)
+    assert adjusted_rand_score(labels, model.themes_) > 0.8
+    info = model.theme_info_
+    assert {"theme_id", "theme_label", "size", "keywords", "examples"} <= set(info.columns)
     assert info["size"].sum() == len(texts)
 
 
 def test_same_seed_same_assignments(fitted):
     model, texts, _ = fitted
-    again = TopicModel(embedder=FakeEmbedder(dim=64), random_state=0).fit(texts)
-    np.testing.assert_array_equal(model.topics_, again.topics_)
-    assert model.topic_info_.equals(again.topic_info_)
+    again = ThemeModel(embedder=FakeEmbedder(dim=64), random_state=0).fit(texts)
+    np.testing.assert_array_equal(model.themes_, again.themes_)
+    assert model.theme_info_.equals(again.theme_info_)
 
 
 def test_shuffled_order_gives_same_partition(fitted):
     model, texts, _ = fitted
     perm = np.random.default_rng(7).permutation(len(texts))
-    shuffled = TopicModel(embedder=FakeEmbedder(dim=64), random_state=0).fit(
+    shuffled = ThemeModel(embedder=FakeEmbedder(dim=64), random_state=0).fit(
         [texts[i] for i in perm]
     )
-    assert adjusted_rand_score(model.topics_[perm], shuffled.topics_) >= 0.95
+    assert adjusted_rand_score(model.themes_[perm], shuffled.themes_) >= 0.95
 
 
 def test_transform_assigns_new_texts(fitted):
     model, texts, _ = fitted
     topics, conf = model.transform(texts[:5])
-    np.testing.assert_array_equal(topics, model.topics_[:5])
+    np.testing.assert_array_equal(topics, model.themes_[:5])
     assert ((conf > 0) & (conf <= 1.0 + 1e-6)).all()
 
 
@@ -78,9 +78,9 @@ def test_save_and_load_in_a_fresh_process(fitted, tmp_path):
         f"""
         import json, sys
         from rca.themes.embedders import FakeEmbedder
-        from rca.themes.model import TopicModel
+        from rca.themes.model import ThemeModel
         texts = json.load(sys.stdin)
-        m = TopicModel.load({str(tmp_path / "m")!r}, embedder=FakeEmbedder(dim=64))
+        m = ThemeModel.load({str(tmp_path / "m")!r}, embedder=FakeEmbedder(dim=64))
         print(json.dumps(m.transform(texts)[0].tolist()))
         """
     )
@@ -99,30 +99,30 @@ def test_save_and_load_in_a_fresh_process(fitted, tmp_path):
     ids=["empty", "single", "all-identical", "fewer-than-min-size"],
 )
 def test_degenerate_inputs_give_empty_but_valid_models(texts):
-    model = TopicModel(embedder=FakeEmbedder(), random_state=0).fit(texts)
-    assert len(model.topics_) == len(texts)
-    assert (model.topics_ == -1).all()
-    assert model.topic_info_["size"].sum() == len(texts)
+    model = ThemeModel(embedder=FakeEmbedder(), random_state=0).fit(texts)
+    assert len(model.themes_) == len(texts)
+    assert (model.themes_ == -1).all()
+    assert model.theme_info_["size"].sum() == len(texts)
 
 
-@pytest.mark.parametrize("bad", [{"n_topics": 1}, {"n_topics": "many"}, {"min_topic_size": 1}])
+@pytest.mark.parametrize("bad", [{"n_themes": 1}, {"n_themes": "many"}, {"min_theme_size": 1}])
 def test_invalid_parameters_are_clear_errors(bad):
     with pytest.raises(ParameterError):
-        TopicModel(embedder=FakeEmbedder(), **bad).fit(corpus(2)[0])
+        ThemeModel(embedder=FakeEmbedder(), **bad).fit(corpus(2)[0])
 
 
 def test_transform_before_fit_is_a_clear_error():
     with pytest.raises(ParameterError, match="not fitted"):
-        TopicModel().transform(["x"])
+        ThemeModel().transform(["x"])
 
 
 @pytest.mark.real
 def test_real_minilm_bertopic_fit_on_banking77_sample(banking77):
     df = banking77.groupby("category").head(12).head(600)
-    model = TopicModel(embedder="minilm", random_state=0).fit(df["text"].tolist())
-    ari = adjusted_rand_score(df["category"], model.topics_)
+    model = ThemeModel(embedder="minilm", random_state=0).fit(df["text"].tolist())
+    ari = adjusted_rand_score(df["category"], model.themes_)
     assert model.bertopic_ is not None
-    assert len(model.topic_info_) >= 10
+    assert len(model.theme_info_) >= 10
     assert ari > 0.2, ari
 
 

@@ -291,9 +291,9 @@ def themes() -> pd.DataFrame:
         ("cur", "x", "-1"): 40, ("prev", "x", "-1"): 0,
     }  # fmt: skip
     df = frame(spec)
-    df["topic_id"] = df["item"].map({"old": 0, "new": 1, "gone": 2, "wobble": 3, "-1": -1})
-    df["topic_label"] = df["item"].map(lambda s: f"theme {s}")
-    return df.astype({"topic_id": "Int64"})
+    df["theme_id"] = df["item"].map({"old": 0, "new": 1, "gone": 2, "wobble": 3, "-1": -1})
+    df["theme_label"] = df["item"].map(lambda s: f"theme {s}")
+    return df.astype({"theme_id": "Int64"})
 
 
 def test_emerging_and_fading_themes(themes: pd.DataFrame) -> None:

@@ -191,8 +191,8 @@ def test_executive_notebook_runs_from_the_tables(analysis, tmp_path):
 def test_growing_themes_are_findings_with_their_themes_root_cause(analysis):
     import re
 
-    findings, topics = analysis.table("findings"), analysis.workspace.topics()
-    causes = dict(zip(topics["topic_label"], topics["root_cause"], strict=True))
+    findings, topics = analysis.table("findings"), analysis.workspace.themes()
+    causes = dict(zip(topics["theme_label"], topics["root_cause"], strict=True))
     grown = findings[findings["type"] == "emerging_theme"]
     labels = [re.match(r"Theme '(.*)' grew to", t).group(1) for t in grown["title"]]
     assert grown["root_cause"].tolist() == [causes[label] for label in labels]

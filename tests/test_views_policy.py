@@ -28,8 +28,8 @@ def policy_frame(policy: str = "refunds", label: str = "Refund window") -> pd.Da
         (policy, 200, 40, -1, "Unassigned", 8, 0.20, False),
         ("payouts", 20, 10, 2, "Tone", 10, 1.0, False),
     ]  # fmt: skip
-    df = pd.DataFrame(rows, columns=["policy", "policy_audits", "policy_failing", "topic_id",
-                                     "topic_label", "failing", "share", "stands_out"])  # fmt: skip
+    df = pd.DataFrame(rows, columns=["policy", "policy_audits", "policy_failing", "theme_id",
+                                     "theme_label", "failing", "share", "stands_out"])  # fmt: skip
     df["policy_fail_rate"] = df["policy_failing"] / df["policy_audits"]
     df["rank_in_policy"] = df.groupby("policy").cumcount() + 1
     return df
@@ -53,7 +53,7 @@ def macros_frame(example: str = "macro still asks for a selfie") -> pd.DataFrame
 def issues_frame(label: str = "OTP never arrives") -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "topic_id": [18, 31, 29], "topic_label": [label, "Upload stuck", "App crashes"],
+            "theme_id": [18, 31, 29], "theme_label": [label, "Upload stuck", "App crashes"],
             "root_cause": ["product.bug", "unmapped", "product.bug"],
             "status": ["new", "known", "new"], "known_issue_id": [None, "KI-2057", None],
             "known_issue_title": [None, "Video upload stuck at 99%", None],
@@ -70,7 +70,7 @@ def issues_frame(label: str = "OTP never arrives") -> pd.DataFrame:
 def timeline_frame() -> pd.DataFrame:
     weeks = pd.to_datetime(["2026-10-05", "2026-10-12", "2026-10-19"])
     return pd.DataFrame(
-        {"topic_id": [18] * 3 + [31] * 3 + [29] * 3, "week": list(weeks) * 3,
+        {"theme_id": [18] * 3 + [31] * 3 + [29] * 3, "week": list(weeks) * 3,
          "n": [1, 20, 42, 8, 6, 6, 7, 9, 11]}
     )  # fmt: skip
 
@@ -83,10 +83,10 @@ def changes_frame(label: str = "Wrong team") -> pd.DataFrame:
     )  # fmt: skip
 
 
-TOPICS = pd.DataFrame({"topic_id": [16, 5], "topic_label": ["Wrong team", "Greeting"],
+TOPICS = pd.DataFrame({"theme_id": [16, 5], "theme_label": ["Wrong team", "Greeting"],
                        "root_cause": ["system.routing", "people.soft_skills"]})  # fmt: skip
 FEEDBACK_TOPICS = pd.DataFrame(
-    {"topic_id": [18, 7, 16], "topic_label": ["OTP never arrives", "Kind agent", "Confusing form"],
+    {"theme_id": [18, 7, 16], "theme_label": ["OTP never arrives", "Kind agent", "Confusing form"],
      "size": [64, 84, 65], "root_cause": ["product.bug", "people.soft_skills",
                                           "product.ux_confusion"]}
 )  # fmt: skip
@@ -158,8 +158,8 @@ def test_evidence_and_recommendations_are_for_policy_and_product_owners():
         (pv.policy_themes_table, lambda: (policy_frame(XSS, XSS),)),
         (pv.policy_themes_chart, lambda: (policy_frame(XSS, XSS),)),
         (pv.macros_table, lambda: (macros_frame(XSS),)),
-        (pv.product_causes, lambda: (changes_frame(XSS), TOPICS.assign(topic_label=XSS),
-                                     FEEDBACK_TOPICS.assign(topic_label=XSS), issues_frame())),
+        (pv.product_causes, lambda: (changes_frame(XSS), TOPICS.assign(theme_label=XSS),
+                                     FEEDBACK_TOPICS.assign(theme_label=XSS), issues_frame())),
         (pv.issues_table, lambda: (issues_frame(XSS),)),
         (pv.issue_timeline_chart, lambda: (timeline_frame(), issues_frame(XSS))),
         (pv.evidence, lambda: (findings_frame(XSS, XSS),)),

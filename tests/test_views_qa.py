@@ -102,7 +102,7 @@ def pairs_ai_frame(label: str = "harassment") -> pd.DataFrame:
 def themes_frame(note: str = "model said hate speech") -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "topic_id": [0], "topic_label": ["Hate / insults"], "size": [19],
+            "theme_id": [0], "theme_label": ["Hate / insults"], "size": [19],
             "keywords": ["hate, insults"], "examples": [[note, note, "other"]],
             "top_pairs": ["harassment -> hate speech"],
         }

@@ -20,8 +20,8 @@ def _audit(i: int, agent: str, team: str, month: str, passed: bool, **kw: object
         "week": f"{month}-0{1 + i % 4}", "passed": passed, "score": 100.0 if passed else 70.0,
         "critical_error": not passed and i % 2 == 0,
         "error_category": None if passed else "missed verification",
-        "macro_id": None if passed else "MAC-1", "topic_id": 1 if passed else 2,
-        "topic_label": "Empathy" if passed else "Verification", "root_cause": "people",
+        "macro_id": None if passed else "MAC-1", "theme_id": 1 if passed else 2,
+        "theme_label": "Empathy" if passed else "Verification", "root_cause": "people",
         "comment": f"comment {i} by {agent}",
     }  # fmt: skip
     row.update(kw)

@@ -88,11 +88,11 @@ def filter_audits(
 
 
 def _commented(audits: pd.DataFrame) -> pd.DataFrame:
-    return audits[audits["topic_id"].notna()].astype({"topic_id": int})
+    return audits[audits["theme_id"].notna()].astype({"theme_id": int})
 
 
-def _topic_row(topics: pd.DataFrame, topic_id: int) -> dict[str, Any]:
-    rows = topics[topics["topic_id"] == topic_id]
+def _theme_row(topics: pd.DataFrame, theme_id: int) -> dict[str, Any]:
+    rows = topics[topics["theme_id"] == theme_id]
     return {} if rows.empty else {str(k): v for k, v in rows.iloc[0].items()}
 
 
@@ -112,23 +112,23 @@ def theme_overview(
     """Return the themes of a slice in ``month``: size, share, change, root cause, keywords.
 
     ``audits`` is the slice in every month (`filter_audits` without ``month``). Columns:
-    ``topic_id``, ``topic_label``, ``n``, ``share`` (of the month's commented audits),
+    ``theme_id``, ``theme_label``, ``n``, ``share`` (of the month's commented audits),
     ``previous_share``, ``change``, ``root_cause``, ``cause_name``, ``pinned``, ``keywords``.
     """
     df = audits if "month" in audits else add_period(audits)
     shares = theme_shares(df, month, previous, top_n=max(len(topics), 1))
-    info = topics.reindex(columns=["topic_id", "cause_name", "pinned", "keywords"])
+    info = topics.reindex(columns=["theme_id", "cause_name", "pinned", "keywords"])
     info = info.assign(keywords=info["keywords"].map(lambda k: ", ".join(_keywords(k, 5))))
-    out = shares.astype({"topic_id": int}).merge(info, on="topic_id", how="left")
+    out = shares.astype({"theme_id": int}).merge(info, on="theme_id", how="left")
     out["pinned"] = out["pinned"].astype("boolean").fillna(False).astype(bool)
-    cols = ["topic_id", "topic_label", "n", "share", "previous_share", "change", "root_cause",
+    cols = ["theme_id", "theme_label", "n", "share", "previous_share", "change", "root_cause",
             "cause_name", "pinned", "keywords"]  # fmt: skip
     return out.reindex(columns=cols)
 
 
 def _top_themes(commented: pd.DataFrame, top_n: int) -> pd.DataFrame:
-    assigned = commented[commented["topic_id"] != _UNASSIGNED].groupby("topic_id")
-    counts = assigned.agg(n=("topic_id", "size"), label=("topic_label", "first"))
+    assigned = commented[commented["theme_id"] != _UNASSIGNED].groupby("theme_id")
+    counts = assigned.agg(n=("theme_id", "size"), label=("theme_label", "first"))
     return counts.sort_values(["n"], ascending=False, kind="stable").head(top_n)
 
 
@@ -136,7 +136,7 @@ def theme_shares_by(audits: pd.DataFrame, by: str, top_n: int = 8, min_n: int = 
     """Return the share of commented audits in the slice's ``top_n`` largest themes per group.
 
     ``by`` is ``week`` or ``month`` (themes over time) or one of `SEGMENTS`. Columns: ``by``,
-    ``topic_id``, ``topic_label``, ``n``, ``total`` (commented audits of the group), ``share``,
+    ``theme_id``, ``theme_label``, ``n``, ``total`` (commented audits of the group), ``share``,
     ``small_n`` (``total`` below ``min_n``); every group × theme, zero where a theme is absent.
     """
     if by not in ("week", "month", *SEGMENTS):
@@ -144,10 +144,10 @@ def theme_shares_by(audits: pd.DataFrame, by: str, top_n: int = 8, min_n: int = 
     commented = _commented(audits if by in audits else add_period(audits))
     top = _top_themes(commented, top_n)
     totals = commented.groupby(by).size().rename("total")
-    counts = commented[commented["topic_id"].isin(top.index)].groupby([by, "topic_id"]).size()
-    grid = pd.MultiIndex.from_product([totals.index, top.index], names=[by, "topic_id"])
+    counts = commented[commented["theme_id"].isin(top.index)].groupby([by, "theme_id"]).size()
+    grid = pd.MultiIndex.from_product([totals.index, top.index], names=[by, "theme_id"])
     out = counts.reindex(grid, fill_value=0).rename("n").reset_index()
-    out["topic_label"] = out["topic_id"].map(top["label"])
+    out["theme_label"] = out["theme_id"].map(top["label"])
     out["total"] = out[by].map(totals)
     out["share"] = out["n"] / out["total"]
     return out.assign(small_n=out["total"] < min_n)
@@ -158,19 +158,19 @@ def resolve_theme(topics: pd.DataFrame, theme: int | str | None) -> int:
 
     Raises `ParameterError` listing themes when no theme has that id or label.
     """
-    themes = topics[topics["topic_id"] != _UNASSIGNED].sort_values("size", ascending=False)
-    ids = [int(t) for t in topics["topic_id"]]
+    themes = topics[topics["theme_id"] != _UNASSIGNED].sort_values("size", ascending=False)
+    ids = [int(t) for t in topics["theme_id"]]
     if theme is None and not themes.empty:
-        return int(themes["topic_id"].iloc[0])
+        return int(themes["theme_id"].iloc[0])
     if isinstance(theme, str):
         by_label = {str(lab).strip().lower(): int(t) for t, lab in
-                    zip(topics["topic_id"], topics["topic_label"], strict=True)}  # fmt: skip
+                    zip(topics["theme_id"], topics["theme_label"], strict=True)}  # fmt: skip
         if theme.strip().lower() in by_label:
             return by_label[theme.strip().lower()]
         theme = int(theme) if theme.strip().lstrip("-").isdigit() else theme
     if isinstance(theme, Integral) and not isinstance(theme, bool) and int(theme) in ids:
         return int(theme)
-    listed = [f"{int(t)} '{lab}'" for t, lab in themes[["topic_id", "topic_label"]].to_numpy()]
+    listed = [f"{int(t)} '{lab}'" for t, lab in themes[["theme_id", "theme_label"]].to_numpy()]
     more = f" (+{len(listed) - 10} more)" if len(listed) > 10 else ""
     raise ParameterError(
         f"theme {theme!r} not found; themes by id: {', '.join(listed[:10]) or 'none'}{more}"
@@ -205,7 +205,7 @@ class ThemeDetail:
     concentrates (``n``, ``share_of_theme``, ``rate``, ``lift`` over the slice's rate).
     """
 
-    topic_id: int
+    theme_id: int
     label: str
     key: str
     keywords: list[str]
@@ -240,15 +240,15 @@ def theme_detail(
     commented = _commented(audits)
     if theme is None and not _top_themes(commented, 1).empty:
         theme = int(_top_themes(commented, 1).index[0])
-    topic_id = resolve_theme(topics, theme)
-    row = _topic_row(topics, topic_id)
-    own = commented[commented["topic_id"] == topic_id]
+    theme_id = resolve_theme(topics, theme)
+    row = _theme_row(topics, theme_id)
+    own = commented[commented["theme_id"] == theme_id]
     ranked = own.sort_values("confidence", ascending=False, kind="stable")["comment"]
     examples = list(dict.fromkeys(str(c) for c in ranked.dropna() if str(c).strip()))
     similarity = row.get("cause_similarity")
     merged = row.get("merged_from")
     return ThemeDetail(
-        topic_id=topic_id, label=str(row.get("topic_label", "Unassigned")),
+        theme_id=theme_id, label=str(row.get("theme_label", "Unassigned")),
         key=_key(row) if row else "", keywords=_keywords(row.get("keywords")),
         root_cause=str(row.get("root_cause") or ""), cause_name=str(row.get("cause_name") or ""),
         cause_similarity=None if similarity is None or pd.isna(similarity) else float(similarity),
@@ -283,7 +283,7 @@ class Edit:
     """One pending curation edit: ``action`` (rename, merge, pin), its themes and new value."""
 
     action: str
-    topic_ids: tuple[int, ...]
+    theme_ids: tuple[int, ...]
     labels: tuple[str, ...]
     keys: tuple[str, ...]
     value: str
@@ -316,7 +316,7 @@ class CurationSession:
         self.taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
         self.saved = load_curation(self.path)
         self.edits: list[Edit] = []
-        self.topics = self.workspace.topics()
+        self.theme_table = self.workspace.themes()
 
     @property
     def curation(self) -> Curation:
@@ -337,11 +337,11 @@ class CurationSession:
         return len(self.edits)
 
     def _theme(self, theme: int | str) -> tuple[int, str, str]:
-        topic_id = resolve_theme(self.topics, theme)
-        if topic_id == _UNASSIGNED:
+        theme_id = resolve_theme(self.theme_table, theme)
+        if theme_id == _UNASSIGNED:
             raise ParameterError("the unassigned comments are not a theme; they cannot be curated")
-        row = _topic_row(self.topics, topic_id)
-        return topic_id, str(row["topic_label"]), _key(row)
+        row = _theme_row(self.theme_table, theme_id)
+        return theme_id, str(row["theme_label"]), _key(row)
 
     def _add(self, action: str, themes: list[int | str], value: str) -> CurationSession:
         found = [self._theme(t) for t in themes]
@@ -361,7 +361,7 @@ class CurationSession:
 
     def merge(self, *themes: int | str) -> CurationSession:
         """Merge ``themes`` (ids or labels) into the first one; returns ``self``."""
-        ids = {resolve_theme(self.topics, t) for t in themes}
+        ids = {resolve_theme(self.theme_table, t) for t in themes}
         if len(ids) < 2:
             raise ParameterError("merge: give two or more different themes")
         return self._add("merge", list(themes), "")
@@ -385,7 +385,7 @@ class CurationSession:
         """Return the pending edits: ``action``, ``themes``, ``theme_keys`` and ``change``."""
         rows = []
         for e in self.edits:
-            named = [f"{t} · {lab}" for t, lab in zip(e.topic_ids, e.labels, strict=True)]
+            named = [f"{t} · {lab}" for t, lab in zip(e.theme_ids, e.labels, strict=True)]
             cause = self.taxonomy[e.value].name if e.action == "pin" else ""
             change = {"rename": f"renamed to '{e.value}'", "merge": f"merged into {named[0]}",
                       "pin": f"root cause pinned to {e.value} ({cause})"}[e.action]  # fmt: skip
@@ -399,10 +399,10 @@ class CurationSession:
         The next ``rca batch`` whose plan names this file as its ``curation`` applies it.
         """
         from rca.themes.curation import record_signatures
-        from rca.themes.model import TopicModel
+        from rca.themes.model import ThemeModel
 
-        model = TopicModel.load(self.workspace.path / "audit_model")
-        curation = record_signatures(self.curation, model.topic_info_, model.centroids_)
+        model = ThemeModel.load(self.workspace.path / "audit_model")
+        curation = record_signatures(self.curation, model.theme_info_, model.centroids_)
         save_curation(curation, self.path)
         self.saved, self.edits = curation, []
         return self.path

@@ -48,11 +48,11 @@ class Context:
             self._cache[kind] = df
         return self._cache[kind]
 
-    def topics(self) -> pd.DataFrame:
+    def themes(self) -> pd.DataFrame:
         """Return the workspace's audit themes, one row per theme (read once, cached)."""
-        if "audit_topics" not in self._cache:
-            self._cache["audit_topics"] = self.ws.topics()
-        return self._cache["audit_topics"]
+        if "audit_themes" not in self._cache:
+            self._cache["audit_themes"] = self.ws.themes()
+        return self._cache["audit_themes"]
 
 
 Section = Callable[[Context], dict[str, pd.DataFrame]]
@@ -110,14 +110,14 @@ def section_trends(ctx: Context) -> dict[str, pd.DataFrame]:
     from rca.stats.trends import emerging_themes, fading_themes, share_changes
 
     audits = ctx.frame("audits")
-    themed = audits[audits["topic_id"].notna()]
+    themed = audits[audits["theme_id"].notna()]
     segments = [s for s in SEGMENTS if s in themed]
-    topics = ctx.topics()
-    causes = topics.set_index("topic_id")["root_cause"] if "root_cause" in topics else None
+    topics = ctx.themes()
+    causes = topics.set_index("theme_id")["root_cause"] if "root_cause" in topics else None
 
     def changes_fn() -> pd.DataFrame:
         return share_changes(
-            themed, item="topic_id", current=ctx.month, previous=ctx.previous,
+            themed, item="theme_id", current=ctx.month, previous=ctx.previous,
             segments=segments, min_n=ctx.min_n,
         )  # fmt: skip
 
@@ -130,7 +130,7 @@ def section_trends(ctx: Context) -> dict[str, pd.DataFrame]:
 
         def weekly_fn() -> pd.DataFrame:
             return share_changes(
-                themed, item="topic_id", period="week", current=last, previous=before,
+                themed, item="theme_id", period="week", current=last, previous=before,
                 segments=segments, min_n=ctx.min_n,
             )  # fmt: skip
 
@@ -195,15 +195,15 @@ def _note_themes(disagreements: pd.DataFrame, ctx: Context) -> pd.DataFrame:
         return pd.DataFrame()
     embedder = str(ctx.ws.info.get("embedder_backend", "minilm"))
     themes = find_themes(notes[has].tolist(), embedder=embedder, seed=ctx.seed)
-    rows = disagreements[has].assign(topic_id=themes.topics)
+    rows = disagreements[has].assign(theme_id=themes.theme_ids)
     pairs = (
         rows.assign(pair=rows["gold_label"].astype(str) + " -> " + rows["model_label"].astype(str))
-        .groupby("topic_id")["pair"]
+        .groupby("theme_id")["pair"]
         .agg(lambda s: ", ".join(s.value_counts().head(3).index))
         .rename("top_pairs")
     )
-    info = themes.topic_info[["topic_id", "topic_label", "size", "keywords", "examples"]]
-    return info.merge(pairs, on="topic_id", how="left")
+    info = themes.theme_info[["theme_id", "theme_label", "size", "keywords", "examples"]]
+    return info.merge(pairs, on="theme_id", how="left")
 
 
 def section_labels(ctx: Context) -> dict[str, pd.DataFrame]:
@@ -263,10 +263,10 @@ def section_operations(ctx: Context) -> dict[str, pd.DataFrame]:
                               changed_after=ctx.macro_changes)  # fmt: skip
     feedback = _until_month_end(ctx.frame("feedback"), "date", ctx.month)
     issues = timeline = pd.DataFrame()
-    if len(feedback) and "topic_id" in feedback:
+    if len(feedback) and "theme_id" in feedback:
         as_of = pd.Period(ctx.month, freq="M").end_time.normalize()
         issues = technical_issues(
-            feedback, topic_info=ctx.ws.topics("feedback"), known_issues=ctx.known_issues,
+            feedback, theme_info=ctx.ws.themes("feedback"), known_issues=ctx.known_issues,
             as_of=as_of,
         )  # fmt: skip
         timeline = issue_timeline(feedback)
@@ -280,7 +280,7 @@ def section_operations(ctx: Context) -> dict[str, pd.DataFrame]:
 
 #: Columns of the ``policy_themes`` table.
 POLICY_THEME_COLUMNS: tuple[str, ...] = (
-    "policy", "policy_audits", "policy_failing", "policy_fail_rate", "topic_id", "topic_label",
+    "policy", "policy_audits", "policy_failing", "policy_fail_rate", "theme_id", "theme_label",
     "root_cause", "failing", "share", "rest_share", "difference", "q_value", "stands_out",
     "rank_in_policy", "examples",
 )  # fmt: skip
@@ -300,28 +300,28 @@ def section_policy(ctx: Context) -> dict[str, pd.DataFrame]:
 
     empty = pd.DataFrame(columns=list(POLICY_THEME_COLUMNS))
     audits = ctx.frame("audits")
-    if not {"policy", "passed", "topic_id"} <= set(audits.columns):
+    if not {"policy", "passed", "theme_id"} <= set(audits.columns):
         return {"policy_themes": empty}
     month = audits[(audits["month"] == ctx.month) & audits["policy"].notna()]
     failing = month[month["passed"].notna() & ~month["passed"].fillna(True).astype(bool)]
     if failing.empty:
         return {"policy_themes": empty}
-    tests = group_vs_rest(failing, failing["policy"], item="topic_id", min_n=10)
+    tests = group_vs_rest(failing, failing["policy"], item="theme_id", min_n=10)
     tests = tests[tests["count_current"] > 0]
-    topics = ctx.topics()
-    info = topics.set_index("topic_id") if len(topics) else pd.DataFrame()
+    topics = ctx.themes()
+    info = topics.set_index("theme_id") if len(topics) else pd.DataFrame()
     per_policy = month.groupby("policy").size()
     rows = []
     for r in tests.to_dict("records"):
-        hits = failing[(failing["policy"] == r["group"]) & (failing["topic_id"] == r["item"])]
+        hits = failing[(failing["policy"] == r["group"]) & (failing["theme_id"] == r["item"])]
         known = r["item"] in info.index
         rows.append(
             {
                 "policy": r["group"], "policy_audits": int(per_policy[r["group"]]),
                 "policy_failing": int(r["n_current"]),
                 "policy_fail_rate": r["n_current"] / per_policy[r["group"]],
-                "topic_id": int(r["item"]),
-                "topic_label": info.at[r["item"], "topic_label"] if known else "Unassigned",
+                "theme_id": int(r["item"]),
+                "theme_label": info.at[r["item"], "theme_label"] if known else "Unassigned",
                 "root_cause": info.at[r["item"], "root_cause"] if known else "unassigned",
                 "failing": int(r["count_current"]), "share": r["share_current"],
                 "rest_share": r["share_previous"], "difference": r["difference"],
@@ -333,7 +333,7 @@ def section_policy(ctx: Context) -> dict[str, pd.DataFrame]:
     if not rows:
         return {"policy_themes": empty}
     out = pd.DataFrame(rows).sort_values(
-        ["policy_failing", "policy", "failing", "topic_id"], ascending=[False, True, False, True]
+        ["policy_failing", "policy", "failing", "theme_id"], ascending=[False, True, False, True]
     )
     out["rank_in_policy"] = out.groupby("policy").cumcount() + 1
     return {"policy_themes": out[list(POLICY_THEME_COLUMNS)].reset_index(drop=True)}

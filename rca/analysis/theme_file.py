@@ -1,4 +1,4 @@
-"""``rca topics``: themes for a text column of any supported file, written as two CSV files."""
+"""``rca themes``: themes for a text column of any supported file, written as two CSV files."""
 
 from __future__ import annotations
 
@@ -11,22 +11,22 @@ import pandas as pd
 
 from rca.core.errors import InputError
 
-__all__ = ["run_topics"]
+__all__ = ["run_themes"]
 
 
-def run_topics(
+def run_themes(
     file: str | Path,
     text_column: str,
     out: str | Path,
     *,
     embedder: str = "minilm",
-    n_topics: int | str = "auto",
+    n_themes: int | str = "auto",
     seed: int = 0,
     taxonomy: str | Path | None = None,
     curation: str | Path | None = None,
     log: Callable[[str], object] = lambda _m: None,
 ) -> str:
-    """Read ``file``, find themes in ``text_column`` and write ``assignments.csv``/``topics.csv``.
+    """Read ``file``, find themes in ``text_column`` and write ``assignments.csv``/``themes.csv``.
 
     Returns
     -------
@@ -48,7 +48,7 @@ def run_topics(
     has_text = texts.str.strip().str.len() > 0
     log(f"{len(df):,} rows, {int(has_text.sum()):,} with text; embedding with {embedder}")
     themes = find_themes(
-        texts[has_text].tolist(), embedder=embedder, n_topics=n_topics, seed=seed,
+        texts[has_text].tolist(), embedder=embedder, n_themes=n_themes, seed=seed,
         taxonomy=taxonomy, curation=curation,
     )  # fmt: skip
     assigned = themes.assignments()
@@ -57,8 +57,8 @@ def run_topics(
     rows = pd.DataFrame(
         {
             "row": df.index.to_numpy(),
-            "topic_id": full["topic_id"].fillna(-1).astype(int).to_numpy(),
-            "topic_label": full["topic_label"].fillna("No text").to_numpy(),
+            "theme_id": full["theme_id"].fillna(-1).astype(int).to_numpy(),
+            "theme_label": full["theme_label"].fillna("No text").to_numpy(),
             "root_cause": full["root_cause"].fillna("").to_numpy(),
             "confidence": full["confidence"].fillna(0.0).to_numpy(),
         }
@@ -66,18 +66,18 @@ def run_topics(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rows.to_csv(out / "assignments.csv", index=False)
-    info = themes.topic_info
+    info = themes.theme_info
     topics = info.assign(examples=info["examples"].map(lambda ex: " | ".join(ex[:3])))[
-        ["topic_id", "topic_label", "size", "keywords", "root_cause", "cause_name",
+        ["theme_id", "theme_label", "size", "keywords", "root_cause", "cause_name",
          "cause_similarity", "examples"]
     ]  # fmt: skip
-    topics.to_csv(out / "topics.csv", index=False)
+    topics.to_csv(out / "themes.csv", index=False)
     for line in themes.unmatched_curation:
         log(f"curation not applied: {line}")
-    n_themes = int((info["topic_id"] >= 0).sum())
-    unassigned = float((themes.topics == -1).mean()) if len(themes.topics) else 0.0
+    n_themes = int((info["theme_id"] >= 0).sum())
+    unassigned = float((themes.theme_ids == -1).mean()) if len(themes.theme_ids) else 0.0
     return (
         f"{n_themes} themes, {unassigned:.1%} of texts unassigned, "
         f"{time.perf_counter() - start:.0f} s\n"
-        f"wrote {out / 'assignments.csv'} ({len(rows):,} rows) and {out / 'topics.csv'}"
+        f"wrote {out / 'assignments.csv'} ({len(rows):,} rows) and {out / 'themes.csv'}"
     )

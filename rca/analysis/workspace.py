@@ -44,12 +44,12 @@ class Workspace:
         return pd.read_parquet(file) if file.exists() else pd.DataFrame()
 
     def audits(self) -> pd.DataFrame:
-        """Return audits with their theme columns ``topic_id``, ``topic_label``, ``confidence``."""
+        """Return audits with their theme columns ``theme_id``, ``theme_label``, ``confidence``."""
         return self.table("audits")
 
-    def topics(self, kind: str = "audits") -> pd.DataFrame:
+    def themes(self, kind: str = "audits") -> pd.DataFrame:
         """Return one row per theme of audit comments (or ``kind="feedback"`` texts)."""
-        file = self.path / f"{kind.rstrip('s')}_topics.parquet"
+        file = self.path / f"{kind.rstrip('s')}_themes.parquet"
         if not file.exists():
             return pd.DataFrame()
         info = pd.read_parquet(file)
@@ -90,13 +90,13 @@ def _add_themes(
     column: str,
     *,
     embedder: str,
-    n_topics: int | str,
+    n_themes: int | str,
     seed: int,
     curation: Path | None,
 ) -> Themes:
     """Find themes in ``df[column]`` and add their columns to ``df`` in place.
 
-    The columns are ``topic_id``, ``topic_label``, ``root_cause`` and ``confidence``; they are NA
+    The columns are ``theme_id``, ``theme_label``, ``root_cause`` and ``confidence``; they are NA
     where a row has no text.
     """
     from rca.themes.find import find_themes
@@ -104,13 +104,13 @@ def _add_themes(
     texts = df[column].fillna("").astype(str) if column in df else pd.Series("", index=df.index)
     has_text = (texts.str.strip().str.len() > 0).to_numpy()
     themes = find_themes(
-        texts[has_text].tolist(), embedder=embedder, n_topics=n_topics, seed=seed,
+        texts[has_text].tolist(), embedder=embedder, n_themes=n_themes, seed=seed,
         curation=curation if curation and curation.exists() else None,
     )  # fmt: skip
     assigned = themes.assignments()
     assigned.index = df.index[has_text]
-    df["topic_id"] = assigned["topic_id"].astype("Int64").reindex(df.index)
-    for col in ("topic_label", "root_cause", "confidence"):
+    df["theme_id"] = assigned["theme_id"].astype("Int64").reindex(df.index)
+    for col in ("theme_label", "root_cause", "confidence"):
         df[col] = assigned[col].reindex(df.index)
     return themes
 
@@ -143,7 +143,7 @@ def prepare_workspace(
     mapping_dir: str | Path | None = None,
     embedder: str = "minilm",
     seed: int = 0,
-    n_topics: int | str = "auto",
+    n_themes: int | str = "auto",
     curation: str | Path | None = None,
     verbose: bool = True,
     month: str | None = None,
@@ -163,7 +163,7 @@ def prepare_workspace(
         Embedding backend for the theme model.
     seed
         Random seed of the theme model.
-    n_topics
+    n_themes
         ``"auto"`` or a number of themes.
     curation
         Analysts' curation YAML (renames, merges, pinned causes); applied when it exists.
@@ -222,11 +222,11 @@ def prepare_workspace(
             continue
         say(f"themes: {kind} ({embedder})")
         themed[kind] = _add_themes(
-            tables[kind], col, embedder=embedder, n_topics=n_topics, seed=seed,
+            tables[kind], col, embedder=embedder, n_themes=n_themes, seed=seed,
             curation=curation_file if kind == "audits" else None,
         )  # fmt: skip
         found = themed[kind]
-        n_themes = int((found.topic_info["topic_id"] >= 0).sum())
+        n_themes = int((found.theme_info["theme_id"] >= 0).sum())
         say(f"themes: {kind}: {n_themes} themes, {found.model.outlier_share_:.1%} unassigned")
         for line in found.unmatched_curation:
             say(f"curation not applied: {line}")
@@ -239,7 +239,7 @@ def prepare_workspace(
         df.to_parquet(out / f"{kind}.parquet", index=False)
     for kind, found in themed.items():
         stem = kind.rstrip("s")
-        found.topic_info.to_parquet(out / f"{stem}_topics.parquet", index=False)
+        found.theme_info.to_parquet(out / f"{stem}_themes.parquet", index=False)
         found.model.save(out / f"{stem}_model")
     months = _months(audits)
     info = {
@@ -249,7 +249,7 @@ def prepare_workspace(
         "embedder": model.embedder_name_,
         "embedder_backend": str(embedder),
         "seed": seed,
-        "n_topics": int((themes.topic_info["topic_id"] >= 0).sum()),
+        "n_themes": int((themes.theme_info["theme_id"] >= 0).sum()),
         "outlier_share": model.outlier_share_,
         "curation": str(curation_file.resolve()) if curation_file else None,
         "timings": timings,

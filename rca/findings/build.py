@@ -263,7 +263,7 @@ def _from_macros(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _from_issues(df: pd.DataFrame) -> pd.DataFrame:
-    require_columns(df, ["topic_label", "status", "known_issue_id", "count_current",
+    require_columns(df, ["theme_label", "status", "known_issue_id", "count_current",
                          "count_previous", "rate_ratio", "q_value", "top_market",
                          "top_market_share"], "tech_issues")  # fmt: skip
     known = df["status"] == "known"
@@ -272,8 +272,8 @@ def _from_issues(df: pd.DataFrame) -> pd.DataFrame:
     ratio = df["rate_ratio"].astype(float)
     counts = " (" + df["count_previous"].astype(str) + " → " + df["count_current"].astype(str)
     return _findings(
-        "technical_issue", df, key=ids.where(known, df["topic_label"].astype(str)),
-        title=np.where(known, "Known issue " + ids + ": ", "New issue: ") + df["topic_label"]
+        "technical_issue", df, key=ids.where(known, df["theme_label"].astype(str)),
+        title=np.where(known, "Known issue " + ids + ": ", "New issue: ") + df["theme_label"]
         + " (" + df["count_current"].astype(str) + " recent reports"
         + np.where(local, ", mostly " + df["top_market"].astype(str), "") + ")",
         segment=np.where(local, "market=" + df["top_market"].astype(str), "all"),

@@ -70,12 +70,12 @@ def rate_trend(
 def theme_bars(shares: pd.DataFrame, title: str) -> Any:
     """Horizontal bars of theme shares this period, with last period as markers.
 
-    ``shares`` has ``topic_label``, ``share`` and ``previous_share`` (0-1).
+    ``shares`` has ``theme_label``, ``share`` and ``previous_share`` (0-1).
     """
     import plotly.graph_objects as go
 
     df = shares.iloc[::-1]
-    labels = _safe(df["topic_label"])
+    labels = _safe(df["theme_label"])
     fig = go.Figure()
     fig.add_trace(
         go.Bar(

@@ -235,7 +235,7 @@ def theme_chart(changes: pd.DataFrame, top_n: int = 8) -> HTML:
     rows = rows.sort_values(["share_current", "item"], ascending=[False, True]).head(top_n)
     if rows.empty:
         return rr.callout("No themes in audit comments this month.")
-    shares = rows.rename(columns={"label": "topic_label", "share_current": "share",
+    shares = rows.rename(columns={"label": "theme_label", "share_current": "share",
                                   "share_previous": "previous_share"})  # fmt: skip
     title = "Top themes in audit comments (bars: this month, marks: last month)"
     return rr.figure(charts.theme_bars(shares, title))

@@ -54,14 +54,14 @@ def slice_title(month: str, filters: Mapping[str, Any]) -> str:
 
 def slice_cards(audits: pd.DataFrame) -> HTML:
     """Return KPI cards of a slice: audits, with a comment, themes, unassigned, pass rate."""
-    themed = audits[audits["topic_id"].notna()]
-    unassigned = (themed["topic_id"] == -1).mean() if len(themed) else 0.0
+    themed = audits[audits["theme_id"].notna()]
+    unassigned = (themed["theme_id"] == -1).mean() if len(themed) else 0.0
     passed = audits["passed"].dropna().astype(float)
     return rr.kpi_cards(
         [
             rr.Kpi("Audits", f"{len(audits):,}"),
             rr.Kpi("With a comment", f"{len(themed):,}"),
-            rr.Kpi("Themes", f"{themed.loc[themed['topic_id'] != -1, 'topic_id'].nunique()}"),
+            rr.Kpi("Themes", f"{themed.loc[themed['theme_id'] != -1, 'theme_id'].nunique()}"),
             rr.Kpi("Fit no theme", f"{unassigned * 100:.1f} %"),
             rr.Kpi("Pass rate", f"{passed.mean() * 100:.1f} %" if len(passed) else "–"),
         ]
@@ -72,7 +72,7 @@ def overview_table(overview: pd.DataFrame, month: str, top_n: int = 8) -> HTML:
     """Return the slice's largest themes (`rca.analysis.explore.theme_overview`) as a table."""
     if overview.empty:
         return rr.callout(f"No audit comments match these filters in {month}.", kind="warn")
-    names = {"topic_id": "Id", "topic_label": "Theme", "n": "Comments", "share": "Share",
+    names = {"theme_id": "Id", "theme_label": "Theme", "n": "Comments", "share": "Share",
              "previous_share": "Previous month", "change": "Change", "cause_name": "Cause",
              "root_cause": "Root cause id", "pinned": "Pinned", "keywords": "Keywords"}  # fmt: skip
     view = overview.head(top_n).rename(columns=names)
@@ -88,7 +88,7 @@ def trend_chart(trend: pd.DataFrame, freq: str = "week") -> HTML:
     if trend.empty:
         return rr.callout("No audit comments to chart.", kind="warn")
     fig = go.Figure()
-    for (_, label), rows in trend.groupby(["topic_id", "topic_label"], sort=False):
+    for (_, label), rows in trend.groupby(["theme_id", "theme_label"], sort=False):
         fig.add_trace(
             go.Scatter(
                 x=_safe(rows[freq]), y=rows["share"] * 100, mode="lines+markers",
@@ -114,7 +114,7 @@ def segment_heatmaps(
     import plotly.graph_objects as go
 
     open_ = [c for c in rx.SEGMENTS if not _filters(filters)[c]]
-    if audits["topic_id"].notna().sum() == 0 or not open_:
+    if audits["theme_id"].notna().sum() == 0 or not open_:
         why = "every segment is filtered to one value" if not open_ else "no audit comments"
         return rr.callout(f"No segments to compare: {why}.")
     parts = []
@@ -122,7 +122,7 @@ def segment_heatmaps(
         shares = rx.theme_shares_by(audits, by, top_n=top_n, min_n=min_n)
         small = shares.groupby(by)["small_n"].first()
         names = {s: f"{s} (n<{min_n}, hidden)" if small[s] else str(s) for s in small.index}
-        grid = shares.pivot_table(index="topic_label", columns=by, values="share", sort=False)
+        grid = shares.pivot_table(index="theme_label", columns=by, values="share", sort=False)
         # segments with fewer than min_n commented audits are suppressed, not just flagged: a
         # share of 1 in 3 can point at one person's case
         grid.loc[:, [c for c in grid.columns if small[c]]] = float("nan")
@@ -255,7 +255,7 @@ class Explorer:
 
         ws = workspace if isinstance(workspace, Workspace) else Workspace(Path(workspace))
         self.session = session if session is not None else rx.CurationSession(ws)
-        self.audits, self.topics = add_period(ws.audits()), ws.topics()
+        self.audits, self.theme_table = add_period(ws.audits()), ws.themes()
         self.top_n, self.min_n, self.allow_save = top_n, min_n, allow_save
         self.months = rx.available(self.audits, "month")
         self.month = w.Dropdown(options=self.months, value=self.months[-1], description="Month")
@@ -309,8 +309,8 @@ class Explorer:
         """List the themes of the chosen slice, then `render`."""
         month = self.month.value
         slice_ = rx.filter_audits(self.audits, month=month, **self.filters)
-        themes = rx.theme_overview(slice_, self.topics, month)
-        rows = zip(themes["topic_id"], themes["topic_label"], themes["n"], strict=True)
+        themes = rx.theme_overview(slice_, self.theme_table, month)
+        rows = zip(themes["theme_id"], themes["theme_label"], themes["n"], strict=True)
         options = [(f"{label} ({n}) · id {t}", int(t)) for t, label, n in rows]
         self._quiet = True
         try:
@@ -334,13 +334,13 @@ class Explorer:
             slice_ = segment[segment["month"] == month]
             parts = [
                 rr.heading(slice_title(month, filters), 2), slice_cards(slice_),
-                overview_table(rx.theme_overview(segment, self.topics, month, previous), month,
+                overview_table(rx.theme_overview(segment, self.theme_table, month, previous), month,
                                self.top_n),
                 trend_chart(rx.theme_shares_by(segment, "week", self.top_n)),
                 segment_heatmaps(slice_, filters, self.top_n, self.min_n),
             ]  # fmt: skip
             if self.theme.value is not None:
-                detail = rx.theme_detail(slice_, self.topics, self.theme.value)
+                detail = rx.theme_detail(slice_, self.theme_table, self.theme.value)
                 parts += [rr.heading(f"Theme: {detail.label}", 3), theme_fragment(detail)]
         except RcaError as exc:
             parts = [rr.callout(str(exc), kind="warn")]

@@ -258,13 +258,13 @@ def headline(monthly: pd.DataFrame, month: str, previous: str | None) -> list[Kp
 
 def theme_examples(shares: pd.DataFrame, topics: pd.DataFrame, n_themes: int = 3) -> HTML:
     """Quote a few representative (redacted) comments for the largest themes."""
-    examples = dict(zip(topics["topic_id"], topics["examples"], strict=True))
+    examples = dict(zip(topics["theme_id"], topics["examples"], strict=True))
     parts = []
     for _, row in shares.head(n_themes).iterrows():
-        quotes = list(examples.get(row["topic_id"], []))[:2]
+        quotes = list(examples.get(row["theme_id"], []))[:2]
         items = "".join(f"<li>“{esc(q)}”</li>" for q in quotes)
         parts.append(
-            f"<h4>{esc(row['topic_label'])} <small>({row['share'] * 100:.1f} % of comments)"
+            f"<h4>{esc(row['theme_label'])} <small>({row['share'] * 100:.1f} % of comments)"
             f"</small></h4><ul>{items}</ul>"
         )
     return HTML("".join(parts))
@@ -281,7 +281,7 @@ def data_note(info: Mapping[str, Any]) -> HTML:
     return HTML(
         '<p class="rca-callout">About the data: '
         + "; ".join(bits)
-        + f". Themes: {info.get('n_topics', '?')} found by model {esc(info.get('embedder'))}"
+        + f". Themes: {info.get('n_themes', '?')} found by model {esc(info.get('embedder'))}"
         + f" (seed {esc(info.get('seed'))}); {float(info.get('outlier_share', 0)) * 100:.1f} %"
         + " of comments fit no theme.</p>"
     )

@@ -79,10 +79,10 @@ def policy_themes_table(
         return _none("failing audits with a policy", month)
     rows = []
     for policy in _top_policies(df, top_n):
-        mine = df[(df["policy"] == policy) & (df["topic_id"] != -1)].sort_values("rank_in_policy")
+        mine = df[(df["policy"] == policy) & (df["theme_id"] != -1)].sort_values("rank_in_policy")
         first = df[df["policy"] == policy].iloc[0]
         main = [
-            f"{r['topic_label']} ({r['share'] * 100:.0f} %)"
+            f"{r['theme_label']} ({r['share'] * 100:.0f} %)"
             for r in mine.head(3).to_dict("records")
         ]
         out = mine[mine["stands_out"].astype(bool)]
@@ -95,7 +95,7 @@ def policy_themes_table(
                 "Fail rate": None if small else first["policy_fail_rate"],
                 "Main themes of the failures": hidden if small else main,
                 "Clearly more common than under other policies":
-                    "–" if small else (list(out["topic_label"]) or "–"),
+                    "–" if small else (list(out["theme_label"]) or "–"),
                 "small": small,
             }
         )  # fmt: skip
@@ -115,13 +115,13 @@ def policy_themes_chart(
     if df.empty or "policy" not in df:
         return _none("failing audits with a policy", month)
     policies = _top_policies(df, top_n)
-    d = df[df["policy"].isin(policies) & (df["topic_id"] != -1)]
-    themes = (d.groupby("topic_label")["failing"].sum().reset_index()
-              .sort_values(["failing", "topic_label"], ascending=[False, True])
-              .head(top_n)["topic_label"].tolist())  # fmt: skip
+    d = df[df["policy"].isin(policies) & (df["theme_id"] != -1)]
+    themes = (d.groupby("theme_label")["failing"].sum().reset_index()
+              .sort_values(["failing", "theme_label"], ascending=[False, True])
+              .head(top_n)["theme_label"].tolist())  # fmt: skip
     if not themes:
         return _none("themed failing audits", month)
-    grid = (d.pivot_table(index="policy", columns="topic_label", values="share", aggfunc="sum")
+    grid = (d.pivot_table(index="policy", columns="theme_label", values="share", aggfunc="sum")
             .reindex(index=policies, columns=themes).fillna(0.0) * 100)  # fmt: skip
     audits = df.drop_duplicates("policy").set_index("policy")["policy_audits"]
     small = [p for p in policies if audits[p] < min_n]
@@ -178,7 +178,7 @@ def _is_product(causes: pd.Series) -> pd.Series:
 def product_causes(
     changes: pd.DataFrame,
     topics: pd.DataFrame,
-    feedback_topics: pd.DataFrame,
+    feedback_themes: pd.DataFrame,
     issues: pd.DataFrame,
     month: str | None = None,
     previous: str | None = None,
@@ -191,7 +191,7 @@ def product_causes(
     since = previous or "last month"
     rows: list[dict[str, Any]] = []
     if len(topics) and "root_cause" in topics and len(changes) and "segment" in changes:
-        causes = topics.set_index("topic_id")["root_cause"]
+        causes = topics.set_index("theme_id")["root_cause"]
         mine = changes[changes["segment"] == "all"].assign(cause=lambda d: d["item"].map(causes))
         for r in mine[_is_product(mine["cause"])].to_dict("records"):
             rows.append(
@@ -202,13 +202,13 @@ def product_causes(
                     "_n": r["count_current"],
                 }
             )  # fmt: skip
-    if len(feedback_topics) and "root_cause" in feedback_topics:
-        trend = issues.set_index("topic_id")["trend"] if "trend" in issues else pd.Series()
-        for r in feedback_topics[_is_product(feedback_topics["root_cause"])].to_dict("records"):
-            t = trend.get(r["topic_id"])
+    if len(feedback_themes) and "root_cause" in feedback_themes:
+        trend = issues.set_index("theme_id")["trend"] if "trend" in issues else pd.Series()
+        for r in feedback_themes[_is_product(feedback_themes["root_cause"])].to_dict("records"):
+            t = trend.get(r["theme_id"])
             rows.append(
                 {
-                    "Theme": r["topic_label"], "Heard in": "User feedback",
+                    "Theme": r["theme_label"], "Heard in": "User feedback",
                     "cause": r["root_cause"],
                     "Volume": f"{int(r['size']):,} messages, all months",
                     "Trend": "–" if t is None else _trend_words(str(t)), "_n": r["size"],
@@ -240,7 +240,7 @@ def _status(r: Any) -> str:
 def _by_status(issues: pd.DataFrame, top_n: int) -> pd.DataFrame:
     """Up to ``top_n`` new issues then up to ``top_n`` known ones, most recent reports first."""
     d = issues.assign(_new=issues["status"] != "known").sort_values(
-        ["_new", "count_current", "topic_label"], ascending=[False, False, True]
+        ["_new", "count_current", "theme_label"], ascending=[False, False, True]
     )
     return d.groupby("_new", sort=False).head(top_n)
 
@@ -259,7 +259,7 @@ def issues_table(df: pd.DataFrame, month: str | None = None, top_n: int = 8) -> 
     d = _by_status(df, top_n)
     view = pd.DataFrame(
         {
-            "Issue": d["topic_label"], "Status": [_status(r) for r in d.to_dict("records")],
+            "Issue": d["theme_label"], "Status": [_status(r) for r in d.to_dict("records")],
             "First seen": [_day(v) for v in d["first_seen"]],
             "Last seen": [_day(v) for v in d["last_seen"]],
             f"Reports, last {ISSUE_WEEKS} weeks": d["count_current"],
@@ -285,12 +285,12 @@ def issue_timeline_chart(
 
     if timeline.empty or issues.empty or "status" not in issues:
         return _none("technical issues in user feedback", month)
-    top = issues.sort_values(["count_current", "topic_label"], ascending=[False, True])
+    top = issues.sort_values(["count_current", "theme_label"], ascending=[False, True])
     fig = go.Figure()
     for r in top.head(top_n).to_dict("records"):
-        d = timeline[timeline["topic_id"] == r["topic_id"]].sort_values("week")
+        d = timeline[timeline["theme_id"] == r["theme_id"]].sort_values("week")
         new = r["status"] != "known"
-        name = f"{'New' if new else 'Known ' + str(r['known_issue_id'])}: {r['topic_label']}"
+        name = f"{'New' if new else 'Known ' + str(r['known_issue_id'])}: {r['theme_label']}"
         fig.add_trace(
             go.Scatter(
                 x=[_day(w) for w in d["week"]], y=d["n"], mode="lines+markers",

@@ -375,12 +375,12 @@ def confused_pairs_table(df: pd.DataFrame, month: str | None = None, top_n: int 
 
 def themes_table(df: pd.DataFrame, month: str | None = None, n_examples: int = 2) -> HTML:
     """Themes in the labellers' notes on disagreements, with label pairs and example notes."""
-    if _empty(df, ["topic_label", "size"]):
+    if _empty(df, ["theme_label", "size"]):
         return rr.callout(f"Too few labeller notes on disagreements in {month} to find themes.")
     examples = df["examples"] if "examples" in df else pd.Series([[]] * len(df), index=df.index)
     view = pd.DataFrame(
         {
-            "Theme": df["topic_label"],
+            "Theme": df["theme_label"],
             "Notes": df["size"],
             "Label pairs (gold -> model)": df.get("top_pairs", ""),
             "Example notes": [

@@ -175,13 +175,13 @@ def team_themes(
     Returns
     -------
     DataFrame
-        ``topic_id``, ``topic_label``, ``root_cause``, ``n``, ``share``, ``previous_share``,
+        ``theme_id``, ``theme_label``, ``root_cause``, ``n``, ``share``, ``previous_share``,
         ``change`` (as `rca.stats.kpis.theme_shares`, for the team) and ``operation_share``.
     """
     own = theme_shares(audits[audits["team"] == team], month, previous, top_n=top_n)
     ops = theme_shares(audits, month, None, top_n=10_000)
     return own.assign(
-        operation_share=own["topic_id"].map(ops.set_index("topic_id")["share"]).fillna(0.0)
+        operation_share=own["theme_id"].map(ops.set_index("theme_id")["share"]).fillna(0.0)
     )
 
 
@@ -417,10 +417,10 @@ def agent_strengths(
     """
     own = _own(audits, agent, month)
     ok = own[own["passed"].eq(True).fillna(False).astype(bool)]
-    ok = ok[ok["topic_id"].notna() & (ok["topic_id"] != -1)]
-    counts = ok.groupby("topic_label").size().sort_values(ascending=False, kind="stable")
+    ok = ok[ok["theme_id"].notna() & (ok["theme_id"] != -1)]
+    counts = ok.groupby("theme_label").size().sort_values(ascending=False, kind="stable")
     rows = [
-        {"theme": t, "n": int(n), "examples": _examples(ok[ok["topic_label"] == t], n_examples)}
+        {"theme": t, "n": int(n), "examples": _examples(ok[ok["theme_label"] == t], n_examples)}
         for t, n in counts.head(n_themes).items()
     ]
     return pd.DataFrame(rows, columns=["theme", "n", "examples"])

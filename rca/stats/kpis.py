@@ -74,26 +74,26 @@ def theme_shares(
     Returns
     -------
     DataFrame
-        ``topic_id``, ``topic_label``, (``root_cause``), ``n``, ``share``, ``previous_share``,
+        ``theme_id``, ``theme_label``, (``root_cause``), ``n``, ``share``, ``previous_share``,
         ``change`` (points),
         largest themes first; unassigned comments are excluded from the list but count in shares.
     """
-    df = audits[audits["topic_id"].notna()]
+    df = audits[audits["theme_id"].notna()]
     cur = df[df["month"] == month]
     total = max(len(cur), 1)
-    keys = ["topic_id", "topic_label"] + (["root_cause"] if "root_cause" in cur else [])
+    keys = ["theme_id", "theme_label"] + (["root_cause"] if "root_cause" in cur else [])
     counts = cur.groupby(keys).size().rename("n").reset_index()
     counts["share"] = counts["n"] / total
     if previous is not None:
         prev = df[df["month"] == previous]
-        prev_share = prev.groupby("topic_id").size() / max(len(prev), 1)
-        counts["previous_share"] = counts["topic_id"].map(prev_share).fillna(0.0)
+        prev_share = prev.groupby("theme_id").size() / max(len(prev), 1)
+        counts["previous_share"] = counts["theme_id"].map(prev_share).fillna(0.0)
     else:
         counts["previous_share"] = np.nan
     counts["change"] = counts["share"] - counts["previous_share"]
-    counts = counts[counts["topic_id"] != -1]
+    counts = counts[counts["theme_id"] != -1]
     return (
-        counts.sort_values(["n", "topic_id"], ascending=[False, True])
+        counts.sort_values(["n", "theme_id"], ascending=[False, True])
         .head(top_n)
         .reset_index(drop=True)
     )

@@ -104,7 +104,7 @@ def macro_report(
     ----------
     audits
         Validated audits with ``audit_date`` (or ``month``), ``passed`` and ``macro_id``;
-        ``queue``, ``comment`` and ``topic_label`` are used when present.
+        ``queue``, ``comment`` and ``theme_label`` are used when present.
     current, previous
         Months ``YYYY-MM`` to report and to compare with (None: no month-on-month change).
     changed_after
@@ -121,7 +121,7 @@ def macro_report(
     DataFrame
         `MACRO_COLUMNS`; ``trend`` is the list of monthly fail rates up to ``current`` (see
         `macro_trend` for the long table), ``top_themes`` the three commonest themes of the
-        failing audits (``"label (n)"``, when a ``topic_label`` column exists). Empty when the
+        failing audits (``"label (n)"``, when a ``theme_label`` column exists). Empty when the
         month has no audits with a macro.
     """
     df = _prepare(audits)
@@ -236,8 +236,8 @@ def _before_after(
 
 
 def _top_themes(fails: pd.DataFrame, n: int = 3) -> list[str]:
-    if "topic_label" not in fails:
+    if "theme_label" not in fails:
         return []
-    themed = fails if "topic_id" not in fails else fails[fails["topic_id"] != -1]
-    counts = themed["topic_label"].dropna().value_counts().head(n)
+    themed = fails if "theme_id" not in fails else fails[fails["theme_id"] != -1]
+    counts = themed["theme_label"].dropna().value_counts().head(n)
     return [f"{label} ({count})" for label, count in counts.items()]

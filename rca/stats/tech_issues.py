@@ -1,7 +1,7 @@
 """Technical issues users report in feedback: new or known, since when, where, and trending how.
 
 Pure functions: DataFrames in, DataFrames out. Input is feedback whose texts were grouped into
-themes (`rca.themes.find.find_themes`: ``topic_id``, ``topic_label``, ``root_cause`` per row).
+themes (`rca.themes.find.find_themes`: ``theme_id``, ``theme_label``, ``root_cause`` per row).
 `technical_issues` keeps the bug-like themes and gives one row per issue; `issue_timeline` is
 the weekly volume per issue; `load_known_issues` reads the list of issues already tracked so
 each issue can be marked **known** (with the tracker id) or **new**.
@@ -30,7 +30,7 @@ __all__ = [
 
 #: Columns of `technical_issues`' result, in order.
 ISSUE_COLUMNS: tuple[str, ...] = (
-    "topic_id", "topic_label", "root_cause", "status", "known_issue_id", "known_issue_title",
+    "theme_id", "theme_label", "root_cause", "status", "known_issue_id", "known_issue_title",
     "matched_keywords", "n", "bug_share", "first_report", "first_seen", "last_seen",
     "count_current", "count_previous", "rate_ratio", "ratio_lo", "ratio_hi", "p_value",
     "q_value", "trend", "top_market", "top_market_share", "market_lift", "markets", "examples",
@@ -89,11 +89,11 @@ def _bug_like(
         if column in feedback:
             flagged |= feedback[column].isin(list(labels)).fillna(False).astype(bool)
     themed = feedback.assign(_bug=flagged)
-    themed = themed[themed["topic_id"].notna() & (themed["topic_id"] != -1)]
+    themed = themed[themed["theme_id"].notna() & (themed["theme_id"] != -1)]
     cause = themed["root_cause"] if "root_cause" in themed else pd.Series("", index=themed.index)
-    label = themed["topic_label"] if "topic_label" in themed else themed["topic_id"].astype(str)
-    g = themed.assign(_cause=cause, _label=label).groupby("topic_id", observed=True)
-    info = g.agg(n=("_bug", "size"), bug_share=("_bug", "mean"), topic_label=("_label", "first"),
+    label = themed["theme_label"] if "theme_label" in themed else themed["theme_id"].astype(str)
+    g = themed.assign(_cause=cause, _label=label).groupby("theme_id", observed=True)
+    info = g.agg(n=("_bug", "size"), bug_share=("_bug", "mean"), theme_label=("_label", "first"),
                  root_cause=("_cause", "first"))  # fmt: skip
     group = info["root_cause"].fillna("").astype(str).str.split(".").str[0]
     return info[group.isin(list(groups)) | (info["bug_share"] >= min_bug_share)]
@@ -114,7 +114,7 @@ def issue_timeline(
     Parameters
     ----------
     feedback
-        Feedback with ``date`` and ``topic_id`` (plus, as available, ``topic_label``,
+        Feedback with ``date`` and ``theme_id`` (plus, as available, ``theme_label``,
         ``root_cause``, ``agent_label``, ``auditor_label``).
     groups, labels, min_bug_share
         Which themes are bug-like, as in `technical_issues`.
@@ -122,19 +122,19 @@ def issue_timeline(
     Returns
     -------
     DataFrame
-        ``topic_id``, ``topic_label``, ``week`` (Timestamp of the Monday), ``n``.
+        ``theme_id``, ``theme_label``, ``week`` (Timestamp of the Monday), ``n``.
     """
-    require_columns(feedback, ["date", "topic_id"], "feedback")
+    require_columns(feedback, ["date", "theme_id"], "feedback")
     info = _bug_like(feedback, groups, labels, min_bug_share)
     if info.empty:
-        return pd.DataFrame(columns=["topic_id", "topic_label", "week", "n"])
+        return pd.DataFrame(columns=["theme_id", "theme_label", "week", "n"])
     weeks = _weeks(feedback["date"])
     span = pd.date_range(weeks.min(), weeks.max(), freq="7D")
-    rows = feedback[feedback["topic_id"].isin(info.index)]
-    counts = rows.groupby(["topic_id", weeks[rows.index]]).size()
-    full = pd.MultiIndex.from_product([info.index, span], names=["topic_id", "week"])
+    rows = feedback[feedback["theme_id"].isin(info.index)]
+    counts = rows.groupby(["theme_id", weeks[rows.index]]).size()
+    full = pd.MultiIndex.from_product([info.index, span], names=["theme_id", "week"])
     out = counts.reindex(full, fill_value=0).rename("n").reset_index()
-    out.insert(1, "topic_label", out["topic_id"].map(info["topic_label"]))
+    out.insert(1, "theme_label", out["theme_id"].map(info["theme_label"]))
     return out
 
 
@@ -146,7 +146,7 @@ def _weeks(dates: pd.Series) -> pd.Series:
 def technical_issues(
     feedback: pd.DataFrame,
     *,
-    topic_info: pd.DataFrame | None = None,
+    theme_info: pd.DataFrame | None = None,
     known_issues: pd.DataFrame | str | Path | None = None,
     as_of: Any = None,
     weeks: int = 4,
@@ -159,7 +159,7 @@ def technical_issues(
 ) -> pd.DataFrame:
     """One row per technical issue (bug-like theme) of user feedback.
 
-    Method. *Bug-like*: a theme (``topic_id`` other than -1) whose root cause is in one of
+    Method. *Bug-like*: a theme (``theme_id`` other than -1) whose root cause is in one of
     ``groups`` (the part of ``root_cause`` before the dot), or at least ``min_bug_share`` of
     whose reports an agent or auditor labelled as one of ``labels``. *Dates*: ``first_report``
     is the earliest report; ``first_seen`` the first report of the first ISO week with at least
@@ -171,15 +171,15 @@ def technical_issues(
     ``"stable"`` (``"n/a"`` when a window has no feedback). *Markets*: shares of the issue's
     reports; ``market_lift`` = top market's share of the issue / its share of all feedback.
     *Status*: ``"known"`` when `match_known_issue` matches the theme's keywords and examples
-    (from ``topic_info``) and its quotes to a known issue, else ``"new"``.
+    (from ``theme_info``) and its quotes to a known issue, else ``"new"``.
 
     Parameters
     ----------
     feedback
-        Feedback with ``date``, ``market``, ``text`` and ``topic_id``; ``topic_label``,
+        Feedback with ``date``, ``market``, ``text`` and ``theme_id``; ``theme_label``,
         ``root_cause``, ``agent_label``, ``auditor_label`` and ``confidence`` when available.
-    topic_info
-        `rca.themes.find.Themes.topic_info` (``topic_id``, ``keywords``, ``examples``) for matching.
+    theme_info
+        `rca.themes.find.Themes.theme_info` (``theme_id``, ``keywords``, ``examples``) for matching.
     known_issues
         `load_known_issues` result or its path; None marks every issue "new".
     as_of
@@ -200,7 +200,7 @@ def technical_issues(
     DataFrame
         `ISSUE_COLUMNS`, most reports in the current window first.
     """
-    require_columns(feedback, ["date", "market", "text", "topic_id"], "feedback")
+    require_columns(feedback, ["date", "market", "text", "theme_id"], "feedback")
     if isinstance(known_issues, str | Path):
         known_issues = load_known_issues(known_issues)
     info = _bug_like(feedback, groups, labels, min_bug_share)
@@ -213,7 +213,7 @@ def technical_issues(
     in_prev = (dates > end - 2 * window) & (dates <= end - window)
     exposure = (int(in_cur.sum()), int(in_prev.sum()))
     market_share = feedback["market"].value_counts(normalize=True)
-    details = _topic_texts(topic_info)
+    details = _theme_texts(theme_info)
     order = (
         feedback.sort_values("confidence", ascending=False, kind="stable")
         if "confidence" in feedback
@@ -221,7 +221,7 @@ def technical_issues(
     )
     rows = []
     for topic, meta in info.iterrows():
-        mine = (feedback["topic_id"] == topic).fillna(False).astype(bool)  # NA: no text
+        mine = (feedback["theme_id"] == topic).fillna(False).astype(bool)  # NA: no text
         quotes = evidence_quotes(order.loc[mine.loc[order.index].to_numpy(), "text"], n_examples)
         texts = [*details.get(topic, []), *quotes]
         ki_id, ki_title, found = (
@@ -231,7 +231,7 @@ def technical_issues(
         markets = feedback.loc[mine, "market"].value_counts(normalize=True)
         rows.append(
             {
-                "topic_id": topic, "topic_label": meta["topic_label"],
+                "theme_id": topic, "theme_label": meta["theme_label"],
                 "root_cause": meta["root_cause"], "status": "known" if ki_id else "new",
                 "known_issue_id": ki_id, "known_issue_title": ki_title, "matched_keywords": found,
                 "n": int(meta["n"]), "bug_share": float(meta["bug_share"]),
@@ -252,22 +252,22 @@ def technical_issues(
          significant & (out["rate_ratio"] < 1)],
         ["n/a", "rising", "falling"], "stable",
     )  # fmt: skip
-    out = out.sort_values(["count_current", "n", "topic_id"], ascending=[False, False, True])
+    out = out.sort_values(["count_current", "n", "theme_id"], ascending=[False, False, True])
     return out.reset_index(drop=True)
 
 
-def _topic_texts(topic_info: pd.DataFrame | None) -> dict[Any, list[str]]:
+def _theme_texts(theme_info: pd.DataFrame | None) -> dict[Any, list[str]]:
     """Keywords (one phrase each) and examples of each theme, for known-issue matching."""
-    if topic_info is None:
+    if theme_info is None:
         return {}
     out: dict[Any, list[str]] = {}
-    for row in topic_info.itertuples(index=False):
+    for row in theme_info.itertuples(index=False):
         keywords = [k for k in str(getattr(row, "keywords", "") or "").split(",") if k.strip()]
         examples = getattr(row, "examples", None)
         if examples is None or (isinstance(examples, float) and pd.isna(examples)):
             examples = []
         examples = [examples] if isinstance(examples, str) else list(examples)
-        out[row.topic_id] = keywords + [str(e) for e in examples]
+        out[row.theme_id] = keywords + [str(e) for e in examples]
     return out
 
 

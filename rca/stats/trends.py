@@ -39,7 +39,7 @@ CHANGE_COLUMNS: tuple[str, ...] = (
 def share_changes(
     df: pd.DataFrame,
     *,
-    item: str = "topic_id",
+    item: str = "theme_id",
     period: str = "month",
     current: Hashable,
     previous: Hashable,
@@ -54,7 +54,7 @@ def share_changes(
     For every item value × segment value (plus the whole table as segment ``"all"``), the share
     is ``count of rows with that item / all rows of the segment in the period``. Rows whose item is
     missing count in the denominator but are no item: filter ``df`` first to choose another base
-    (e.g. ``df[~df["passed"]]`` for "share of failures", ``df[df["topic_id"].notna()]`` for "share
+    (e.g. ``df[~df["passed"]]`` for "share of failures", ``df[df["theme_id"].notna()]`` for "share
     of commented audits"). ``period`` may be any column with two values to compare: ``"month"``,
     ``"week"`` (pass week labels from `rca.stats.kpis.add_period`), or a column splitting one group
     from the rest for an over-representation test.
@@ -64,7 +64,7 @@ def share_changes(
     df
         Rows to compare, with columns ``item``, ``period`` and each of ``segments``.
     item
-        Categorical column whose values are compared (``topic_id``, ``error_category``...).
+        Categorical column whose values are compared (``theme_id``, ``error_category``...).
     period
         Column holding the period label.
     current, previous
@@ -82,8 +82,8 @@ def share_changes(
     alpha
         1 - confidence level of the interval of the difference.
     label
-        Column naming each item (first value per item is used). Defaults to ``topic_label``
-        when ``item`` is ``topic_id`` and that column exists; otherwise the item itself.
+        Column naming each item (first value per item is used). Defaults to ``theme_label``
+        when ``item`` is ``theme_id`` and that column exists; otherwise the item itself.
 
     Returns
     -------
@@ -168,8 +168,8 @@ def _check_share_args(
         raise ParameterError(f"min_n must be >= 1, got {min_n}")
     if not 0 < alpha < 1:
         raise ParameterError(f"alpha must be between 0 and 1, got {alpha}")
-    if label is None and item == "topic_id" and "topic_label" in df.columns:
-        return "topic_label"
+    if label is None and item == "theme_id" and "theme_label" in df.columns:
+        return "theme_label"
     return label
 
 
@@ -242,7 +242,7 @@ def emerging_themes(
     Parameters
     ----------
     changes
-        A `share_changes` result (usually with ``item="topic_id"``).
+        A `share_changes` result (usually with ``item="theme_id"``).
     q_max
         Keep rows with ``q_value < q_max``.
     min_current

@@ -1,7 +1,7 @@
 """Root causes: the analysts' taxonomy (``parameters/root_causes.yaml``) and theme -> cause mapping.
 
 `load_taxonomy` reads and checks the taxonomy; `map_causes` gives each theme found by
-`rca.themes.model.TopicModel` its most similar cause, or ``"unmapped"`` when nothing is close
+`rca.themes.model.ThemeModel` its most similar cause, or ``"unmapped"`` when nothing is close
 enough.
 """
 
@@ -40,7 +40,7 @@ GROUPS: tuple[str, ...] = ("people", "process", "policy", "product", "system")
 UNMAPPED = "unmapped"
 #: Columns of `map_causes`' result.
 CAUSE_COLUMNS: tuple[str, ...] = (
-    "topic_id", "root_cause", "cause_group", "cause_name", "similarity",
+    "theme_id", "root_cause", "cause_group", "cause_name", "similarity",
     "nearest_cause", "runner_up", "margin",
 )  # fmt: skip
 
@@ -246,7 +246,7 @@ def _examples(value: Any) -> list[str]:
 
 def _theme_parts(row: pd.Series) -> dict[str, list[str]]:
     keywords = str(row.get("keywords") or "").strip()
-    label = str(row.get("topic_label") or "").strip()
+    label = str(row.get("theme_label") or "").strip()
     return {
         "label": [label] if label and label not in ("Unlabelled", "Unassigned") else [],
         "keywords": [keywords] if keywords else [],
@@ -255,7 +255,7 @@ def _theme_parts(row: pd.Series) -> dict[str, list[str]]:
 
 
 def map_causes(
-    topic_info: pd.DataFrame,
+    theme_info: pd.DataFrame,
     embedder: Embedder,
     taxonomy: Taxonomy,
     *,
@@ -274,8 +274,8 @@ def map_causes(
 
     Parameters
     ----------
-    topic_info
-        ``TopicModel.topic_info_``: ``topic_id``, ``topic_label``, ``keywords`` (comma-separated
+    theme_info
+        ``ThemeModel.theme_info_``: ``theme_id``, ``theme_label``, ``keywords`` (comma-separated
         text) and ``examples`` (list of texts). The ``-1`` row (unassigned) is skipped.
     embedder
         Any `rca.themes.embedders.Embedder`; use the one the themes were fitted with.
@@ -287,7 +287,7 @@ def map_causes(
     Returns
     -------
     DataFrame
-        One row per theme, in ``topic_info`` order, with `CAUSE_COLUMNS`: ``topic_id``;
+        One row per theme, in ``theme_info`` order, with `CAUSE_COLUMNS`: ``theme_id``;
         ``root_cause`` (cause id or ``"unmapped"``); ``cause_group`` and ``cause_name`` (empty
         when unmapped); ``similarity`` (cosine to ``nearest_cause``); ``nearest_cause`` (the most
         similar cause, even below the threshold); ``runner_up`` (the second most similar cause);
@@ -297,7 +297,7 @@ def map_causes(
         raise ParameterError(f"min_similarity must be between -1 and 1, got {min_similarity}")
     if not len(taxonomy):
         raise ParameterError("the taxonomy has no causes")
-    rows = topic_info[topic_info["topic_id"] != -1]
+    rows = theme_info[theme_info["theme_id"] != -1]
     if rows.empty:
         return pd.DataFrame(columns=list(CAUSE_COLUMNS))
     cause_parts = [
@@ -311,13 +311,13 @@ def map_causes(
     order = np.argsort(-sims, axis=1, kind="stable")
     causes = taxonomy.causes
     out = []
-    for i, topic_id in enumerate(rows["topic_id"].astype(int)):
+    for i, theme_id in enumerate(rows["theme_id"].astype(int)):
         best, second = order[i, 0], (order[i, 1] if len(causes) > 1 else None)
         sim = float(sims[i, best])
         mapped = sim >= min_similarity
         out.append(
             {
-                "topic_id": topic_id,
+                "theme_id": theme_id,
                 "root_cause": causes[best].id if mapped else UNMAPPED,
                 "cause_group": causes[best].group if mapped else "",
                 "cause_name": causes[best].name if mapped else "",

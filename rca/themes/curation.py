@@ -108,9 +108,9 @@ class CurationResult:
 
     Attributes
     ----------
-    topics
+    theme_ids
         Theme per text with merges applied.
-    topic_info
+    theme_info
         Themes with merges and renames applied, plus ``theme_key``, ``merged_from`` (ids of the
         themes merged into this one) and ``renamed``.
     causes
@@ -118,11 +118,11 @@ class CurationResult:
     unmatched
         Curation entries not applied, each with its reason.
     matches
-        Theme key -> current topic id, for every key that matched.
+        Theme key -> current theme id, for every key that matched.
     """
 
-    topics: np.ndarray
-    topic_info: pd.DataFrame
+    theme_ids: np.ndarray
+    theme_info: pd.DataFrame
     causes: pd.DataFrame
     unmatched: list[UnmatchedEntry]
     matches: dict[str, int]
@@ -142,7 +142,7 @@ def normalise_key(key: str) -> str:
 
 
 def _theme_terms(row: Mapping[str, Any] | pd.Series) -> list[str]:
-    return _terms(row.get("keywords")) or [str(row.get("topic_label") or "").strip().lower()]
+    return _terms(row.get("keywords")) or [str(row.get("theme_label") or "").strip().lower()]
 
 
 def theme_key(row: Mapping[str, Any] | pd.Series) -> str:
@@ -151,8 +151,8 @@ def theme_key(row: Mapping[str, Any] | pd.Series) -> str:
     Parameters
     ----------
     row
-        A ``topic_info`` row: its ``keywords`` (comma-separated, best first) are used, or its
-        ``topic_label`` for a theme without keywords.
+        A ``theme_info`` row: its ``keywords`` (comma-separated, best first) are used, or its
+        ``theme_label`` for a theme without keywords.
 
     Returns
     -------
@@ -323,7 +323,7 @@ def _match(
     min_cosine: float,
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Match keys to topic ids one to one, best pairs first; give a reason for each key left."""
-    themes = [(int(r["topic_id"]), set(_theme_terms(r)), theme_key(r)) for _, r in info.iterrows()]
+    themes = [(int(r["theme_id"]), set(_theme_terms(r)), theme_key(r)) for _, r in info.iterrows()]
     pairs: list[tuple[float, float, str, int]] = []
     reasons: dict[str, str] = {}
     for key in keys:
@@ -357,7 +357,7 @@ def _match(
 
 def record_signatures(
     curation: Curation,
-    topic_info: pd.DataFrame,
+    theme_info: pd.DataFrame,
     centroids: Mapping[int, np.ndarray],
     *,
     min_overlap: float = 0.6,
@@ -366,9 +366,9 @@ def record_signatures(
     """Return a copy of ``curation`` holding the current centroid of every key that matches.
 
     Save it with `save_curation` so later runs also match themes whose keywords drifted.
-    ``centroids`` is ``TopicModel.centroids_``.
+    ``centroids`` is ``ThemeModel.centroids_``.
     """
-    info = topic_info[topic_info["topic_id"] != -1]
+    info = theme_info[theme_info["theme_id"] != -1]
     matched, _ = _match(
         curation.keys(), info, curation.signatures, centroids, min_overlap, min_cosine
     )
@@ -390,7 +390,7 @@ def _interleave(lists: Sequence[Sequence[str]], limit: int) -> list[str]:
 def _merged_info(info: pd.DataFrame, into: Mapping[int, int]) -> pd.DataFrame:
     rows: dict[int, dict[str, Any]] = {}
     for r in info.to_dict("records"):
-        row = rows[int(r["topic_id"])] = {str(k): v for k, v in r.items()}
+        row = rows[int(r["theme_id"])] = {str(k): v for k, v in r.items()}
         row.update(theme_key=theme_key(row), merged_from=[])
     for target in sorted(set(into.values())):
         parts = sorted((t for t in into if into[t] == target), key=lambda t: -rows[t]["size"])
@@ -403,12 +403,12 @@ def _merged_info(info: pd.DataFrame, into: Mapping[int, int]) -> pd.DataFrame:
         )
     out = pd.DataFrame([r for t, r in rows.items() if t not in into])
     out = out.reindex(columns=[*info.columns, "theme_key", "merged_from"])
-    return out.sort_values(["size", "topic_id"], ascending=[False, True]).reset_index(drop=True)
+    return out.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
 
 
 def apply_curation(
     topics: np.ndarray,
-    topic_info: pd.DataFrame,
+    theme_info: pd.DataFrame,
     causes: pd.DataFrame,
     curation: Curation,
     *,
@@ -421,30 +421,30 @@ def apply_curation(
 
     Parameters
     ----------
-    topics, topic_info
-        ``TopicModel.topics_`` and ``TopicModel.topic_info_``.
+    topics, theme_info
+        ``ThemeModel.themes_`` and ``ThemeModel.theme_info_``.
     causes
-        `rca.themes.causes.map_causes` of ``topic_info``.
+        `rca.themes.causes.map_causes` of ``theme_info``.
     curation
         From `load_curation`.
     taxonomy
         When given, pins naming an unknown cause are reported, and names come from it.
     centroids
-        ``TopicModel.centroids_``, so that keys with a signature also match by centroid.
+        ``ThemeModel.centroids_``, so that keys with a signature also match by centroid.
     min_overlap, min_cosine
         Matching thresholds (see the module docstring).
 
     Returns
     -------
     CurationResult
-        New ``topics``, ``topic_info`` and ``causes`` (the inputs are not modified), the
+        New ``topics``, ``theme_info`` and ``causes`` (the inputs are not modified), the
         entries not applied with their reasons, and the key -> topic id matches. Merges go into
         the first key of the group that matches; a merged theme keeps that theme's root cause
         unless it is pinned.
     """
     if not 0.0 < min_overlap <= 1.0:
         raise ParameterError(f"min_overlap must be in (0, 1], got {min_overlap}")
-    info = topic_info[topic_info["topic_id"] != -1]
+    info = theme_info[theme_info["theme_id"] != -1]
     matched, reasons = _match(
         curation.keys(), info, curation.signatures, centroids, min_overlap, min_cosine
     )
@@ -472,27 +472,27 @@ def apply_curation(
         ]
     usable = {k: t for k, t in matched.items() if k not in reasons}
 
-    new_info = _merged_info(topic_info, into)
+    new_info = _merged_info(theme_info, into)
     names = {usable[k]: v for k, v in curation.renames.items() if k in usable}
-    new_info["renamed"] = new_info["topic_id"].isin(list(names))
-    labels = zip(new_info["topic_id"], new_info["topic_label"], strict=True)
-    new_info["topic_label"] = [names.get(int(t), lab) for t, lab in labels]
+    new_info["renamed"] = new_info["theme_id"].isin(list(names))
+    labels = zip(new_info["theme_id"], new_info["theme_label"], strict=True)
+    new_info["theme_label"] = [names.get(int(t), lab) for t, lab in labels]
 
-    new_causes = causes[~causes["topic_id"].isin(list(into))].reset_index(drop=True)
+    new_causes = causes[~causes["theme_id"].isin(list(into))].reset_index(drop=True)
     new_causes["pinned"] = False
     known = dict(zip(causes["root_cause"], causes["cause_name"], strict=True))
     for key, cause_id in curation.pins.items():
         if key not in usable or (taxonomy is not None and cause_id not in taxonomy):
             continue
         cause = taxonomy[cause_id] if taxonomy is not None else None
-        row = new_causes["topic_id"] == usable[key]
+        row = new_causes["theme_id"] == usable[key]
         new_causes.loc[row, "root_cause"] = cause_id
         new_causes.loc[row, "cause_group"] = cause.group if cause else cause_id.split(".")[0]
         new_causes.loc[row, "cause_name"] = cause.name if cause else known.get(cause_id, cause_id)
         new_causes.loc[row, "pinned"] = True
     return CurationResult(
-        topics=np.array([into.get(int(t), int(t)) for t in np.asarray(topics)], dtype=int),
-        topic_info=new_info,
+        theme_ids=np.array([into.get(int(t), int(t)) for t in np.asarray(topics)], dtype=int),
+        theme_info=new_info,
         causes=new_causes,
         unmatched=unmatched,
         matches=dict(sorted(matched.items())),

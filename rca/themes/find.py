@@ -1,6 +1,6 @@
 """Themes with root causes: the topic model, the cause taxonomy and analysts' curation together.
 
-`find_themes` is what commands and the monthly analysis call; it fits `rca.themes.model.TopicModel`,
+`find_themes` is what commands and the monthly analysis call; it fits `rca.themes.model.ThemeModel`,
 maps each theme to a root cause of the taxonomy (`rca.themes.causes`) and applies the analysts'
 saved curation (`rca.themes.curation`: renames, merges, pinned causes), so every report uses the
 same names.
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from rca.themes.embedders import Embedder, get_embedder
-from rca.themes.model import TopicModel
+from rca.themes.model import ThemeModel
 
 __all__ = ["Themes", "find_themes"]
 
@@ -27,33 +27,33 @@ class Themes:
 
     Attributes
     ----------
-    topics, confidence
+    theme_ids, confidence
         Theme id (``-1`` unassigned) and similarity to the theme, one per text in input order.
-    topic_info
-        One row per theme: ``topic_id``, ``topic_label``, ``size``, ``keywords``, ``examples``,
+    theme_info
+        One row per theme: ``theme_id``, ``theme_label``, ``size``, ``keywords``, ``examples``,
         ``root_cause``, ``cause_group``, ``cause_name``, ``cause_similarity``, ``pinned``.
     model
-        The fitted `TopicModel` (before curation).
+        The fitted `ThemeModel` (before curation).
     unmatched_curation
         Curation entries that matched no theme this time, one line each.
     """
 
-    topics: np.ndarray
+    theme_ids: np.ndarray
     confidence: np.ndarray
-    topic_info: pd.DataFrame
-    model: TopicModel
+    theme_info: pd.DataFrame
+    model: ThemeModel
     unmatched_curation: list[str] = field(default_factory=list)
 
     def assignments(self) -> pd.DataFrame:
         """Return one row per text: theme id and label, root cause and confidence."""
-        info = self.topic_info.set_index("topic_id")
-        labels = info["topic_label"].to_dict()
+        info = self.theme_info.set_index("theme_id")
+        labels = info["theme_label"].to_dict()
         causes = info["root_cause"].to_dict()
         return pd.DataFrame(
             {
-                "topic_id": self.topics,
-                "topic_label": [labels.get(t, "Unassigned") for t in self.topics],
-                "root_cause": [causes.get(t, "unassigned") for t in self.topics],
+                "theme_id": self.theme_ids,
+                "theme_label": [labels.get(t, "Unassigned") for t in self.theme_ids],
+                "root_cause": [causes.get(t, "unassigned") for t in self.theme_ids],
                 "confidence": np.round(self.confidence, 4),
             }
         )
@@ -63,7 +63,7 @@ def find_themes(
     texts: list[str],
     *,
     embedder: str | Path | Embedder = "minilm",
-    n_topics: int | str = "auto",
+    n_themes: int | str = "auto",
     seed: int = 0,
     taxonomy: str | Path | None = None,
     curation: str | Path | None = None,
@@ -78,7 +78,7 @@ def find_themes(
         The texts (already cleaned and redacted).
     embedder
         Backend name, model directory or `Embedder`.
-    n_topics
+    n_themes
         ``"auto"`` or a target number of themes.
     seed
         Random seed.
@@ -89,7 +89,7 @@ def find_themes(
     embeddings
         Precomputed embeddings (skips embedding).
     **model_params
-        Further `TopicModel` parameters.
+        Further `ThemeModel` parameters.
 
     Returns
     -------
@@ -101,27 +101,27 @@ def find_themes(
     emb = get_embedder(embedder) if isinstance(embedder, str | Path) else embedder
     if embeddings is None:
         embeddings = emb.embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-    model = TopicModel(embedder=emb, n_topics=n_topics, random_state=seed, **model_params)
+    model = ThemeModel(embedder=emb, n_themes=n_themes, random_state=seed, **model_params)
     model.fit(texts, embeddings=embeddings)
-    info = model.topic_info_
+    info = model.theme_info_
     tax = load_taxonomy(taxonomy)
     causes = map_causes(info, emb, tax)
-    topics, confidence = model.topics_, model.confidence_
+    topics, confidence = model.themes_, model.confidence_
     unmatched: list[str] = []
     if curation is not None:
         result = apply_curation(
             topics, info, causes, load_curation(curation), taxonomy=tax,
             centroids=model.centroids_,
         )  # fmt: skip
-        topics, info, causes = result.topics, result.topic_info, result.causes
+        topics, info, causes = result.theme_ids, result.theme_info, result.causes
         unmatched = [str(u) for u in result.unmatched]
     if "pinned" not in causes:
         causes = causes.assign(pinned=False)
     cause_cols = causes.rename(columns={"similarity": "cause_similarity"})[
-        ["topic_id", "root_cause", "cause_group", "cause_name", "cause_similarity", "pinned"]
+        ["theme_id", "root_cause", "cause_group", "cause_name", "cause_similarity", "pinned"]
     ]
-    info = info.merge(cause_cols, on="topic_id", how="left")
-    unassigned = info["topic_id"] == -1
+    info = info.merge(cause_cols, on="theme_id", how="left")
+    unassigned = info["theme_id"] == -1
     info.loc[unassigned, ["root_cause", "cause_group", "cause_name"]] = "unassigned"
     info["pinned"] = info["pinned"].fillna(False).astype(bool)
     return Themes(np.asarray(topics), np.asarray(confidence), info, model, unmatched)

@@ -1,6 +1,6 @@
 """Themes in short support and audit texts: a BERTopic pipeline with scikit-learn conventions.
 
-`TopicModel` stores its settings in ``__init__``, does the work in `TopicModel.fit` and keeps
+`ThemeModel` stores its settings in ``__init__``, does the work in `ThemeModel.fit` and keeps
 what it learned in attributes ending in ``_``. The same texts and ``random_state`` give the same
 themes, and because texts are put in a canonical order before fitting, the same texts in another
 order give the same partition too.
@@ -24,7 +24,7 @@ from rca.themes.clustering import AutoKMeans, reduce_dimensions
 from rca.themes.embedders import Embedder, get_embedder
 from rca.themes.vectors import unit_rows
 
-__all__ = ["STOP_WORDS", "TopicModel"]
+__all__ = ["STOP_WORDS", "ThemeModel"]
 
 #: Domain stop words on top of scikit-learn's English list: redaction placeholders, publishers'
 #: ``XXXX`` masks and filler that support text is full of.
@@ -60,7 +60,7 @@ def _label(keywords: Sequence[str], n: int = 3) -> str:
     return " / ".join(chosen).capitalize() if chosen else "Unlabelled"
 
 
-class TopicModel:
+class ThemeModel:
     """Cluster texts into themes (`rca.themes.clustering`) described by c-TF-IDF keywords.
 
     Parameters
@@ -68,9 +68,9 @@ class TopicModel:
     embedder
         Backend name (``minilm``, ``static``, ``tfidf``, ``fake``), a model directory, or an
         `Embedder` instance.
-    n_topics
+    n_themes
         ``"auto"`` to let HDBSCAN count the themes, or the number of themes wanted.
-    min_topic_size
+    min_theme_size
         HDBSCAN's minimum cluster size when counting; ``None`` uses ``max(10, sqrt(n) / 3)``.
     reduce_outliers
         Keep texts HDBSCAN saw as noise in their nearest theme when similar enough to it;
@@ -86,12 +86,12 @@ class TopicModel:
 
     Attributes
     ----------
-    topics_ : ndarray of int
+    themes_ : ndarray of int
         Theme of each fitted text, in input order; ``-1`` is unassigned.
     confidence_ : ndarray of float
         Cosine similarity of each text to its theme's centroid (0 for unassigned).
-    topic_info_ : DataFrame
-        One row per theme: ``topic_id``, ``topic_label``, ``size``, ``keywords``, ``examples``.
+    theme_info_ : DataFrame
+        One row per theme: ``theme_id``, ``theme_label``, ``size``, ``keywords``, ``examples``.
     outlier_share_raw_, outlier_share_ : float
         Share of unassigned texts before and after outlier reduction.
     """
@@ -99,8 +99,8 @@ class TopicModel:
     def __init__(
         self,
         embedder: str | Path | Embedder = "minilm",
-        n_topics: int | str = "auto",
-        min_topic_size: int | None = None,
+        n_themes: int | str = "auto",
+        min_theme_size: int | None = None,
         reduce_outliers: bool = True,
         outlier_threshold: float = 0.3,
         n_neighbors: int = 15,
@@ -110,8 +110,8 @@ class TopicModel:
         verbose: bool = False,
     ) -> None:
         self.embedder = embedder
-        self.n_topics = n_topics
-        self.min_topic_size = min_topic_size
+        self.n_themes = n_themes
+        self.min_theme_size = min_theme_size
         self.reduce_outliers = reduce_outliers
         self.outlier_threshold = outlier_threshold
         self.n_neighbors = n_neighbors
@@ -127,17 +127,17 @@ class TopicModel:
         return self.embedder
 
     def _min_size(self, n: int) -> int:
-        if self.min_topic_size is not None:
-            return int(self.min_topic_size)
+        if self.min_theme_size is not None:
+            return int(self.min_theme_size)
         return int(max(10, round(np.sqrt(n) / 3)))
 
     def _check_params(self) -> None:
-        if not (self.n_topics == "auto" or (isinstance(self.n_topics, int) and self.n_topics > 1)):
+        if not (self.n_themes == "auto" or (isinstance(self.n_themes, int) and self.n_themes > 1)):
             raise ParameterError(
-                f"n_topics must be 'auto' or an integer > 1, got {self.n_topics!r}"
+                f"n_themes must be 'auto' or an integer > 1, got {self.n_themes!r}"
             )
-        if self.min_topic_size is not None and self.min_topic_size < 2:
-            raise ParameterError(f"min_topic_size must be >= 2, got {self.min_topic_size}")
+        if self.min_theme_size is not None and self.min_theme_size < 2:
+            raise ParameterError(f"min_theme_size must be >= 2, got {self.min_theme_size}")
 
     def _representation(self, n: int) -> Any:
         """BERTopic in manual mode: our clusters in, c-TF-IDF keywords out."""
@@ -164,7 +164,7 @@ class TopicModel:
         )
 
     # -- fitting ---------------------------------------------------------------------------
-    def fit(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> TopicModel:
+    def fit(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> ThemeModel:
         """Find themes in ``texts``.
 
         Parameters
@@ -176,7 +176,7 @@ class TopicModel:
 
         Returns
         -------
-        TopicModel
+        ThemeModel
             ``self``, fitted.
         """
         self._check_params()
@@ -201,8 +201,8 @@ class TopicModel:
                 sorted_emb, self.n_neighbors, self.n_components, self.random_state, self.n_epochs
             )
             clusterer = AutoKMeans(
-                n_clusters=None if self.n_topics == "auto" else int(self.n_topics),
-                min_cluster_size=self.min_topic_size,
+                n_clusters=None if self.n_themes == "auto" else int(self.n_themes),
+                min_cluster_size=self.min_theme_size,
                 random_state=self.random_state,
             ).fit(reduced)
             labels, noise = clusterer.labels_.copy(), clusterer.noise_
@@ -223,11 +223,11 @@ class TopicModel:
 
         inverse = np.empty(n, dtype=int)
         inverse[order] = np.arange(n)
-        self.topics_ = topics_sorted[inverse]
+        self.themes_ = topics_sorted[inverse]
         self.confidence_ = conf_sorted[inverse]
-        self.outlier_share_ = float(np.mean(self.topics_ == -1)) if n else 0.0
+        self.outlier_share_ = float(np.mean(self.themes_ == -1)) if n else 0.0
         self.centroids_ = centroids
-        self.topic_info_ = self._topic_info(texts)
+        self.theme_info_ = self._theme_info(texts)
         return self
 
     @staticmethod
@@ -239,9 +239,9 @@ class TopicModel:
             out[int(t)] = c / (np.linalg.norm(c) or 1.0)
         return out
 
-    def _topic_info(self, texts: Sequence[str]) -> pd.DataFrame:
+    def _theme_info(self, texts: Sequence[str]) -> pd.DataFrame:
         rows = []
-        sizes = pd.Series(self.topics_).value_counts()
+        sizes = pd.Series(self.themes_).value_counts()
         for t in sorted(sizes.index):
             if t == -1:
                 keywords: list[str] = []
@@ -250,21 +250,21 @@ class TopicModel:
                 words = self.bertopic_.get_topic(int(t)) if self.bertopic_ is not None else []
                 keywords = [w for w, _ in (words or [])][:10]
                 label = _label(keywords)
-            members = np.flatnonzero(self.topics_ == t)
+            members = np.flatnonzero(self.themes_ == t)
             best = members[np.argsort(-self.confidence_[members], kind="stable")][:3]
             rows.append(
                 {
-                    "topic_id": int(t),
-                    "topic_label": label,
+                    "theme_id": int(t),
+                    "theme_label": label,
                     "size": int(sizes[t]),
                     "keywords": ", ".join(keywords),
                     "examples": [texts[i] for i in best],
                 }
             )
         info = pd.DataFrame(
-            rows, columns=["topic_id", "topic_label", "size", "keywords", "examples"]
+            rows, columns=["theme_id", "theme_label", "size", "keywords", "examples"]
         )
-        return info.sort_values(["size", "topic_id"], ascending=[False, True]).reset_index(
+        return info.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(
             drop=True
         )
 
@@ -280,7 +280,7 @@ class TopicModel:
             Theme id (``-1`` below ``outlier_threshold``) and cosine similarity per text.
         """
         if not hasattr(self, "centroids_"):
-            raise ParameterError("TopicModel is not fitted yet: call fit() first")
+            raise ParameterError("ThemeModel is not fitted yet: call fit() first")
         texts = [str(t) for t in texts]
         if embeddings is None:
             embeddings = self._get_embedder().embed(texts)
@@ -294,14 +294,14 @@ class TopicModel:
         return topics.astype(int), np.where(topics >= 0, conf, 0.0)
 
     def _shares(self, key: pd.Series, name: str) -> pd.DataFrame:
-        if len(key) != len(self.topics_):
-            raise ParameterError(f"got {len(key)} {name} values for {len(self.topics_)} texts")
-        df = pd.DataFrame({name: key.to_numpy(), "topic_id": self.topics_})
-        counts = df.groupby([name, "topic_id"], observed=True).size().rename("n").reset_index()
+        if len(key) != len(self.themes_):
+            raise ParameterError(f"got {len(key)} {name} values for {len(self.themes_)} texts")
+        df = pd.DataFrame({name: key.to_numpy(), "theme_id": self.themes_})
+        counts = df.groupby([name, "theme_id"], observed=True).size().rename("n").reset_index()
         totals = counts.groupby(name, observed=True)["n"].transform("sum")
         counts["share"] = counts["n"] / totals
-        counts["topic_label"] = counts["topic_id"].map(self.labels())
-        return counts[[name, "topic_id", "topic_label", "n", "share"]]
+        counts["theme_label"] = counts["theme_id"].map(self.labels())
+        return counts[[name, "theme_id", "theme_label", "n", "share"]]
 
     def topics_over_time(self, timestamps: Sequence[Any], freq: str = "month") -> pd.DataFrame:
         """Count fitted texts per theme and period.
@@ -316,7 +316,7 @@ class TopicModel:
         Returns
         -------
         DataFrame
-            ``period``, ``topic_id``, ``topic_label``, ``n``, ``share`` (of the period's texts).
+            ``period``, ``theme_id``, ``theme_label``, ``n``, ``share`` (of the period's texts).
         """
         dates = pd.to_datetime(pd.Series(list(timestamps)))
         if freq == "month":
@@ -335,21 +335,21 @@ class TopicModel:
         Returns
         -------
         DataFrame
-            ``<name>``, ``topic_id``, ``topic_label``, ``n``, ``share`` (of the class's texts).
+            ``<name>``, ``theme_id``, ``theme_label``, ``n``, ``share`` (of the class's texts).
         """
         return self._shares(pd.Series(list(classes)).astype(str), name)
 
     def labels(self) -> dict[int, str]:
-        """Return ``{topic_id: topic_label}`` including ``-1``."""
-        info = self.topic_info_
-        out = dict(zip(info["topic_id"].astype(int), info["topic_label"], strict=True))
+        """Return ``{theme_id: theme_label}`` including ``-1``."""
+        info = self.theme_info_
+        out = dict(zip(info["theme_id"].astype(int), info["theme_label"], strict=True))
         out.setdefault(-1, "Unassigned")
         return out
 
     def get_params(self) -> dict[str, Any]:
         """Return the constructor parameters (scikit-learn style)."""
         keys = (
-            "n_topics", "min_topic_size", "reduce_outliers", "outlier_threshold",
+            "n_themes", "min_theme_size", "reduce_outliers", "outlier_threshold",
             "n_neighbors", "n_components", "n_epochs", "random_state", "verbose",
         )  # fmt: skip
         params = {k: getattr(self, k) for k in keys}
@@ -377,9 +377,9 @@ class TopicModel:
             ids=np.array(ids, dtype=int),
             centroids=np.vstack([self.centroids_[i] for i in ids]) if ids else np.zeros((0, 1)),
         )
-        info = self.topic_info_.copy()
+        info = self.theme_info_.copy()
         info["examples"] = info["examples"].map(json.dumps)
-        info.to_csv(path / "topic_info.csv", index=False)
+        info.to_csv(path / "theme_info.csv", index=False)
         settings = {
             "params": self.get_params(),
             "embedder_name": self.embedder_name_,
@@ -399,7 +399,7 @@ class TopicModel:
         return path
 
     @classmethod
-    def load(cls, path: str | Path, embedder: str | Path | Embedder | None = None) -> TopicModel:
+    def load(cls, path: str | Path, embedder: str | Path | Embedder | None = None) -> ThemeModel:
         """Load a model saved with `save`; ``transform`` works, offline, in a fresh process."""
         path = Path(path)
         settings = json.loads((path / _SETTINGS_FILE).read_text())
@@ -411,9 +411,9 @@ class TopicModel:
             model.centroids_ = {
                 int(i): c for i, c in zip(data["ids"], data["centroids"], strict=True)
             }
-        info = pd.read_csv(path / "topic_info.csv", keep_default_na=False)
+        info = pd.read_csv(path / "theme_info.csv", keep_default_na=False)
         info["examples"] = info["examples"].map(json.loads)
-        model.topic_info_ = info
+        model.theme_info_ = info
         model.embedder_name_ = settings["embedder_name"]
         model.outlier_share_raw_ = settings["outlier_share_raw"]
         model.outlier_share_ = settings["outlier_share"]
@@ -429,7 +429,7 @@ class TopicModel:
 def _keywords_only_bertopic() -> type:
     """BERTopic without its own pick of representative documents.
 
-    Themes quote their texts closest to the centroid instead (``topic_info_["examples"]``), so
+    Themes quote their texts closest to the centroid instead (``theme_info_["examples"]``), so
     BERTopic's pick (c-TF-IDF of 500 sampled texts per theme) was never read, and it took 1.3 s
     of a 13,000-text fit.
     """
