@@ -13,6 +13,7 @@
 
 # %% tags=["rca-setup"]
 import rca.analysis.explore as rx
+from rca.analysis.curation_session import CurationSession
 import rca.reports.fragments as rr
 import rca.reports.explorer as ve
 from rca.batch.parameters import notebook_parameters
@@ -77,7 +78,7 @@ ve.theme_fragment(detail)
 rr.heading("Curation")
 
 # %%
-S = rx.CurationSession(ws, P["curation"])
+S = CurationSession(ws, P["curation"])
 # Edit themes by id or label, then run with save_curation = True to write them, e.g.
 # S.rename(3, "Outdated ID-verification macro").merge(1, 4).pin(3, "process.outdated_macro")
 

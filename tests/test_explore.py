@@ -12,6 +12,7 @@ import pytest
 import rca.analysis.explore as rx
 import rca.reports.explorer as ve
 import rca.reports.fragments as rr
+from rca.analysis.curation_session import CurationSession
 from rca.analysis.workspace import Workspace
 from rca.core.errors import ParameterError
 from rca.themes.curation import load_curation
@@ -234,7 +235,7 @@ def test_slice_title_names_the_filters():
 
 
 def test_session_edits_by_id_or_label_and_previews_them(ws, tmp_path):
-    s = rx.CurationSession(ws, tmp_path / "curation.yaml")
+    s = CurationSession(ws, tmp_path / "curation.yaml")
     s.rename("code / sms / login", "Login codes").merge(0, 2).pin(1, "process.verification")
     assert s.pending == 3
     preview = s.preview()
@@ -255,7 +256,7 @@ def test_session_edits_by_id_or_label_and_previews_them(ws, tmp_path):
      (lambda s: s.rename(9, "Nine"), "theme 9 not found")],
 )  # fmt: skip
 def test_session_refuses_bad_edits_and_keeps_none_of_them(ws, tmp_path, edit, message):
-    s = rx.CurationSession(ws, tmp_path / "curation.yaml")
+    s = CurationSession(ws, tmp_path / "curation.yaml")
     with pytest.raises(ParameterError, match=message):
         edit(s)
     assert s.pending == 0
@@ -263,8 +264,8 @@ def test_session_refuses_bad_edits_and_keeps_none_of_them(ws, tmp_path, edit, me
 
 def test_session_saves_with_signatures_on_top_of_the_file(ws, tmp_path):
     path = tmp_path / "curation.yaml"
-    rx.CurationSession(ws, path).pin(2, "people.soft_skills").save()
-    s = rx.CurationSession(ws, path)
+    CurationSession(ws, path).pin(2, "people.soft_skills").save()
+    s = CurationSession(ws, path)
     assert s.saved.pins and s.pending == 0
     assert s.rename(1, "Login codes").save() == path and s.pending == 0
     saved = load_curation(path)
@@ -275,7 +276,7 @@ def test_session_saves_with_signatures_on_top_of_the_file(ws, tmp_path):
 
 def test_session_defaults_to_the_curation_the_workspace_used(tmp_path):
     used = tmp_path / "analysts.yaml"
-    assert rx.CurationSession(make_workspace(tmp_path / "ws", str(used))).path == used
+    assert CurationSession(make_workspace(tmp_path / "ws", str(used))).path == used
 
 
 # -- interactive explorer --------------------------------------------------------------------
@@ -286,7 +287,7 @@ def _html(explorer: ve.Explorer) -> str:
 
 
 def test_explorer_re_renders_when_the_controls_change(ws, tmp_path):
-    ex = ve.Explorer(ws, rx.CurationSession(ws, tmp_path / "c.yaml"))
+    ex = ve.Explorer(ws, CurationSession(ws, tmp_path / "c.yaml"))
     assert ex.month.value == "2026-10" and ex.theme.value == 1
     assert "Themes in audit comments · 2026-10 · all audits" in _html(ex)
     assert "Theme: Code / sms / login" in _html(ex) and ESCAPED in _html(ex)
@@ -303,7 +304,7 @@ def test_explorer_re_renders_when_the_controls_change(ws, tmp_path):
 
 def test_explorer_buttons_edit_the_session_and_save_only_when_allowed(ws, tmp_path):
     path = tmp_path / "c.yaml"
-    ex = ve.Explorer(ws, rx.CurationSession(ws, path))
+    ex = ve.Explorer(ws, CurationSession(ws, path))
     ex.new_name.value = "Login codes"
     ex.rename_button.click()
     ex.merge_with.value = (2,)
@@ -341,7 +342,7 @@ def test_explorer_only_for_a_frontend_that_runs_cells(ws, monkeypatch, kernel, s
     shell = type("Shell", (), {"kernel": kernel})()
     monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
     assert ve.frontend_shows_widgets() is shown
-    assert isinstance(ve.interactive_explorer(ws, rx.CurationSession(ws, ws.path / "c.yaml")),
+    assert isinstance(ve.interactive_explorer(ws, CurationSession(ws, ws.path / "c.yaml")),
                       ve.Explorer if shown else type(None))  # fmt: skip
 
 
@@ -359,7 +360,7 @@ def curated(tmp_path_factory):
     (root / "data").mkdir()  # the explorer reads audits only; the other kinds double the time
     shutil.copy(root / "sample" / "audits.csv", root / "data")
     plain = analyze_month(root / "data", root / "plain", embedder="fake")
-    session = rx.CurationSession(plain.workspace, root / "curation.yaml")
+    session = CurationSession(plain.workspace, root / "curation.yaml")
     themes = rx.theme_overview(plain.workspace.audits(), session.theme_table, plain.info["month"])
     first, second, third = themes["theme_id"].head(3)
     session.rename(first, "Renamed by analyst").pin(first, "process.outdated_macro")

@@ -10,14 +10,9 @@ import pandas as pd
 import pytest
 
 from rca.core.errors import InputError
+from rca.ingest.row_checks import DTYPES, build_schema
 from rca.ingest.schemas import KINDS, SCHEMAS
-from rca.ingest.validate import (
-    DTYPES,
-    ValidationResult,
-    build_schema,
-    validate_file,
-    validate_frame,
-)
+from rca.ingest.validate import ValidationResult, validate_file, validate_frame
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 

@@ -1,10 +1,9 @@
-"""Exploring audit themes and curating them: the library behind ``notebooks/explore.py``.
+"""Exploring audit themes: the slicing and describing behind ``notebooks/explore.py``.
 
 Functions on a workspace's audits and themes (`rca.analysis.workspace.Workspace`): `filter_audits`
 cuts a slice by month, market, queue and team; `theme_overview` and `theme_shares_by` (over time,
-per segment) describe its themes; `theme_detail` drills into one. `CurationSession` collects
-renames, merges and pinned causes and saves them with `rca.themes.curation`, so the next ``rca
-batch`` uses them.
+per segment) describe its themes; `theme_detail` drills into one. Curating them (renames, merges,
+pinned causes) is `rca.analysis.curation_session.CurationSession`.
 """
 
 from __future__ import annotations
@@ -13,36 +12,25 @@ import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from numbers import Integral
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from rca.analysis.workspace import Workspace
 from rca.core.errors import ParameterError
 from rca.stats.kpis import add_period, theme_shares
-from rca.themes.causes import Taxonomy, load_taxonomy
-from rca.themes.curation import (
-    Curation,
-    load_curation,
-    merge,
-    pin,
-    rename,
-    save_curation,
-    theme_key,
-)
+from rca.themes.curation import theme_key
 
 __all__ = [
     "SEGMENTS",
-    "CurationSession",
-    "Edit",
     "ThemeDetail",
     "available",
-    "default_curation_path",
+    "curation_key",
+    "did_you_mean",
     "filter_audits",
     "resolve_theme",
     "theme_detail",
     "theme_overview",
+    "theme_row",
     "theme_shares_by",
 ]
 
@@ -57,7 +45,16 @@ def available(audits: pd.DataFrame, column: str) -> list[str]:
     return sorted(values.dropna().astype(str).unique())
 
 
-def _hint(value: object, options: list[str]) -> str:
+def did_you_mean(value: object, options: list[str]) -> str:
+    """Return ``" (did you mean 'X'?)"`` for the option closest to ``value`` in any case, or ``""``.
+
+    Parameters
+    ----------
+    value
+        What the user gave.
+    options
+        The values there are.
+    """
     lower = {o.lower(): o for o in options}
     close = difflib.get_close_matches(str(value).lower(), list(lower), n=1, cutoff=0.75)
     return f" (did you mean '{lower[close[0]]}'?)" if close else ""
@@ -79,8 +76,9 @@ def filter_audits(
             continue
         values = available(out if column == "month" else audits, column)
         if value not in values:
+            hint = did_you_mean(value, values)
             raise ParameterError(
-                f"{column} {value!r} has no audits{_hint(value, values)}; {column}s in the data: "
+                f"{column} {value!r} has no audits{hint}; {column}s in the data: "
                 f"{', '.join(values) or 'none'}"
             )
         out = out[out[column].astype(str) == value]
@@ -91,7 +89,8 @@ def _commented(audits: pd.DataFrame) -> pd.DataFrame:
     return audits[audits["theme_id"].notna()].astype({"theme_id": int})
 
 
-def _theme_row(topics: pd.DataFrame, theme_id: int) -> dict[str, Any]:
+def theme_row(topics: pd.DataFrame, theme_id: int) -> dict[str, Any]:
+    """Return the row of ``theme_id`` in the theme table ``topics`` as a dict, ``{}`` if none."""
     rows = topics[topics["theme_id"] == theme_id]
     return {} if rows.empty else {str(k): v for k, v in rows.iloc[0].items()}
 
@@ -101,7 +100,11 @@ def _keywords(value: object, n: int | None = None) -> list[str]:
     return words[:n] if n else words
 
 
-def _key(row: Mapping[str, Any]) -> str:  # after curation the key is stored as ``theme_key``
+def curation_key(row: Mapping[str, Any]) -> str:
+    """Return the curation key of a theme-table row (`rca.themes.curation.theme_key`).
+
+    After curation the key is stored in the row's ``theme_key``; otherwise it is computed.
+    """
     stored = row.get("theme_key")
     return stored if isinstance(stored, str) and stored else theme_key(row)
 
@@ -241,7 +244,7 @@ def theme_detail(
     if theme is None and not _top_themes(commented, 1).empty:
         theme = int(_top_themes(commented, 1).index[0])
     theme_id = resolve_theme(topics, theme)
-    row = _theme_row(topics, theme_id)
+    row = theme_row(topics, theme_id)
     own = commented[commented["theme_id"] == theme_id]
     ranked = own.sort_values("confidence", ascending=False, kind="stable")["comment"]
     examples = list(dict.fromkeys(str(c) for c in ranked.dropna() if str(c).strip()))
@@ -249,7 +252,7 @@ def theme_detail(
     merged = row.get("merged_from")
     return ThemeDetail(
         theme_id=theme_id, label=str(row.get("theme_label", "Unassigned")),
-        key=_key(row) if row else "", keywords=_keywords(row.get("keywords")),
+        key=curation_key(row) if row else "", keywords=_keywords(row.get("keywords")),
         root_cause=str(row.get("root_cause") or ""), cause_name=str(row.get("cause_name") or ""),
         cause_similarity=None if similarity is None or pd.isna(similarity) else float(similarity),
         pinned=bool(row.get("pinned", False)),
@@ -261,148 +264,3 @@ def theme_detail(
         agents=_concentration(own, commented, "agent").head(top_n),
         queues=_concentration(own, commented, "queue").head(top_n),
     )  # fmt: skip
-
-
-# -- curation --------------------------------------------------------------------------------
-
-
-def default_curation_path(workspace: Workspace) -> Path:
-    """Return the curation file the workspace was themed with, else ``parameters/curation.yaml``.
-
-    A batch records the plan's curation file in the workspace, so a month built by ``rca batch``
-    is curated in the file its next run reads.
-    """
-    from rca.core.paths import parameters_dir
-
-    used = workspace.info.get("curation")
-    return Path(used) if used else parameters_dir() / "curation.yaml"
-
-
-@dataclass(frozen=True)
-class Edit:
-    """One pending curation edit: ``action`` (rename, merge, pin), its themes and new value."""
-
-    action: str
-    theme_ids: tuple[int, ...]
-    labels: tuple[str, ...]
-    keys: tuple[str, ...]
-    value: str
-
-
-class CurationSession:
-    """An analyst's pending renames, merges and pins of a workspace's audit themes.
-
-    Themes are named by id or label; edits are kept by theme key (`rca.themes.curation.theme_key`)
-    on top of the file's curation and written only by `save`, with each theme's centroid so that
-    the next run matches it even when its keywords drift.
-
-    Parameters
-    ----------
-    workspace
-        The workspace (or its folder) whose themes are curated.
-    path
-        Curation YAML to extend and write; default `default_curation_path`.
-    taxonomy
-        Root causes that pins must name; default ``parameters/root_causes.yaml``.
-    """
-
-    def __init__(
-        self, workspace: Workspace | str | Path, path: str | Path | None = None, *,
-        taxonomy: Taxonomy | None = None,
-    ) -> None:  # fmt: skip
-        ws = workspace
-        self.workspace = ws if isinstance(ws, Workspace) else Workspace(Path(ws))
-        self.path = Path(path) if path else default_curation_path(self.workspace)
-        self.taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
-        self.saved = load_curation(self.path)
-        self.edits: list[Edit] = []
-        self.theme_table = self.workspace.themes()
-
-    @property
-    def curation(self) -> Curation:
-        """The file's curation with the pending edits applied."""
-        out = self.saved
-        for e in self.edits:
-            if e.action == "rename":
-                out = rename(out, e.keys[0], e.value)
-            elif e.action == "merge":
-                out = merge(out, e.keys)
-            else:
-                out = pin(out, e.keys[0], e.value)
-        return out
-
-    @property
-    def pending(self) -> int:
-        """Number of edits not saved yet."""
-        return len(self.edits)
-
-    def _theme(self, theme: int | str) -> tuple[int, str, str]:
-        theme_id = resolve_theme(self.theme_table, theme)
-        if theme_id == _UNASSIGNED:
-            raise ParameterError("the unassigned comments are not a theme; they cannot be curated")
-        row = _theme_row(self.theme_table, theme_id)
-        return theme_id, str(row["theme_label"]), _key(row)
-
-    def _add(self, action: str, themes: list[int | str], value: str) -> CurationSession:
-        found = [self._theme(t) for t in themes]
-        ids, labels, keys = (tuple(f[0] for f in found), tuple(f[1] for f in found),
-                             tuple(f[2] for f in found))  # fmt: skip
-        self.edits.append(Edit(action, ids, labels, keys, value))
-        try:
-            _ = self.curation  # rca.themes.curation's own checks (empty name, same key twice...)
-        except ParameterError:
-            self.edits.pop()
-            raise
-        return self
-
-    def rename(self, theme: int | str, name: str) -> CurationSession:
-        """Show ``theme`` (id or label) as ``name`` from the next run on; returns ``self``."""
-        return self._add("rename", [theme], name.strip())
-
-    def merge(self, *themes: int | str) -> CurationSession:
-        """Merge ``themes`` (ids or labels) into the first one; returns ``self``."""
-        ids = {resolve_theme(self.theme_table, t) for t in themes}
-        if len(ids) < 2:
-            raise ParameterError("merge: give two or more different themes")
-        return self._add("merge", list(themes), "")
-
-    def pin(self, theme: int | str, cause_id: str) -> CurationSession:
-        """Force root cause ``cause_id`` (an id of the taxonomy) on ``theme``; returns ``self``."""
-        if cause_id not in self.taxonomy:
-            ids = list(self.taxonomy.ids)
-            raise ParameterError(
-                f"pin: unknown cause {cause_id!r}{_hint(cause_id, ids)}; causes: {', '.join(ids)}"
-            )
-        return self._add("pin", [theme], cause_id)
-
-    def undo(self) -> CurationSession:
-        """Drop the last pending edit; returns ``self``."""
-        if self.edits:
-            self.edits.pop()
-        return self
-
-    def preview(self) -> pd.DataFrame:
-        """Return the pending edits: ``action``, ``themes``, ``theme_keys`` and ``change``."""
-        rows = []
-        for e in self.edits:
-            named = [f"{t} · {lab}" for t, lab in zip(e.theme_ids, e.labels, strict=True)]
-            cause = self.taxonomy[e.value].name if e.action == "pin" else ""
-            change = {"rename": f"renamed to '{e.value}'", "merge": f"merged into {named[0]}",
-                      "pin": f"root cause pinned to {e.value} ({cause})"}[e.action]  # fmt: skip
-            rows.append({"action": e.action, "themes": " + ".join(named),
-                         "theme_keys": " | ".join(e.keys), "change": change})  # fmt: skip
-        return pd.DataFrame(rows, columns=["action", "themes", "theme_keys", "change"])
-
-    def save(self) -> Path:
-        """Write the curation, pending edits and theme signatures to `path`; return it.
-
-        The next ``rca batch`` whose plan names this file as its ``curation`` applies it.
-        """
-        from rca.themes.curation import record_signatures
-        from rca.themes.model import ThemeModel
-
-        model = ThemeModel.load(self.workspace.path / "audit_model")
-        curation = record_signatures(self.curation, model.theme_info_, model.centroids_)
-        save_curation(curation, self.path)
-        self.saved, self.edits = curation, []
-        return self.path

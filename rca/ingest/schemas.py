@@ -1,6 +1,6 @@
 """Canonical schemas of the four input kinds: the data contract every other module relies on.
 
-Each kind is a tuple of `Field` specs. `rca.ingest.validate` turns them into pandera schemas; the
+Each kind is a tuple of `Field` specs. `rca.ingest.row_checks` turns them into pandera schemas; the
 README's schema tables are generated from them by `schema_markdown`, so documentation and checks
 agree.
 """

@@ -1,9 +1,10 @@
 """Validate an input table against its kind's schema; quarantine bad rows, keep the good ones.
 
 Steps: read (`rca.ingest.readers.read_table`, all strings), map
-(`rca.ingest.columns.apply_mapping`), check the structure, parse each column explicitly, then run
-the pandera schema built from `rca.ingest.schemas` with ``lazy=True`` so that every failure is
-collected at once.
+(`rca.ingest.columns.apply_mapping`), check the structure, then run the row checks of
+`rca.ingest.row_checks`: parse each column explicitly, then run the pandera schema built from
+`rca.ingest.schemas` with ``lazy=True`` so that every failure is collected at once. This module
+gathers their issues into a `ValidationResult`, the quarantine and the refusal message.
 
 Values are parsed explicitly by `rca.ingest.columns.parse_values` (ISO dates unless the mapping says
 day-first or gives a format; decimal point unless it says ``decimal: ","``; yes/no words for
@@ -19,32 +20,27 @@ the rows are invalid, the file is refused instead: that is nearly always a wrong
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
 from rca.core.errors import InputError
-from rca.ingest.columns import Mapping, apply_mapping, load_mapping, parse_values
+from rca.ingest.columns import Mapping, apply_mapping, load_mapping
 from rca.ingest.readers import read_table
-from rca.ingest.schemas import SCHEMAS, Field
+from rca.ingest.row_checks import (
+    RowIssue,
+    derive_passed,
+    expected_text,
+    outcome_issues,
+    parse_columns,
+    problem_text,
+    schema_issues,
+)
+from rca.ingest.schemas import SCHEMAS
 
-__all__ = ["DTYPES", "ValidationResult", "build_schema", "validate_file", "validate_frame"]
-
-#: The pandas dtype of each logical field type in validated data.
-DTYPES: dict[str, str] = {
-    "str": "str",
-    "date": "datetime64[us]",
-    "float": "float64",
-    "int": "Int64",
-    "bool": "boolean",
-}
-# The check name of values that do not parse, per field type.
-_UNPARSEABLE = {"date": "date", "float": "number", "int": "integer", "bool": "bool"}
+__all__ = ["ValidationResult", "validate_file", "validate_frame"]
 
 
 @dataclass
@@ -56,8 +52,8 @@ class ValidationResult:
     kind, source
         The input kind and the file (or ``"<frame>"``).
     data
-        Valid rows: every canonical column in schema order, typed (see `DTYPES`); the index is
-        the row number in the file.
+        Valid rows: every canonical column in schema order, typed (see
+        `rca.ingest.row_checks.DTYPES`); the index is the row number in the file.
     quarantined
         Invalid rows with their original values, after columns ``_row``, ``_column`` (the
         columns at fault, ``"; "``-joined) and ``_reason`` (every reason, ``"; "``-joined).
@@ -100,41 +96,6 @@ class ValidationResult:
             lines.append("  quarantined rows not written (give a quarantine folder to keep them)")
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class _Issue:
-    row: int
-    column: str
-    check: str  # empty, date, number, integer, bool, range, allowed, duplicate, outcome, other
-    reason: str
-
-
-@cache
-def build_schema(kind: str) -> pa.DataFrameSchema:
-    """Build the pandera schema of ``kind`` from its `rca.ingest.schemas.Field` specs.
-
-    Types, nullability, ranges, allowed values, uniqueness (later duplicates reported) and
-    required columns all come from the specs; the frame must already be parsed to `DTYPES`.
-    """
-    columns = {}
-    for spec in SCHEMAS[kind]:
-        checks = []
-        if spec.min is not None or spec.max is not None:
-            low = -math.inf if spec.min is None else spec.min
-            high = math.inf if spec.max is None else spec.max
-            checks.append(pa.Check.in_range(low, high))
-        if spec.allowed:
-            checks.append(pa.Check.isin(list(spec.allowed)))
-        columns[spec.name] = pa.Column(
-            DTYPES[spec.type],
-            checks=checks,
-            nullable=spec.nullable,
-            unique=spec.unique,
-            required=spec.required,
-            report_duplicates="exclude_first",
-        )
-    return pa.DataFrameSchema(columns, name=kind)
 
 
 def validate_file(
@@ -235,10 +196,10 @@ def validate_frame(
     if not (df.index.is_unique and pd.api.types.is_integer_dtype(df.index)):
         df = df.set_axis(pd.RangeIndex(2, len(df) + 2, name="row"))  # as a spreadsheet numbers
     canon = apply_mapping(df, mapping, source=source)
-    typed, issues = _parse(canon, kind, mapping)
-    notes = _derive_passed(typed, canon, mapping)
-    issues += _schema_issues(typed, kind, {(i.row, i.column) for i in issues})
-    issues += _outcome_issues(typed, kind, {i.row for i in issues})
+    typed, issues = parse_columns(canon, kind, mapping)
+    notes = derive_passed(typed, canon, mapping)
+    issues += schema_issues(typed, kind, {(i.row, i.column) for i in issues})
+    issues += outcome_issues(typed, kind, {i.row for i in issues})
     specs = {f.name: f for f in SCHEMAS[kind]}
     order = list(specs)
     issues.sort(key=lambda i: (i.row, order.index(i.column)))
@@ -251,9 +212,9 @@ def validate_frame(
         raise InputError(
             source,
             f"{n_bad} of {len(df)} rows invalid (more than {max_invalid_share:.0%}); worst: "
-            f"{len(groups[worst])} rows {_label(worst[1], specs[worst[0]])}"
+            f"{len(groups[worst])} rows {problem_text(worst[1], specs[worst[0]])}"
             + (f" (file column '{vendor}')" if vendor != worst[0] else "")
-            + f"; {_expected(worst[1], specs[worst[0]], mapping, values)}",
+            + f"; {expected_text(worst[1], specs[worst[0]], mapping, values)}",
             column=worst[0],
             rows=groups[worst],
         )
@@ -268,7 +229,7 @@ def validate_frame(
         n_quarantined=n_bad,
         problems=[
             f"column '{col}': {len(rows)} row{'s' if len(rows) > 1 else ''} "
-            f"{_label(check, specs[col])} ({_rows_text(rows)})"
+            f"{problem_text(check, specs[col])} ({_rows_text(rows)})"
             for (col, check), rows in groups.items()
         ],
         encoding=df.attrs.get("encoding"),
@@ -282,86 +243,9 @@ def _check_kind(mapping: Mapping | None, kind: str) -> None:
         raise InputError(mapping.source, f"mapping is for kind '{mapping.kind}', not '{kind}'")
 
 
-def _parse(canon: pd.DataFrame, kind: str, mapping: Mapping) -> tuple[pd.DataFrame, list[_Issue]]:
-    """Parse every canonical column to its dtype; unparseable non-empty cells become issues."""
-    typed: dict[str, pd.Series] = {}
-    issues: list[_Issue] = []
-    for spec in SCHEMAS[kind]:
-        if spec.name not in canon.columns:
-            typed[spec.name] = pd.Series(index=canon.index, dtype=DTYPES[spec.type])
-            continue
-        text = canon[spec.name].str.strip()
-        text = text.where(text != "")
-        parsed = parse_values(text, spec.type, mapping)
-        check = _UNPARSEABLE.get(spec.type, "other")
-        for row in text.index[parsed.isna() & text.notna()]:
-            label = _label(check, spec)
-            issues.append(_Issue(int(row), spec.name, check, f"'{text[row]}' is {label}"))
-        typed[spec.name] = parsed
-    frame = pd.DataFrame(typed, index=canon.index)
-    return frame.astype({f.name: DTYPES[f.type] for f in SCHEMAS[kind]}), issues
-
-
-def _derive_passed(typed: pd.DataFrame, canon: pd.DataFrame, mapping: Mapping) -> list[str]:
-    """Audits: fill an absent or empty ``passed`` with ``score >= pass_mark``; say so."""
-    if mapping.kind != "audits" or "score" not in canon.columns:
-        return []
-    todo = typed["passed"].isna() & typed["score"].notna()
-    if "passed" in canon.columns:
-        todo &= canon["passed"].str.strip() == ""
-    if not todo.any():
-        return []
-    typed.loc[todo, "passed"] = typed.loc[todo, "score"] >= mapping.pass_mark
-    return [f"passed derived from score >= {mapping.pass_mark:g} for {int(todo.sum())} rows"]
-
-
-def _schema_issues(typed: pd.DataFrame, kind: str, known: set[tuple[int, str]]) -> list[_Issue]:
-    """Run the pandera schema lazily; turn its failure cases into issues (one per cell)."""
-    try:
-        build_schema(kind).validate(typed, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases.to_dict("records")
-    else:
-        return []
-    specs = {f.name: f for f in SCHEMAS[kind]}
-    issues = []
-    firsts: dict[str, pd.Series] = {}  # per unique column: the first row of each value
-    for case in cases:
-        column, row, value = case["column"], case["index"], case["failure_case"]
-        if row is None or pd.isna(row) or column not in specs:  # a parsing bug, not a user error
-            raise RuntimeError(f"unexpected schema failure: {case}")
-        if (int(row), column) in known:  # already reported as unparseable
-            continue
-        spec, check = specs[column], _CHECKS.get(str(case["check"]).split("(")[0], "other")
-        label = _label(check, spec)
-        if check == "empty":
-            reason = label
-        elif check == "duplicate":
-            first = firsts.setdefault(column, _first_rows(typed[column]))[row]
-            reason = f"'{value}' repeats row {first}"
-        else:
-            reason = f"{value:g} is {label}" if check == "range" else f"'{value}' is {label}"
-        issues.append(_Issue(int(row), column, check, reason))
-    return issues
-
-
-def _first_rows(values: pd.Series) -> pd.Series:
-    """For each row, the first row holding the same value."""
-    return pd.Series(values.index, index=values.index).groupby(values).transform("first")
-
-
-def _outcome_issues(typed: pd.DataFrame, kind: str, bad: set[int]) -> list[_Issue]:
-    """Audits: a row with neither a score nor a pass/fail outcome is invalid."""
-    if kind != "audits":
-        return []
-    none = typed.index[typed["score"].isna() & typed["passed"].isna()]
-    reason = "no score and no pass/fail outcome"
-    return [_Issue(int(r), "passed", "outcome", reason) for r in none if int(r) not in bad]
-
-
-def _quarantine(df: pd.DataFrame, issues: list[_Issue]) -> pd.DataFrame:
+def _quarantine(df: pd.DataFrame, issues: list[RowIssue]) -> pd.DataFrame:
     """Invalid rows with their original values, after ``_row``, ``_column`` and ``_reason``."""
-    by_row: dict[int, list[_Issue]] = defaultdict(list)
+    by_row: dict[int, list[RowIssue]] = defaultdict(list)
     for issue in issues:
         by_row[issue.row].append(issue)
     rows = df.loc[list(by_row)].drop(columns=_QUARANTINE_COLUMNS, errors="ignore")
@@ -376,7 +260,7 @@ def _quarantine(df: pd.DataFrame, issues: list[_Issue]) -> pd.DataFrame:
     return pd.concat([front, rows], axis=1)
 
 
-def _group(issues: list[_Issue]) -> dict[tuple[str, str], list[int]]:
+def _group(issues: list[RowIssue]) -> dict[tuple[str, str], list[int]]:
     """Rows per (column, check), each list in row order."""
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for issue in issues:
@@ -388,33 +272,6 @@ def _rows_text(rows: list[int]) -> str:
     shown = ", ".join(str(r) for r in rows[:5])
     more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
     return f"row{'s' if len(rows) > 1 else ''} {shown}{more}"
-
-
-def _limits(spec: Field) -> dict[str, str]:
-    low = "" if spec.min is None else f"{spec.min:g}"
-    high = "" if spec.max is None else f"{spec.max:g}"
-    return {"range": f"{low}-{high}", "allowed": ", ".join(spec.allowed or ())}
-
-
-def _label(check: str, spec: Field) -> str:
-    """Say what is wrong with a value, to follow "N rows" or "'value' is"."""
-    return _TEXT[check][0].format(**_limits(spec))
-
-
-def _expected(check: str, spec: Field, mapping: Mapping, values: list[str]) -> str:
-    """Say what was expected instead, with a hint at the mapping setting that may fix it."""
-    hints = [_TEXT[check][1].format(**_limits(spec))]
-    if check == "date" and mapping.date_format:
-        hints = [f"expected dates in the format {mapping.date_format} (dates.format)"]
-    elif check == "date" and mapping.dayfirst:
-        hints = ["expected a date like 2026-03-31 or 31/03/2026 (dates.dayfirst is set)"]
-    elif check == "date":
-        hints.append("set dates.dayfirst in the mapping for 31/03/2026")
-    if check in ("number", "integer") and mapping.decimal == "." and any("," in v for v in values):
-        hints.append("set decimal: ',' in the mapping for 87,5")
-    if check in ("number", "integer") and any(v.endswith("%") for v in values):
-        hints.append(f"list '{spec.name}' in percent_columns for 87.5%")
-    return "; ".join(hints)
 
 
 def _file_notes(canon: pd.DataFrame, kind: str) -> list[str]:
@@ -433,22 +290,3 @@ def _file_notes(canon: pd.DataFrame, kind: str) -> list[str]:
 
 
 _QUARANTINE_COLUMNS = ["_row", "_column", "_reason"]
-_CHECKS = {
-    "not_nullable": "empty",
-    "field_uniqueness": "duplicate",
-    "in_range": "range",
-    "isin": "allowed",
-}
-# check: (what is wrong, after "N rows" or "'value' is"; what was expected instead)
-_TEXT = {
-    "empty": ("empty (a value is required)", "expected a value in every row"),
-    "date": ("not a date", "expected a date like 2026-03-31 (ISO)"),
-    "number": ("not a number", "expected a number like 87.5"),
-    "integer": ("not a whole number", "expected a whole number like 3"),
-    "bool": ("not a yes/no value", "expected true/false, yes/no, 1/0 or pass/fail (see values:)"),
-    "range": ("out of range {range}", "expected values in {range}"),
-    "allowed": ("not one of {allowed}", "expected one of {allowed}"),
-    "duplicate": ("repeating an earlier id (first occurrence kept)", "expected each id once"),
-    "outcome": ("with neither a score nor a pass/fail outcome", "expected a score or a pass/fail"),
-    "other": ("failing a check", "see the schema in the README"),
-}

@@ -20,6 +20,7 @@ from IPython.display import HTML
 
 import rca.analysis.explore as rx
 import rca.reports.fragments as rr
+from rca.analysis.curation_session import CurationSession
 from rca.analysis.workspace import Workspace
 from rca.core.errors import RcaError
 from rca.stats.kpis import add_period
@@ -175,7 +176,7 @@ def theme_fragment(detail: rx.ThemeDetail) -> HTML:
 
 
 def curation_fragment(
-    session: rx.CurationSession, saved: Path | None = None, allow_save: bool = False
+    session: CurationSession, saved: Path | None = None, allow_save: bool = False
 ) -> HTML:
     """Return the curation file, the pending edits and whether they were written."""
     c = session.saved
@@ -245,7 +246,7 @@ class Explorer:
     def __init__(
         self,
         workspace: Workspace | str | Path,
-        session: rx.CurationSession | None = None,
+        session: CurationSession | None = None,
         *,
         allow_save: bool = False,
         top_n: int = 8,
@@ -254,7 +255,7 @@ class Explorer:
         import ipywidgets as w
 
         ws = workspace if isinstance(workspace, Workspace) else Workspace(Path(workspace))
-        self.session = session if session is not None else rx.CurationSession(ws)
+        self.session = session if session is not None else CurationSession(ws)
         self.audits, self.theme_table = add_period(ws.audits()), ws.themes()
         self.top_n, self.min_n, self.allow_save = top_n, min_n, allow_save
         self.months = rx.available(self.audits, "month")
@@ -380,7 +381,7 @@ class Explorer:
 
 def interactive_explorer(
     workspace: Workspace | str | Path,
-    session: rx.CurationSession | None = None,
+    session: CurationSession | None = None,
     *,
     allow_save: bool = False,
     top_n: int = 8,

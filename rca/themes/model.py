@@ -3,12 +3,12 @@
 `ThemeModel` stores its settings in ``__init__``, does the work in `ThemeModel.fit` and keeps
 what it learned in attributes ending in ``_``. The same texts and ``random_state`` give the same
 themes, and because texts are put in a canonical order before fitting, the same texts in another
-order give the same partition too.
+order give the same partition too. Each theme's keywords, label and examples come from
+`rca.themes.keywords`.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import logging
@@ -22,20 +22,10 @@ import pandas as pd
 from rca.core.errors import ParameterError
 from rca.themes.clustering import AutoKMeans, reduce_dimensions
 from rca.themes.embedders import Embedder, get_embedder
+from rca.themes.keywords import keyword_model, theme_info
 from rca.themes.vectors import unit_rows
 
-__all__ = ["STOP_WORDS", "ThemeModel"]
-
-#: Domain stop words on top of scikit-learn's English list: redaction placeholders, publishers'
-#: ``XXXX`` masks and filler that support text is full of.
-STOP_WORDS: frozenset[str] = frozenset(
-    {
-        "xxxx", "xx", "xxx", "email", "phone", "url", "handle", "card", "number",
-        "hi", "hello", "thanks", "thank", "pls", "please", "im", "ive", "dont", "didnt",
-        "doesnt", "cant", "wont", "u", "ur", "ok", "okay", "just", "really", "also", "got",
-        "get", "would", "could", "one", "still", "yet", "even",
-    }
-)  # fmt: skip
+__all__ = ["ThemeModel"]
 
 _SETTINGS_FILE = "rca_topic_settings.json"
 
@@ -43,21 +33,6 @@ _SETTINGS_FILE = "rca_topic_settings.json"
 def _canonical_order(texts: Sequence[str]) -> np.ndarray:
     keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=8).hexdigest() + t for t in texts]
     return np.argsort(np.array(keys, dtype=object), kind="stable")
-
-
-def _label(keywords: Sequence[str], n: int = 3) -> str:
-    """Join the top keywords, skipping any whose words the label already has."""
-    chosen: list[str] = []
-    seen: set[str] = set()
-    for kw in keywords:
-        words = set(kw.split())
-        if not kw or words <= seen:
-            continue
-        chosen.append(kw)
-        seen |= words
-        if len(chosen) == n:
-            break
-    return " / ".join(chosen).capitalize() if chosen else "Unlabelled"
 
 
 class ThemeModel:
@@ -139,30 +114,6 @@ class ThemeModel:
         if self.min_theme_size is not None and self.min_theme_size < 2:
             raise ParameterError(f"min_theme_size must be >= 2, got {self.min_theme_size}")
 
-    def _representation(self, n: int) -> Any:
-        """BERTopic in manual mode: our clusters in, c-TF-IDF keywords out."""
-        from bertopic.cluster import BaseCluster
-        from bertopic.dimensionality import BaseDimensionalityReduction
-        from bertopic.vectorizers import ClassTfidfTransformer
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
-
-        stop = sorted(ENGLISH_STOP_WORDS | STOP_WORDS)
-        # BERTopic fits this on one concatenated document per theme: min_df counts themes, so it
-        # must be 1 or words unique to a theme (its best keywords) would be pruned.
-        vectorizer = CountVectorizer(
-            stop_words=stop, ngram_range=(1, 2), min_df=1,
-            token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b",
-        )  # fmt: skip
-        return _keywords_only_bertopic()(
-            embedding_model=None,
-            umap_model=BaseDimensionalityReduction(),
-            hdbscan_model=BaseCluster(),
-            vectorizer_model=vectorizer,
-            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-            calculate_probabilities=False,
-            verbose=self.verbose,
-        )
-
     # -- fitting ---------------------------------------------------------------------------
     def fit(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> ThemeModel:
         """Find themes in ``texts``.
@@ -213,7 +164,7 @@ class ThemeModel:
         weak = noise & (conf < self.outlier_threshold) if self.reduce_outliers else noise
         labels[weak] = -1
         if (labels >= 0).any():
-            model = self._representation(n)
+            model = keyword_model(self.verbose)
             assigned, _ = model.fit_transform(sorted_texts, embeddings=sorted_emb, y=labels)
             labels = np.asarray(assigned, dtype=int)
             self.bertopic_ = model
@@ -227,7 +178,7 @@ class ThemeModel:
         self.confidence_ = conf_sorted[inverse]
         self.outlier_share_ = float(np.mean(self.themes_ == -1)) if n else 0.0
         self.centroids_ = centroids
-        self.theme_info_ = self._theme_info(texts)
+        self.theme_info_ = theme_info(self.themes_, self.confidence_, texts, self.bertopic_)
         return self
 
     @staticmethod
@@ -238,35 +189,6 @@ class ThemeModel:
             c = unit[topics == t].mean(axis=0)
             out[int(t)] = c / (np.linalg.norm(c) or 1.0)
         return out
-
-    def _theme_info(self, texts: Sequence[str]) -> pd.DataFrame:
-        rows = []
-        sizes = pd.Series(self.themes_).value_counts()
-        for t in sorted(sizes.index):
-            if t == -1:
-                keywords: list[str] = []
-                label = "Unassigned"
-            else:
-                words = self.bertopic_.get_topic(int(t)) if self.bertopic_ is not None else []
-                keywords = [w for w, _ in (words or [])][:10]
-                label = _label(keywords)
-            members = np.flatnonzero(self.themes_ == t)
-            best = members[np.argsort(-self.confidence_[members], kind="stable")][:3]
-            rows.append(
-                {
-                    "theme_id": int(t),
-                    "theme_label": label,
-                    "size": int(sizes[t]),
-                    "keywords": ", ".join(keywords),
-                    "examples": [texts[i] for i in best],
-                }
-            )
-        info = pd.DataFrame(
-            rows, columns=["theme_id", "theme_label", "size", "keywords", "examples"]
-        )
-        return info.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(
-            drop=True
-        )
 
     # -- use -------------------------------------------------------------------------------
     def transform(
@@ -423,23 +345,6 @@ class ThemeModel:
 
             model.bertopic_ = BERTopic.load(str(path / "bertopic"))
         return model
-
-
-@functools.cache
-def _keywords_only_bertopic() -> type:
-    """BERTopic without its own pick of representative documents.
-
-    Themes quote their texts closest to the centroid instead (``theme_info_["examples"]``), so
-    BERTopic's pick (c-TF-IDF of 500 sampled texts per theme) was never read, and it took 1.3 s
-    of a 13,000-text fit.
-    """
-    from bertopic import BERTopic
-
-    class KeywordsOnly(BERTopic):
-        def _save_representative_docs(self, documents: pd.DataFrame) -> None:
-            self.representative_docs_: dict[int, list[str]] = {}
-
-    return KeywordsOnly
 
 
 def _similarity_to_own_centroid(labels: np.ndarray, emb: np.ndarray) -> np.ndarray:
