@@ -3,7 +3,7 @@
 Functions on a workspace's audits and themes (`rca.analysis.workspace.Workspace`): `filter_audits`
 cuts a slice by month, market, queue and team; `theme_overview` and `theme_shares_by` (over time,
 per segment) describe its themes; `theme_detail` drills into one. `CurationSession` collects
-renames, merges and pinned causes and saves them with `rca.themes.curation`, so the next ``rca
+renames, merges and pinned causes and saves them with `rca.themes.curation_file`, so the next ``rca
 batch`` uses them.
 """
 
@@ -22,7 +22,7 @@ from rca.analysis.workspace import Workspace
 from rca.core.errors import ParameterError
 from rca.stats.kpis import add_period, theme_shares
 from rca.themes.causes import Taxonomy, load_taxonomy
-from rca.themes.curation import (
+from rca.themes.curation_file import (
     Curation,
     load_curation,
     merge,
@@ -292,9 +292,10 @@ class Edit:
 class CurationSession:
     """An analyst's pending renames, merges and pins of a workspace's audit themes.
 
-    Themes are named by id or label; edits are kept by theme key (`rca.themes.curation.theme_key`)
-    on top of the file's curation and written only by `save`, with each theme's centroid so that
-    the next run matches it even when its keywords drift.
+    Themes are named by id or label; edits are kept by theme key
+    (`rca.themes.curation_file.theme_key`) on top of the file's curation and written only by
+    `save`, with each theme's centroid so that the next run matches it even when its keywords
+    drift.
 
     Parameters
     ----------
@@ -349,7 +350,9 @@ class CurationSession:
                              tuple(f[2] for f in found))  # fmt: skip
         self.edits.append(Edit(action, ids, labels, keys, value))
         try:
-            _ = self.curation  # rca.themes.curation's own checks (empty name, same key twice...)
+            _ = (
+                self.curation
+            )  # rca.themes.curation_file's own checks (empty name, same key twice...)
         except ParameterError:
             self.edits.pop()
             raise
