@@ -44,7 +44,9 @@ def _declared(notebook: str) -> dict[str, Param]:
     return {p.name: p for p in NOTEBOOK_PARAMS[notebook]}
 
 
-def parameter_problem(notebook: str, values: Mapping[str, Any]) -> tuple[str, str] | None:
+def parameter_problem(
+    notebook: str, values: Mapping[str, Any], *, defaults: bool = True
+) -> tuple[str, str] | None:
     """Return the first unknown or invalid parameter of ``values`` and what is wrong, or ``None``.
 
     Parameters
@@ -53,6 +55,9 @@ def parameter_problem(notebook: str, values: Mapping[str, Any]) -> tuple[str, st
         Notebook name (file stem in ``notebooks/``).
     values
         The values given.
+    defaults
+        Also check the defaults of the parameters not given (``False`` for a partial set, such
+        as a parameter file that the runner completes).
 
     Returns
     -------
@@ -73,6 +78,8 @@ def parameter_problem(notebook: str, values: Mapping[str, Any]) -> tuple[str, st
         known = ", ".join(sorted(spec))
         return name, f"unknown parameter '{name}'{hint}; known parameters: {known}"
     for name, param in spec.items():
+        if name not in values and not defaults:
+            continue
         value = values.get(name, param.default)
         try:
             param.check(value)
@@ -138,7 +145,7 @@ def load_parameter_file(path: str | Path, notebook: str | None = None) -> dict[s
     if not isinstance(doc.data, dict):
         raise doc.fail((), "expected a mapping of parameter names to values")
     if notebook is not None:
-        problem = parameter_problem(notebook, doc.data)
+        problem = parameter_problem(notebook, doc.data, defaults=False)
         if problem is not None:
             raise doc.fail((problem[0],), f"{notebook}: {problem[1]}")
     return dict(doc.data)

@@ -137,17 +137,6 @@ def _parse_entry(doc: YamlFile, i: int, raw: Any, shared: dict[str, Any]) -> Pla
             f"{notebook} is built per {declared.each}: add 'each: {declared.each}' "
             f"(or give it parameters: {{{declared.each}: ...}})",
         )
-    title = raw.get("title")
-    if title is not None and (not isinstance(title, str) or not title.strip()):
-        raise doc.fail((*at, "title"), "expected text; it may use {month}")
-    if title is None:
-        title = declared.title if declared else notebook.replace("_", " ").title() + " {month}"
-    allowed = {"month", *([each] if each else []), *_title_values(params)}
-    bad = sorted(_placeholders(title) - allowed)
-    if bad:
-        raise doc.fail(
-            (*at, "title"), f"title uses {{{bad[0]}}}; allowed: {', '.join(sorted(allowed))}"
-        )
     only = raw.get("only")
     if only is not None and (
         each is None
@@ -156,9 +145,6 @@ def _parse_entry(doc: YamlFile, i: int, raw: Any, shared: dict[str, Any]) -> Pla
         or not all(isinstance(v, str) and v.strip() for v in only)
     ):
         raise doc.fail((*at, "only"), "expected a non-empty list of values of the 'each' column")
-    entry = PlanEntry(
-        notebook, title, each, str(raw.get("name") or ""), dict(own), tuple(only or ())
-    )
     sample = {"workspace": "workspace", "month": "2000-01", **({each: "x"} if each else {})}
     # every report of the entry gets the same names, so one check covers them all
     problem = parameter_problem(notebook, {**params, **sample})
@@ -171,7 +157,22 @@ def _parse_entry(doc: YamlFile, i: int, raw: Any, shared: dict[str, Any]) -> Pla
             else at
         )  # fmt: skip
         raise doc.fail(where, f"{notebook}: {message}")
-    return entry
+    title = raw.get("title")
+    if title is not None and (not isinstance(title, str) or not title.strip()):
+        raise doc.fail((*at, "title"), "expected text; it may use {month}")
+    if title is None:
+        title = declared.title if declared else notebook.replace("_", " ").title() + " {month}"
+    allowed = {"month", *([each] if each else []), *_title_values(params)}
+    bad = sorted(_placeholders(title) - allowed)
+    if bad:
+        given = raw.get("title") is not None
+        raise doc.fail(
+            (*at, "title") if given else at,
+            f"{'title' if given else f'the default title {title!r}'} uses {{{bad[0]}}}; "
+            f"allowed: {', '.join(sorted(allowed))}",
+        )
+    name = str(raw.get("name") or "")
+    return PlanEntry(notebook, title, each, name, dict(own), tuple(only or ()))
 
 
 def _mappings(doc: YamlFile, raw: Any) -> dict[str, Path]:
