@@ -292,10 +292,9 @@ class Edit:
 class CurationSession:
     """An analyst's pending renames, merges and pins of a workspace's audit themes.
 
-    Themes are named by id or label; edits are kept by theme key
-    (`rca.themes.curation_file.theme_key`) on top of the file's curation and written only by
-    `save`, with each theme's centroid so that the next run matches it even when its keywords
-    drift.
+    Themes are named by id or label; edits are kept by theme key (`curation_file.theme_key`)
+    on top of the file's curation and written only by `save`, with each theme's centroid so that
+    the next run matches it even when its keywords drift.
 
     Parameters
     ----------
@@ -350,9 +349,7 @@ class CurationSession:
                              tuple(f[2] for f in found))  # fmt: skip
         self.edits.append(Edit(action, ids, labels, keys, value))
         try:
-            _ = (
-                self.curation
-            )  # rca.themes.curation_file's own checks (empty name, same key twice...)
+            _ = self.curation  # rca.themes.curation_file's checks (empty name, same key twice...)
         except ParameterError:
             self.edits.pop()
             raise
