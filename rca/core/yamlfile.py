@@ -14,7 +14,7 @@ Key paths are tuples of mapping keys and list indexes (0-based), written ``repor
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,7 +119,7 @@ def _walk(
     node: yaml.Node,
     keys: KeyPath,
     lines: dict[KeyPath, int],
-    fail: Any,
+    fail: Callable[[KeyPath, int, str], Exception],
     stack: frozenset[int],
 ) -> None:
     """Record the line of every key under ``node``; fail on a key written twice."""
