@@ -15,8 +15,8 @@ import rca.batch.monthly
 import rca.batch.parameters
 from rca.batch.manifest import PACKAGES
 from rca.batch.monthly import is_kernel_failure, run_batch
-from rca.batch.parameters import Param, _folder, _month, _text
 from rca.batch.plan import load_plan, slugify
+from rca.batch.registry import Param, _folder, _month, _text
 from rca.core.errors import ParameterError
 
 pytestmark = pytest.mark.notebook
@@ -246,14 +246,14 @@ def test_only_kernel_failures_are_retried(reason: str, retry: bool) -> None:
             None,
             "unknown notebook 'escalations'",
         ),
-        ([{"notebook": "executive", "each": "colour"}], None, "each: 'colour'"),
+        ([{"notebook": "executive", "each": "colour"}], None, "each': 'colour'"),
         ([{"notebook": "executive", "title": "{team}"}], None, "title uses {team}"),
         ([{"notebook": "executive"}], {"month": "2026-10"}, "'month' is set by the batch"),
         ([{"notebook": "executive"}], {"min_nn": 3}, "did you mean 'min_n'"),
         ([{"notebook": "executive"}, {"notebook": "executive"}], None, "give it a 'name'"),
-        ([{"notebook": "executive", "only": ["a"]}], None, "only: expected a non-empty list"),
-        ([{"notebook": "operations", "each": "team", "only": []}], None, "only: expected"),
-        ([{"notebook": "operations", "each": "team", "only": "Team Orca"}], None, "only: exp"),
+        ([{"notebook": "executive", "only": ["a"]}], None, "only': expected a non-empty list"),
+        ([{"notebook": "operations", "each": "team", "only": []}], None, "only': expected"),
+        ([{"notebook": "operations", "each": "team", "only": "Team Orca"}], None, "only': exp"),
     ],
 )
 def test_bad_plans_fail_before_anything_runs(

@@ -47,38 +47,44 @@ def test_default_path_comes_from_the_parameters_folder(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("text", "fragment"),
+    ("text", "line", "fragment"),
     [
-        pytest.param(GOOD_CAUSE.replace("seed_phrases", "seeds"), "unknown key 'seeds'",
-                     id="unknown-key"),
-        pytest.param(GOOD_CAUSE + GOOD_CAUSE, "cause 'process.outdated_macro': duplicate id",
+        pytest.param(GOOD_CAUSE.replace("seed_phrases", "seeds"), 6,
+                     "unknown key 'process[0].seeds'; expected one of id, name", id="unknown-key"),
+        pytest.param(GOOD_CAUSE + GOOD_CAUSE, 7,
+                     "key 'process[1].id': cause 'process.outdated_macro': duplicate id",
                      id="duplicate-id"),
         pytest.param(GOOD_CAUSE.replace("[macro still references old steps, template not updated]",
-                                        "[]"), "seed_phrases must be a non-empty list",
+                                        "[]"), 6,
+                     "key 'process[0].seed_phrases': seed_phrases must be a non-empty list",
                      id="no-seed-phrases"),
         pytest.param(GOOD_CAUSE.replace("    seed_phrases: [macro still references old steps, "
-                                        "template not updated]\n", ""),
-                     "missing seed_phrases", id="missing-seed-phrases"),
-        pytest.param(GOOD_CAUSE.replace("severity: 3", "severity: 4"),
-                     "severity must be 1, 2 or 3", id="severity-too-high"),
-        pytest.param(GOOD_CAUSE.replace("severity: 3", "severity: high"),
-                     "severity must be 1, 2 or 3", id="severity-not-a-number"),
-        pytest.param(GOOD_CAUSE.replace("process.outdated_macro", "policy.outdated_macro"),
-                     "id must start with 'process.'", id="id-in-wrong-group"),
-        pytest.param(GOOD_CAUSE.replace("name: Outdated macro", "name: Outdated: macro"),
-                     "not valid YAML at line 3", id="bad-yaml"),
-        pytest.param(GOOD_CAUSE.replace("severity: 3", "severity: 3\n    severity: 2"),
-                     "appears twice", id="key-twice"),
+                                        "template not updated]\n", ""), 2,
+                     "key 'process[0]': cause 'process.outdated_macro' is missing seed_phrases",
+                     id="missing-seed-phrases"),
+        pytest.param(GOOD_CAUSE.replace("severity: 3", "severity: 4"), 5,
+                     "key 'process[0].severity': severity must be 1, 2 or 3",
+                     id="severity-too-high"),
+        pytest.param(GOOD_CAUSE.replace("severity: 3", "severity: high"), 5,
+                     "key 'process[0].severity': severity must be 1, 2 or 3, got 'high'",
+                     id="severity-not-a-number"),
+        pytest.param(GOOD_CAUSE.replace("process.outdated_macro", "policy.outdated_macro"), 2,
+                     "key 'process[0].id': id must start with 'process.'", id="id-in-wrong-group"),
+        pytest.param(GOOD_CAUSE.replace("name: Outdated macro", "name: Outdated: macro"), 3,
+                     "not valid YAML", id="bad-yaml"),
+        pytest.param(GOOD_CAUSE.replace("severity: 3", "severity: 3\n    severity: 2"), 6,
+                     "key 'process[0].severity': written twice (first at line 5)",
+                     id="key-twice"),
     ],
 )  # fmt: skip
-def test_invalid_taxonomy_gives_a_one_line_error(tmp_path, text, fragment):
+def test_invalid_taxonomy_gives_a_one_line_error(tmp_path, text, line, fragment):
     path = tmp_path / "causes.yaml"
     path.write_text("process:\n" + text)
     with pytest.raises(InputError) as info:
         load_taxonomy(path)
     message = str(info.value)
     assert "\n" not in message
-    assert message.startswith(str(path))
+    assert message.startswith(f"{path}, line {line}: ")
     assert fragment in message
 
 

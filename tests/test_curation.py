@@ -6,14 +6,13 @@ import pytest
 
 from rca.core.errors import InputError, ParameterError
 from rca.themes.causes import load_taxonomy, map_causes
-from rca.themes.curation import (
+from rca.themes.curation import apply_curation, record_signatures
+from rca.themes.curation_file import (
     Curation,
-    apply_curation,
     load_curation,
     merge,
     normalise_key,
     pin,
-    record_signatures,
     rename,
     save_curation,
     theme_key,
@@ -235,24 +234,34 @@ def test_entries_that_match_nothing_are_reported(run, taxonomy, curation, expect
 
 
 @pytest.mark.parametrize(
-    ("text", "fragment"),
+    ("text", "line", "fragment"),
     [
-        pytest.param("renames: {a: [b\n", "not valid YAML", id="bad-yaml"),
-        pytest.param("- renames\n", "expected a mapping with sections", id="not-a-mapping"),
-        pytest.param("rename: {a: b}\n", "unknown section 'rename'", id="unknown-section"),
-        pytest.param("renames: {'a, b': ''}\n", "renames 'a, b': expected non-empty", id="empty"),
-        pytest.param("renames: {'a, b': x, 'b, a': y}\n", "is given twice", id="key-twice"),
-        pytest.param("renames:\n  a: x\n  a: y\n", "appears twice", id="yaml-key-twice"),
-        pytest.param("merges: [[a]]\n", "needs two or more", id="merge-of-one"),
-        pytest.param("merges: [[a, b], [b, c]]\n", "'b' is in two merges", id="two-merges"),
-        pytest.param("pins: {a: outdated macro}\n", "not a cause id", id="bad-pin"),
-        pytest.param("signatures: {a: [x]}\n", "list of numbers", id="bad-signature"),
+        pytest.param("renames: {a: [b\n", 2, "not valid YAML", id="bad-yaml"),
+        pytest.param("- renames\n", 1, "expected a mapping with sections", id="not-a-mapping"),
+        pytest.param("pins: {}\nrename: {a: b}\n", 2,
+                     "unknown key 'rename' (did you mean 'renames'?)", id="unknown-section"),
+        pytest.param("renames:\n  'a, b': ''\n", 2, "key 'renames.a, b': expected non-empty",
+                     id="empty"),
+        pytest.param("renames: [a, b]\n", 1,
+                     "key 'renames': expected a mapping of theme key to value", id="not-a-table"),
+        pytest.param("renames:\n  'a, b': x\n  'b, a': y\n", 3,
+                     "key 'renames.b, a': theme key 'b, a' is given twice", id="key-twice"),
+        pytest.param("renames:\n  a: x\n  a: y\n", 3,
+                     "key 'renames.a': written twice (first at line 2)", id="yaml-key-twice"),
+        pytest.param("merges:\n  - [a, b]\n  - [a]\n", 3, "key 'merges[1]': ['a'] needs two",
+                     id="merge-of-one"),
+        pytest.param("merges:\n  - [a, b]\n  - [c,\n     b]\n", 4,
+                     "key 'merges[1][1]': theme key 'b' is in two merges", id="two-merges"),
+        pytest.param("pins:\n\n  a: outdated macro\n", 3, "key 'pins.a': 'outdated macro' is not",
+                     id="bad-pin"),
+        pytest.param("signatures: {a: [x]}\n", 1, "key 'signatures.a': expected a list of numbers",
+                     id="bad-signature"),
     ],
 )  # fmt: skip
-def test_invalid_curation_file_gives_a_one_line_error(tmp_path, text, fragment):
+def test_invalid_curation_file_gives_a_one_line_error(tmp_path, text, line, fragment):
     path = tmp_path / "curation.yaml"
     path.write_text(text)
     with pytest.raises(InputError) as info:
         load_curation(path)
-    assert str(info.value).startswith(str(path)) and "\n" not in str(info.value)
+    assert str(info.value).startswith(f"{path}, line {line}: ") and "\n" not in str(info.value)
     assert fragment in str(info.value)

@@ -15,7 +15,7 @@ import rca.reports.fragments as rr
 from rca.analysis.curation_session import CurationSession
 from rca.analysis.workspace import Workspace
 from rca.core.errors import ParameterError
-from rca.themes.curation import load_curation
+from rca.themes.curation_file import load_curation
 from rca.themes.model import ThemeModel
 
 XSS = "<script>alert(1)</script>"

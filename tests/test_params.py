@@ -58,13 +58,29 @@ def test_load_parameter_file(tmp_path, text, expected):
 
 
 @pytest.mark.parametrize(
-    ("text", "message"), [("- a\n- b\n", "expected a mapping"), ("a: [1\n", "not valid YAML")]
+    ("text", "message"),
+    [
+        ("- a\n- b\n", "line 1: expected a mapping"),
+        ("a: [1\n", "line 2: not valid YAML"),
+        ("a: 1\nb: 2\na: 3\n", "line 3: key 'a': written twice (first at line 1)"),
+        (None, "parameter file not found"),
+    ],
 )
 def test_bad_parameter_files(tmp_path, text, message):
     path = tmp_path / "p.yaml"
-    path.write_text(text)
-    with pytest.raises(ParameterError, match=message):
+    if text is not None:
+        path.write_text(text)
+    with pytest.raises(ParameterError) as err:
         load_parameter_file(path)
+    assert str(err.value).startswith(str(path)) and message in str(err.value)
+
+
+def test_parameter_file_for_a_notebook_is_checked_but_not_completed(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("top_n: 5\ntitle: Ops\n")
+    assert load_parameter_file(path, "executive") == {"top_n": 5, "title": "Ops"}
+    with pytest.raises(ParameterError, match="unknown parameter 'title'"):
+        load_parameter_file(path, "calibration")
 
 
 def test_every_declared_default_passes_its_own_check():

@@ -120,7 +120,7 @@ def test_topics_offline_with_real_model(tmp_path, monkeypatch, capsys, banking77
 
 def test_curation_is_applied_on_the_next_run(tmp_path, monkeypatch, capsys):
     """An analyst renames a theme and pins its cause; the next run uses both."""
-    from rca.themes.curation import Curation, pin, rename, save_curation
+    from rca.themes.curation_file import Curation, pin, rename, save_curation
 
     path = tmp_path / "c.csv"
     frame().to_csv(path, index=False)

@@ -16,7 +16,7 @@ from rca.analysis.explore import curation_key, did_you_mean, resolve_theme, them
 from rca.analysis.workspace import Workspace
 from rca.core.errors import ParameterError
 from rca.themes.causes import Taxonomy, load_taxonomy
-from rca.themes.curation import Curation, load_curation, merge, pin, rename, save_curation
+from rca.themes.curation_file import Curation, load_curation, merge, pin, rename, save_curation
 
 __all__ = ["CurationSession", "Edit", "default_curation_path"]
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from rca.core.errors import ParameterError
 from rca.stats.kpis import add_period, theme_shares
-from rca.themes.curation import theme_key
+from rca.themes.curation_file import theme_key
 
 __all__ = [
     "SEGMENTS",

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rca.batch.manifest import build_manifest, relative_to
-from rca.batch.notebook_run import AUDIENCES, ReportResult
+from rca.batch.notebook_run import ReportResult
 from rca.batch.plan import PlannedReport, expand_plan, load_plan
+from rca.batch.registry import AUDIENCES
 from rca.core.errors import ParameterError
 
 if TYPE_CHECKING:

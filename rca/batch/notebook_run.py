@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rca.batch.parameters import check_parameters
+from rca.batch.registry import AUDIENCES
 from rca.core.errors import ParameterError
 from rca.core.paths import notebooks_dir, set_offline
 from rca.reports.html_export import export_html, slim_executed_notebook
@@ -20,18 +21,7 @@ from rca.reports.html_export import export_html, slim_executed_notebook
 if TYPE_CHECKING:
     from rca.batch.kernels import ReportKernel
 
-__all__ = ["AUDIENCES", "ReportResult", "load_notebook", "run_report"]
-
-#: Who each notebook is written for (shown in the index).
-AUDIENCES: dict[str, str] = {
-    "executive": "Executives",
-    "operations": "Team leads / operations",
-    "agent_feedback": "Individual agents",
-    "calibration": "QA team: calibration",
-    "ai_labels": "QA team: AI-label accuracy",
-    "policy_product": "Policy and product owners",
-    "explore": "QA analysts: theme explorer",
-}
+__all__ = ["ReportResult", "load_notebook", "run_report"]
 
 
 @dataclass

@@ -1,127 +1,91 @@
-"""Notebook parameters: declared once per notebook, validated before and inside every run.
+"""Notebook parameters: checked before and inside every run, against the declarations.
 
-papermill only *warns* about parameters a notebook does not declare. We stop instead: the runner
-checks a parameter file before starting a kernel, and the validation cell right after each
-notebook's ``parameters`` cell calls `check_parameters` so that a notebook run by hand in
-JupyterLab is held to the same rules.
+The declarations live in `rca.batch.registry` (one `rca.batch.registry.Notebook` per notebook);
+`NOTEBOOK_PARAMS` is derived from it. papermill only *warns* about parameters a notebook does not
+declare. We stop instead: the runner checks a parameter file before starting a kernel, and the
+validation cell right after each notebook's ``parameters`` cell calls `notebook_parameters` so
+that a notebook run by hand in JupyterLab is held to the same rules.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from rca.batch.registry import NOTEBOOKS, Param
 from rca.core.errors import ParameterError
+from rca.core.yamlfile import read_yaml
 
 __all__ = [
     "NOTEBOOK_PARAMS",
-    "Param",
     "check_parameters",
     "load_parameter_file",
     "notebook_parameters",
+    "parameter_problem",
 ]
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+#: Declared parameters of every notebook, derived from `rca.batch.registry.NOTEBOOKS`. Notebooks
+#: declared at run time (tests, plug-ins) are added here; the batch sends them to its workers.
+NOTEBOOK_PARAMS: dict[str, tuple[Param, ...]] = {
+    name: nb.parameters for name, nb in NOTEBOOKS.items()
+}
 
 
-def _month(value: Any) -> str | None:
-    if value is None or (isinstance(value, str) and _MONTH.match(value)):
-        return value
-    raise ValueError("expected a month like 2026-10")
+def _declared(notebook: str) -> dict[str, Param]:
+    if notebook not in NOTEBOOK_PARAMS:
+        close = difflib.get_close_matches(notebook, list(NOTEBOOK_PARAMS), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise ParameterError(
+            f"unknown notebook {notebook!r}{hint}; "
+            f"expected one of {', '.join(sorted(NOTEBOOK_PARAMS))}"
+        )
+    return {p.name: p for p in NOTEBOOK_PARAMS[notebook]}
 
 
-def _folder(value: Any) -> str:
-    if isinstance(value, str | Path) and str(value):
-        return str(value)
-    raise ValueError("expected a folder path")
-
-
-def _int_range(lo: int, hi: int) -> Callable[[Any], int]:
-    def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            raise ValueError(f"expected a whole number from {lo} to {hi}")
-        return value
-
-    return check
-
-
-def _fraction(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
-        raise ValueError("expected a number between 0 and 1")
-    return float(value)
-
-
-def _text(value: Any) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise ValueError("expected text")
-
-
-def _optional_int(value: Any) -> int | None:
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-        return value
-    raise ValueError("expected a whole number or null")
-
-
-def _flag(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    raise ValueError("expected true or false")
-
-
-@dataclass(frozen=True)
-class Param:
-    """A declared notebook parameter.
+def parameter_problem(
+    notebook: str, values: Mapping[str, Any], *, defaults: bool = True
+) -> tuple[str, str] | None:
+    """Return the first unknown or invalid parameter of ``values`` and what is wrong, or ``None``.
 
     Parameters
     ----------
-    name
-        Variable name in the ``parameters`` cell.
-    default
-        Default value (must equal the one in the notebook; a test checks it).
-    check
-        Callable that returns the (possibly normalised) value or raises ``ValueError``.
-    help
-        One-line description, shown in errors and ``rca batch --help``.
+    notebook
+        Notebook name (file stem in ``notebooks/``).
+    values
+        The values given.
+    defaults
+        Also check the defaults of the parameters not given (``False`` for a partial set, such
+        as a parameter file that the runner completes).
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        The parameter's name and a one-line message (without the notebook's name).
+
+    Raises
+    ------
+    ParameterError
+        When ``notebook`` is not declared.
     """
-
-    name: str
-    default: Any
-    check: Callable[[Any], Any] = field(compare=False)
-    help: str = ""
-
-
-_COMMON: tuple[Param, ...] = (
-    Param("workspace", "", _folder, "folder written by the month's analysis"),
-    Param("month", None, _month, "report month, YYYY-MM (default: the latest in the data)"),
-    Param("min_n", 30, _int_range(1, 100_000), "smallest segment shown without a small-n flag"),
-    Param("top_n", 8, _int_range(1, 50), "how many themes / findings to list"),
-)
-
-#: Declared parameters of every notebook in ``notebooks/``.
-NOTEBOOK_PARAMS: dict[str, tuple[Param, ...]] = {
-    "executive": (*_COMMON, Param("title", None, _text, "report title override")),
-    "calibration": _COMMON,
-    "ai_labels": (*_COMMON, Param("target", 0.9, _fraction, "accuracy the AI model must reach")),
-    "operations": (*_COMMON, Param("team", None, _text, "the team lead's team (required)")),
-    "agent_feedback": (*_COMMON, Param("agent", None, _text, "the agent (required)")),
-    "policy_product": _COMMON,
-    "explore": (
-        *_COMMON,
-        Param("market", None, _text, "only this market (default: all)"),
-        Param("queue", None, _text, "only this queue (default: all)"),
-        Param("team", None, _text, "only this team (default: all)"),
-        Param("theme", None, _optional_int, "theme id to drill into (default: the largest)"),
-        Param("curation", None, _text, "curation YAML to edit (default: the plan's)"),
-        Param("save_curation", False, _flag, "write curation edits made in the notebook"),
-    ),
-}
+    spec = _declared(notebook)
+    unknown = sorted(set(values) - set(spec))
+    if unknown:
+        name = unknown[0]
+        close = difflib.get_close_matches(name, list(spec), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        known = ", ".join(sorted(spec))
+        return name, f"unknown parameter '{name}'{hint}; known parameters: {known}"
+    for name, param in spec.items():
+        if name not in values and not defaults:
+            continue
+        value = values.get(name, param.default)
+        try:
+            param.check(value)
+        except ValueError as exc:
+            return name, f"parameter '{name}' = {value!r} is invalid: {exc}"
+    return None
 
 
 def check_parameters(notebook: str, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -142,49 +106,49 @@ def check_parameters(notebook: str, values: Mapping[str, Any]) -> dict[str, Any]
     Raises
     ------
     ParameterError
-        On an unknown name (with a did-you-mean hint) or an invalid value.
+        On an unknown notebook or parameter name (with a did-you-mean hint) or an invalid value.
     """
-    if notebook not in NOTEBOOK_PARAMS:
-        raise ParameterError(
-            f"unknown notebook {notebook!r}; expected one of {', '.join(sorted(NOTEBOOK_PARAMS))}"
-        )
-    spec = {p.name: p for p in NOTEBOOK_PARAMS[notebook]}
-    unknown = sorted(set(values) - set(spec))
-    if unknown:
-        name = unknown[0]
-        close = difflib.get_close_matches(name, list(spec), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise ParameterError(
-            f"{notebook}: unknown parameter '{name}'{hint}; "
-            f"known parameters: {', '.join(sorted(spec))}"
-        )
-    checked: dict[str, Any] = {}
-    for name, param in spec.items():
-        value = values.get(name, param.default)
-        try:
-            checked[name] = param.check(value)
-        except ValueError as exc:
-            raise ParameterError(
-                f"{notebook}: parameter '{name}' = {value!r} is invalid: {exc}"
-            ) from None
-    return checked
+    problem = parameter_problem(notebook, values)
+    if problem is not None:
+        raise ParameterError(f"{notebook}: {problem[1]}")
+    return {
+        name: param.check(values.get(name, param.default))
+        for name, param in _declared(notebook).items()
+    }
 
 
-def load_parameter_file(path: str | Path) -> dict[str, Any]:
-    """Read a YAML parameter file into a dict (an empty file gives ``{}``)."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParameterError(f"{path}: parameter file not found") from None
-    except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
-        raise ParameterError(f"{path}: not valid YAML ({first})") from None
-    if data is None:
+def load_parameter_file(path: str | Path, notebook: str | None = None) -> dict[str, Any]:
+    """Read a YAML parameter file into a dict (an empty file gives ``{}``).
+
+    Parameters
+    ----------
+    path
+        The file: a mapping of parameter names to values.
+    notebook
+        When given, every name must be a parameter of this notebook with a valid value.
+
+    Returns
+    -------
+    dict
+        The values as written (defaults are filled in by `check_parameters`).
+
+    Raises
+    ------
+    ParameterError
+        One line naming the file, the line and the key (`rca.core.yamlfile`): the file cannot
+        be read, is not valid YAML, writes a key twice, is not a mapping, or (with ``notebook``)
+        names an unknown parameter or gives an invalid value.
+    """
+    doc = read_yaml(path, error=ParameterError, what="parameter file")
+    if doc.data is None:
         return {}
-    if not isinstance(data, dict):
-        raise ParameterError(f"{path}: expected a mapping of parameter names to values")
-    return data
+    if not isinstance(doc.data, dict):
+        raise doc.fail((), "expected a mapping of parameter names to values")
+    if notebook is not None:
+        problem = parameter_problem(notebook, doc.data, defaults=False)
+        if problem is not None:
+            raise doc.fail((problem[0],), f"{notebook}: {problem[1]}")
+    return dict(doc.data)
 
 
 _NOT_PARAMETERS = frozenset({"In", "Out", "get_ipython", "exit", "quit", "open"})

@@ -1,12 +1,15 @@
 """The monthly plan: which reports to build for a month, read from ``parameters/monthly.yaml``.
 
-A plan lists report entries (a notebook, optionally run once per distinct value of an audit
-column such as ``team``) and shared parameters. `load_plan` checks the whole file before anything
-runs; `expand_plan` turns it into one `PlannedReport` per report, using the month's audits.
+A plan lists report entries (a notebook of `rca.batch.registry`, optionally run once per distinct
+value of an audit column such as ``team``), shared parameters, the analysts' curation file and a
+column mapping per input kind. `load_plan` checks the whole file (read strictly by
+`rca.core.yamlfile`) before anything runs; `expand_plan` turns it into one `PlannedReport` per
+report, using the month's audits.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import string
@@ -17,16 +20,28 @@ from typing import Any
 
 import pandas as pd
 
-from rca.batch.parameters import NOTEBOOK_PARAMS, check_parameters, load_parameter_file
+from rca.batch.parameters import NOTEBOOK_PARAMS, parameter_problem
+from rca.batch.registry import NOTEBOOKS
 from rca.core.errors import ParameterError
+from rca.core.yamlfile import YamlFile, read_yaml
+from rca.ingest.columns import load_mapping
+from rca.ingest.schemas import KINDS
 
-__all__ = ["Plan", "PlanEntry", "PlannedReport", "expand_plan", "load_plan", "slugify"]
+__all__ = [
+    "EACH_COLUMNS",
+    "Plan",
+    "PlanEntry",
+    "PlannedReport",
+    "expand_plan",
+    "load_plan",
+    "slugify",
+]
 
 #: Columns of the audits a plan entry may expand over with ``each:``.
 EACH_COLUMNS: tuple[str, ...] = ("team", "agent", "queue", "market", "auditor")
 
-_ENTRY_KEYS = frozenset({"notebook", "each", "only", "title", "name", "parameters"})
-_PLAN_KEYS = frozenset({"reports", "parameters", "curation"})
+_ENTRY_KEYS = ("notebook", "each", "only", "title", "name", "parameters")
+_PLAN_KEYS = ("reports", "parameters", "curation", "mappings")
 #: Parameters the batch fills in itself for every report.
 _AUTOMATIC = ("workspace", "month")
 
@@ -68,6 +83,8 @@ class Plan:
     parameters: dict[str, Any]
     #: Analysts' curation YAML applied to the audit themes (need not exist yet).
     curation: Path | None = None
+    #: Column mapping file per input kind (``audits`` -> ``mappings/vendor.yaml``), resolved.
+    mappings: dict[str, Path] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -86,35 +103,40 @@ class PlannedReport:
     group: str | None = None
 
 
-def _fail(path: Path, where: str, message: str) -> ParameterError:
-    return ParameterError(f"{path}: {where}: {message}")
-
-
 def _placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
 
 
-def _parse_entry(path: Path, i: int, raw: Any, shared: dict[str, Any]) -> PlanEntry:
-    where = f"reports[{i}]"
+def _title_values(params: dict[str, Any]) -> dict[str, str]:
+    """Parameters a title may use besides ``{month}`` and the ``each`` column: text ones."""
+    return {k: v for k, v in params.items() if isinstance(v, str) and k not in _AUTOMATIC}
+
+
+def _parse_entry(doc: YamlFile, i: int, raw: Any, shared: dict[str, Any]) -> PlanEntry:
+    at: tuple[str | int, ...] = ("reports", i)
     if not isinstance(raw, dict) or "notebook" not in raw:
-        raise _fail(path, where, "expected a mapping with at least 'notebook'")
-    unknown = sorted(set(raw) - _ENTRY_KEYS)
-    if unknown:
-        raise _fail(
-            path, where, f"unknown key '{unknown[0]}'; known: {', '.join(sorted(_ENTRY_KEYS))}"
-        )
-    notebook = str(raw["notebook"])
+        raise doc.fail(at, "expected a mapping with at least 'notebook'")
+    doc.check_keys(at, raw, _ENTRY_KEYS)
+    notebook = raw["notebook"]
+    if not isinstance(notebook, str) or notebook not in NOTEBOOK_PARAMS:
+        close = difflib.get_close_matches(str(notebook), list(NOTEBOOK_PARAMS), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        known = ", ".join(sorted(NOTEBOOK_PARAMS))
+        raise doc.fail((*at, "notebook"), f"unknown notebook {notebook!r}{hint}; known: {known}")
+    declared = NOTEBOOKS.get(notebook)  # None for a notebook declared at run time (tests)
     each = raw.get("each")
     if each is not None and each not in EACH_COLUMNS:
-        raise _fail(path, where, f"each: {each!r}; expected one of {', '.join(EACH_COLUMNS)}")
-    title = str(raw.get("title") or notebook.replace("_", " ").title() + " {month}")
-    allowed = {"month", *([each] if each else [])}
-    bad = sorted(_placeholders(title) - allowed)
-    if bad:
-        raise _fail(path, where, f"title uses {{{bad[0]}}}; allowed: {', '.join(sorted(allowed))}")
+        raise doc.fail((*at, "each"), f"{each!r} is not one of {', '.join(EACH_COLUMNS)}")
     own = raw.get("parameters") or {}
     if not isinstance(own, dict):
-        raise _fail(path, where, "parameters: expected a mapping")
+        raise doc.fail((*at, "parameters"), "expected a mapping of parameter names to values")
+    params = {**shared, **own}
+    if declared is not None and declared.each and each is None and declared.each not in params:
+        raise doc.fail(
+            at,
+            f"{notebook} is built per {declared.each}: add 'each: {declared.each}' "
+            f"(or give it parameters: {{{declared.each}: ...}})",
+        )
     only = raw.get("only")
     if only is not None and (
         each is None
@@ -122,16 +144,57 @@ def _parse_entry(path: Path, i: int, raw: Any, shared: dict[str, Any]) -> PlanEn
         or not only
         or not all(isinstance(v, str) and v.strip() for v in only)
     ):
-        raise _fail(path, where, "only: expected a non-empty list of values of the 'each' column")
-    entry = PlanEntry(
-        notebook, title, each, str(raw.get("name") or ""), dict(own), tuple(only or ())
-    )
+        raise doc.fail((*at, "only"), "expected a non-empty list of values of the 'each' column")
     sample = {"workspace": "workspace", "month": "2000-01", **({each: "x"} if each else {})}
-    try:  # every report of the entry gets the same names, so one check covers them all
-        check_parameters(notebook, {**shared, **entry.parameters, **sample})
-    except ParameterError as exc:
-        raise _fail(path, where, str(exc)) from None
-    return entry
+    # every report of the entry gets the same names, so one check covers them all
+    problem = parameter_problem(notebook, {**params, **sample})
+    if problem is not None:
+        name, message = problem
+        where = (
+            (*at, "parameters", name) if name in own
+            else ("parameters", name) if name in shared
+            else (*at, "each") if name == each
+            else at
+        )  # fmt: skip
+        raise doc.fail(where, f"{notebook}: {message}")
+    title = raw.get("title")
+    if title is not None and (not isinstance(title, str) or not title.strip()):
+        raise doc.fail((*at, "title"), "expected text; it may use {month}")
+    if title is None:
+        title = declared.title if declared else notebook.replace("_", " ").title() + " {month}"
+    allowed = {"month", *([each] if each else []), *_title_values(params)}
+    bad = sorted(_placeholders(title) - allowed)
+    if bad:
+        given = raw.get("title") is not None
+        raise doc.fail(
+            (*at, "title") if given else at,
+            f"{'title' if given else f'the default title {title!r}'} uses {{{bad[0]}}}; "
+            f"allowed: {', '.join(sorted(allowed))}",
+        )
+    name = str(raw.get("name") or "")
+    return PlanEntry(notebook, title, each, name, dict(own), tuple(only or ()))
+
+
+def _mappings(doc: YamlFile, raw: Any) -> dict[str, Path]:
+    """Check the plan's ``mappings:`` (input kind -> column mapping file) and resolve the paths."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise doc.fail(("mappings",), "expected 'kind: mapping file' pairs, e.g. audits: x.yaml")
+    doc.check_keys(("mappings",), raw, KINDS)
+    out: dict[str, Path] = {}
+    for kind, file in raw.items():
+        where = ("mappings", kind)
+        if not isinstance(file, str) or not file.strip():
+            raise doc.fail(where, "expected a mapping file path (relative to the plan's folder)")
+        path = (doc.path.parent / file).resolve()
+        if not path.is_file():
+            raise doc.fail(where, f"mapping file '{file}' not found (looked for {path})")
+        mapping = load_mapping(path)  # a bad mapping file: its own one-line error
+        if mapping.kind != kind:
+            raise doc.fail(where, f"'{file}' is a mapping for {mapping.kind}, not {kind}")
+        out[kind] = path
+    return out
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -149,44 +212,40 @@ def load_plan(path: str | Path) -> Plan:
     Raises
     ------
     ParameterError
-        One line naming the file and entry: unknown notebook or key, bad ``each`` column,
-        unknown title placeholder, invalid parameter, or two entries writing the same files.
+        One line naming the file, the line and the key (`rca.core.yamlfile`): a key written
+        twice, an unknown notebook or key, a bad ``each`` column, a per-column notebook without
+        its column, an unknown title placeholder, an invalid parameter, two entries writing the
+        same files, an unknown input kind or a missing file under ``mappings``.
+    InputError
+        When a mapping file named under ``mappings`` is not a valid mapping.
     """
-    path = Path(path)
-    data = load_parameter_file(path)
-    unknown = sorted(set(data) - _PLAN_KEYS)
-    if unknown:
-        raise _fail(
-            path, "top level", f"unknown key '{unknown[0]}'; known: {', '.join(sorted(_PLAN_KEYS))}"
-        )
+    doc = read_yaml(path, error=ParameterError, what="plan")
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        raise doc.fail((), f"expected a mapping with {', '.join(_PLAN_KEYS)}")
+    doc.check_keys((), data, _PLAN_KEYS)
     shared = data.get("parameters") or {}
     reports = data.get("reports")
     if not isinstance(shared, dict):
-        raise _fail(path, "parameters", "expected a mapping of parameter names to values")
+        raise doc.fail(("parameters",), "expected a mapping of parameter names to values")
     if not isinstance(reports, list) or not reports:
-        raise _fail(path, "reports", "expected a non-empty list of reports")
+        raise doc.fail(("reports",), "expected a non-empty list of reports")
     automatic = sorted(set(shared) & set(_AUTOMATIC))
     if automatic:
-        raise _fail(path, "parameters", f"'{automatic[0]}' is set by the batch for each report")
-    for name in sorted(
-        {str(r.get("notebook")) for r in reports if isinstance(r, dict)} - set(NOTEBOOK_PARAMS)
-    ):
-        raise _fail(
-            path,
-            "reports",
-            f"unknown notebook {name!r}; known: {', '.join(sorted(NOTEBOOK_PARAMS))}",
-        )
-    entries = tuple(_parse_entry(path, i, raw, shared) for i, raw in enumerate(reports))
+        name = automatic[0]
+        raise doc.fail(("parameters", name), f"'{name}' is set by the batch for each report")
+    entries = tuple(_parse_entry(doc, i, raw, shared) for i, raw in enumerate(reports))
     seen: set[str] = set()
     for i, entry in enumerate(entries):
         if entry.stem in seen:
-            raise _fail(path, f"reports[{i}]", f"a second '{entry.stem}' entry; give it a 'name'")
+            raise doc.fail(("reports", i), f"a second '{entry.stem}' entry; give it a 'name'")
         seen.add(entry.stem)
     curation = data.get("curation")
     if curation is not None and (not isinstance(curation, str) or not curation.strip()):
-        raise _fail(path, "curation", "expected a file path (relative to the plan's folder)")
-    curation_path = (path.parent / curation).resolve() if curation else None
-    return Plan(path, entries, dict(shared), curation_path)
+        raise doc.fail(("curation",), "expected a file path (relative to the plan's folder)")
+    curation_path = (doc.path.parent / curation).resolve() if curation else None
+    mappings = _mappings(doc, data.get("mappings"))
+    return Plan(doc.path, entries, dict(shared), curation_path, mappings)
 
 
 def _distinct(audits: pd.DataFrame, column: str) -> list[str]:
@@ -239,8 +298,9 @@ def expand_plan(
     planned: list[PlannedReport] = []
     for entry in plan.entries:
         params = {**plan.parameters, **entry.parameters, **base}
+        names = {**_title_values(params), "month": month}
         if entry.each is None:
-            title = entry.title.format(month=month)
+            title = entry.title.format(**names)
             planned.append(PlannedReport(entry.notebook, title, entry.stem, "", params))
             continue
         values = _distinct(audits, entry.each)
@@ -256,7 +316,7 @@ def expand_plan(
             planned.append(
                 PlannedReport(
                     entry.notebook,
-                    entry.title.format(month=month, **{entry.each: value}),
+                    entry.title.format(**{**names, entry.each: value}),
                     f"{entry.stem}-{slug}",
                     entry.stem,
                     {**params, entry.each: value},

@@ -33,6 +33,8 @@ class InputError(RcaError):
         The offending column, if any.
     rows
         The first offending rows (spreadsheet numbering: the header is row 1).
+    line
+        The offending line of a text file such as a YAML file (1-based), if any.
     """
 
     def __init__(
@@ -42,12 +44,16 @@ class InputError(RcaError):
         *,
         column: str | None = None,
         rows: list[int] | None = None,
+        line: int | None = None,
     ) -> None:
         self.file = str(file)
+        self.line = line
         self.column = column
         self.rows = list(rows or [])
         self.message = message
         parts = [self.file]
+        if line is not None:
+            parts.append(f"line {line}")
         if column is not None:
             parts.append(f"column '{column}'")
         if self.rows:

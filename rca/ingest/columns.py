@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pandas as pd
-import yaml
 
 from rca.core.errors import InputError, ParameterError
+from rca.core.yamlfile import KeyPath, YamlFile, read_yaml
 from rca.ingest.readers import DELIMITERS, cell_text
 from rca.ingest.schemas import KINDS, SCHEMAS
 
@@ -111,73 +111,64 @@ def load_mapping(path: str | Path) -> Mapping:
     Raises
     ------
     InputError
-        One line naming the mapping file and the bad key or value: unreadable YAML, unknown key,
-        unknown kind, unknown canonical column, or a value of the wrong type.
+        One line naming the mapping file, the line and the bad key (`rca.core.yamlfile`):
+        unreadable YAML, a key written twice, an unknown key, kind or canonical column, or a
+        value of the wrong type.
     """
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(path, f"cannot read mapping ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise InputError(path, "cannot read mapping: expected UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where is not None else ""
-        raise InputError(path, f"not valid YAML{line}; expected a mapping file") from None
-    return _Checker(path, raw).mapping()
+    return _Checker(read_yaml(path, what="mapping")).mapping()
 
 
 class _Checker:
-    """Check the parsed YAML of one mapping file, raising one-line InputErrors naming it."""
+    """Check one mapping file's YAML, raising one-line InputErrors naming file, line and key."""
 
-    def __init__(self, path: Path, raw: object) -> None:
-        self.path = path
+    def __init__(self, doc: YamlFile) -> None:
+        self.doc = doc
+        raw = doc.data
         if not isinstance(raw, dict):
-            self.fail("expected a YAML mapping with at least a `kind:` key")
+            raise doc.fail((), "expected a YAML mapping with at least a `kind:` key")
         self.raw: dict[str, Any] = raw
-        self.known(raw, _KEYS, "key")
+        doc.check_keys((), raw, _KEYS)
         kind = raw.get("kind")
         if kind not in KINDS:
-            self.fail(f"kind: '{kind}' is not one of {', '.join(KINDS)}")
+            self.fail(("kind",), f"'{kind}' is not one of {', '.join(KINDS)}")
         self.kind: str = kind
         self.fields = {f.name: f for f in SCHEMAS[kind]}
 
-    def fail(self, message: str) -> NoReturn:
-        raise InputError(self.path, message)
+    def fail(self, keys: KeyPath, message: str) -> NoReturn:
+        raise self.doc.fail(keys, message)
 
-    def known(self, given: dict[Any, Any], allowed: Any, what: str) -> None:
-        for key in given:
-            if key not in allowed:
-                close = difflib.get_close_matches(str(key), list(allowed), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                self.fail(f"unknown {what} '{key}'{hint}; expected one of {', '.join(allowed)}")
-
-    def table(self, key: str, check: Callable[[str, Any], Any]) -> dict[str, Any]:
+    def table(self, key: str, check: Callable[[KeyPath, Any], Any]) -> dict[str, Any]:
         """Check a ``canonical column: value`` table: its column names, then each value."""
         given = self.raw.get(key) or {}
         if not isinstance(given, dict):
-            self.fail(f"{key}: expected `canonical column: value` pairs")
-        self.known(given, self.fields, f"{self.kind} column in {key}")
-        return {name: check(f"{key}.{name}", value) for name, value in given.items()}
+            self.fail((key,), "expected `canonical column: value` pairs")
+        for name in given:
+            if name not in self.fields:
+                close = difflib.get_close_matches(str(name), list(self.fields), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                known = ", ".join(self.fields)
+                self.fail((key, name), f"unknown {self.kind} column{hint}; expected one of {known}")
+        return {name: check((key, name), value) for name, value in given.items()}
 
-    def scalar(self, where: str, value: Any) -> str:
+    def scalar(self, where: KeyPath, value: Any) -> str:
         if isinstance(value, dict | list):
-            self.fail(f"{where}: expected a single value, got {type(value).__name__}")
+            self.fail(where, f"expected a single value, got {type(value).__name__}")
         return cell_text(value)
 
-    def vendor_column(self, where: str, value: Any) -> str:
+    def vendor_column(self, where: KeyPath, value: Any) -> str:
         if not isinstance(value, str | int) or isinstance(value, bool) or str(value) == "":
-            self.fail(f"{where}: expected the vendor column's header text")
+            self.fail(where, "expected the vendor column's header text")
         return str(value)
 
-    def value_table(self, where: str, value: Any) -> dict[str, str]:
+    def value_table(self, where: KeyPath, value: Any) -> dict[str, str]:
         if not isinstance(value, dict):
-            self.fail(f"{where}: expected `vendor value: canonical value` pairs")
+            self.fail(where, "expected `vendor value: canonical value` pairs")
         for key in value:
             if isinstance(key, bool) or key is None:
-                self.fail(f"{where}: YAML read the key {key!r} as a boolean or null; quote it")
-        return {str(k).strip().casefold(): self.scalar(where, v) for k, v in value.items()}
+                self.fail(
+                    (*where, key), f"YAML read the key {key!r} as a boolean or null; quote it"
+                )
+        return {str(k).strip().casefold(): self.scalar((*where, k), v) for k, v in value.items()}
 
     def mapping(self) -> Mapping:
         raw = self.raw
@@ -185,41 +176,43 @@ class _Checker:
         constants = self.table("constants", self.scalar)
         both = sorted(set(columns) & set(constants))
         if both:
-            self.fail(f"column '{both[0]}' is in both columns and constants; keep one")
+            self.fail(
+                ("constants", both[0]), f"'{both[0]}' is in both columns and constants; keep one"
+            )
         dates = raw.get("dates") or {}
         if not isinstance(dates, dict):
-            self.fail('dates: expected `dayfirst: true` or `format: "%d/%m/%Y"`')
-        self.known(dates, ("dayfirst", "format"), "key in dates")
+            self.fail(("dates",), 'expected `dayfirst: true` or `format: "%d/%m/%Y"`')
+        self.doc.check_keys(("dates",), dates, ("dayfirst", "format"))
         if "dayfirst" in dates and "format" in dates:
-            self.fail("dates: give either dayfirst or format, not both")
+            self.fail(("dates",), "give either dayfirst or format, not both")
         if not isinstance(dates.get("dayfirst", False), bool):
-            self.fail("dates.dayfirst: expected true or false")
+            self.fail(("dates", "dayfirst"), "expected true or false")
         if raw.get("decimal", ".") not in (".", ","):
-            self.fail(f"decimal: '{raw['decimal']}' is not '.' or ','")
+            self.fail(("decimal",), f"'{raw['decimal']}' is not '.' or ','")
         percent = raw.get("percent_columns") or []
         floats = [n for n, f in self.fields.items() if f.type == "float"]
         if not isinstance(percent, list) or any(p not in floats for p in percent):
-            self.fail(f"percent_columns: expected a list of numeric columns among {floats}")
+            self.fail(("percent_columns",), f"expected a list of numeric columns among {floats}")
         pass_mark = raw.get("pass_mark", DEFAULT_PASS_MARK)
         if self.kind != "audits" and "pass_mark" in raw:
-            self.fail("pass_mark: only audits have a pass mark")
+            self.fail(("pass_mark",), "only audits have a pass mark")
         number = isinstance(pass_mark, int | float) and not isinstance(pass_mark, bool)
         if not number or not 0 <= pass_mark <= 100:
-            self.fail(f"pass_mark: expected a number from 0 to 100, got {pass_mark!r}")
+            self.fail(("pass_mark",), f"expected a number from 0 to 100, got {pass_mark!r}")
         sheet = raw.get("sheet")
         if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, str | int)):
-            self.fail("sheet: expected a sheet name or number (0 is the first)")
+            self.fail(("sheet",), "expected a sheet name or number (0 is the first)")
         if not isinstance(dates.get("format", ""), str):
-            self.fail('dates.format: expected a strptime format such as "%d/%m/%Y"')
+            self.fail(("dates", "format"), 'expected a strptime format such as "%d/%m/%Y"')
         encoding = raw.get("encoding")
         if encoding is not None:
             try:
                 encoding = codecs.lookup(str(encoding)).name
             except LookupError:
-                self.fail(f"encoding: unknown encoding '{encoding}' (e.g. cp1252, latin-1)")
+                self.fail(("encoding",), f"unknown encoding '{encoding}' (e.g. cp1252, latin-1)")
         delimiter = raw.get("delimiter")
         if delimiter is not None and delimiter not in DELIMITERS:
-            self.fail(f"delimiter: expected one of {DELIMITERS}")
+            self.fail(("delimiter",), f"expected one of {DELIMITERS}")
         return Mapping(
             kind=self.kind,
             columns=columns,
@@ -233,7 +226,7 @@ class _Checker:
             encoding=encoding,
             sheet=sheet,
             delimiter=delimiter,
-            source=str(self.path),
+            source=str(self.doc.path),
         )
 
 

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from rca.core.errors import InputError, ParameterError
+from rca.core.errors import ParameterError
 from rca.core.paths import parameters_dir
+from rca.core.yamlfile import YamlFile, read_yaml
 from rca.themes.embedders import Embedder
 from rca.themes.vectors import unit_rows
 
@@ -31,7 +31,6 @@ __all__ = [
     "Taxonomy",
     "load_taxonomy",
     "map_causes",
-    "read_yaml",
 ]
 
 #: Top-level groups of the taxonomy, in report order.
@@ -106,68 +105,36 @@ class Taxonomy:
         return tuple(c.id for c in self.causes)
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key written twice in one mapping."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} appears twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def read_yaml(path: Path) -> Any:
-    """Read a YAML file strictly; raise a one-line `InputError` naming ``path`` otherwise."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read the file ({exc.__class__.__name__})") from exc
-    try:
-        return yaml.load(text, Loader=_StrictLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(path, f"not valid YAML{where}: {problem}") from exc
-
-
 def _did_you_mean(word: str, options: Sequence[str]) -> str:
     close = difflib.get_close_matches(word, options, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _parse_cause(path: Path, group: str, index: int, raw: Any) -> Cause:
+def _parse_cause(doc: YamlFile, group: str, index: int, raw: Any) -> Cause:
+    at: tuple[str | int, ...] = (group, index)
     if not isinstance(raw, dict):
-        raise InputError(path, f"{group} cause #{index + 1}: expected a mapping of {_FIELDS}")
-    where = f"cause '{raw.get('id', f'{group} #{index + 1}')}'"
-    for key in raw:
-        if key not in _FIELDS:
-            hint = _did_you_mean(str(key), _FIELDS)
-            raise InputError(path, f"{where}: unknown key '{key}'{hint}")
+        raise doc.fail(at, f"expected a cause: a mapping of {', '.join(_FIELDS)}")
+    doc.check_keys(at, raw, _FIELDS)
     missing = [f for f in _FIELDS if f not in raw]
     if missing:
-        raise InputError(path, f"{where}: missing {', '.join(missing)}")
+        raise doc.fail(at, f"cause '{raw.get('id', '?')}' is missing {', '.join(missing)}")
     cause_id = raw["id"]
     if not isinstance(cause_id, str) or not _ID.match(cause_id):
-        raise InputError(path, f"{where}: id must look like '{group}.short_name'")
+        raise doc.fail((*at, "id"), f"id must look like '{group}.short_name', got {cause_id!r}")
     if cause_id.split(".")[0] != group:
-        raise InputError(path, f"{where}: id must start with '{group}.' (it is under {group})")
+        raise doc.fail((*at, "id"), f"id must start with '{group}.' (it is under {group})")
     for key in ("name", "description"):
         if not isinstance(raw[key], str) or not raw[key].strip():
-            raise InputError(path, f"{where}: {key} must be non-empty text")
+            raise doc.fail((*at, key), f"{key} must be non-empty text")
     severity = raw["severity"]
     if isinstance(severity, bool) or not isinstance(severity, int) or not 1 <= severity <= 3:
-        raise InputError(path, f"{where}: severity must be 1, 2 or 3, got {severity!r}")
+        raise doc.fail((*at, "severity"), f"severity must be 1, 2 or 3, got {severity!r}")
     phrases = raw["seed_phrases"]
     if not isinstance(phrases, list) or not phrases:
-        raise InputError(path, f"{where}: seed_phrases must be a non-empty list of phrases")
-    if not all(isinstance(p, str) and p.strip() for p in phrases):
-        raise InputError(path, f"{where}: every seed phrase must be non-empty text")
+        raise doc.fail((*at, "seed_phrases"), "seed_phrases must be a non-empty list of phrases")
+    for i, phrase in enumerate(phrases):
+        if not isinstance(phrase, str) or not phrase.strip():
+            raise doc.fail((*at, "seed_phrases", i), "every seed phrase must be non-empty text")
     return Cause(
         id=cause_id,
         group=group,
@@ -194,24 +161,26 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     Raises
     ------
     InputError
-        One line naming the file and the offending cause: bad YAML, an unknown group or key, a
-        missing field, a malformed or duplicate id, a severity outside 1-3, no seed phrases.
+        One line naming the file, the line and the key (`rca.core.yamlfile`): bad YAML, a key
+        written twice, an unknown group or key, a missing field, a malformed or duplicate id, a
+        severity outside 1-3, no seed phrases.
     """
     path = Path(path) if path is not None else parameters_dir() / "root_causes.yaml"
-    data = read_yaml(path)
+    doc = read_yaml(path, what="taxonomy")
+    data = doc.data
     if not isinstance(data, dict) or not data:
-        raise InputError(path, f"expected a mapping of groups ({', '.join(GROUPS)}) to causes")
+        raise doc.fail((), f"expected a mapping of groups ({', '.join(GROUPS)}) to causes")
     causes: list[Cause] = []
     for group, items in data.items():
         if group not in GROUPS:
             hint = _did_you_mean(str(group), GROUPS)
-            raise InputError(path, f"unknown group '{group}'{hint}; expected {', '.join(GROUPS)}")
+            raise doc.fail((group,), f"unknown group '{group}'{hint}; expected {', '.join(GROUPS)}")
         if not isinstance(items, list):
-            raise InputError(path, f"group '{group}': expected a list of causes")
+            raise doc.fail((group,), "expected a list of causes")
         for index, raw in enumerate(items):
-            cause = _parse_cause(path, group, index, raw)
+            cause = _parse_cause(doc, group, index, raw)
             if any(c.id == cause.id for c in causes):
-                raise InputError(path, f"cause '{cause.id}': duplicate id")
+                raise doc.fail((group, index, "id"), f"cause '{cause.id}': duplicate id")
             causes.append(cause)
     return Taxonomy(tuple(causes))
 

@@ -96,7 +96,8 @@ def find_themes(
     Themes
     """
     from rca.themes.causes import load_taxonomy, map_causes
-    from rca.themes.curation import apply_curation, load_curation
+    from rca.themes.curation import apply_curation
+    from rca.themes.curation_file import load_curation
 
     emb = get_embedder(embedder) if isinstance(embedder, str | Path) else embedder
     if embeddings is None:
