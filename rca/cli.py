@@ -50,13 +50,13 @@ def _work_root(work: Path | None, out: Path = Path("outputs")) -> Path:
 def _refuse_shared(folder: Path, option: str) -> None:
     """Private files are never written inside a shared month folder."""
     from rca.batch.month_folder import shared_month_folder
+    from rca.core.errors import ParameterError
 
     inside = shared_month_folder(folder)
     if inside is not None:
-        raise typer.BadParameter(
-            f"{folder} is inside the shared month folder {inside}; private files (every row, "
-            "quarantined rows) must stay out of it",
-            param_hint=option,
+        raise ParameterError(
+            f"{option} {folder} is inside the shared month folder {inside}; private files "
+            "(every row, quarantined rows) must stay out of it"
         )
 
 
