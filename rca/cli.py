@@ -76,7 +76,8 @@ def _tell_quarantine(files: list[Path]) -> None:
 def _tell_batch(result: BatchResult) -> None:
     """Print what may be shared, what stays private, and where each failed report's error is."""
     for report in result.failed:
-        where = f"; executed notebook with the error: {report.ipynb}" if report.ipynb else ""
+        kept = report.ipynb is not None and report.ipynb.exists()
+        where = f"; executed notebook with the error: {report.ipynb}" if kept else ""
         console.print(
             f"{report.title} failed: {report.reason}{where}", markup=False, soft_wrap=True
         )

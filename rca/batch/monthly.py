@@ -228,16 +228,17 @@ def run_batch(
         planned = expand_plan(plan, ws.audits(), month, ws.path.resolve())
         n_jobs = max(1, jobs or os.cpu_count() or 1)
         log(f"{len(planned)} reports, {n_jobs} at a time")
+        html_dirs = [str(shared / p.folder) for p in planned]
+        ipynb_dirs = [str(work / "notebooks" / p.folder) for p in planned]  # private
         tasks = [
-            ReportTask(p, str(shared / p.folder), str(work / "notebooks" / p.folder),
-                       timeout, retries)
-            for p in planned
-        ]  # fmt: skip
+            ReportTask(p, html, ipynb, timeout, retries)
+            for p, html, ipynb in zip(planned, html_dirs, ipynb_dirs, strict=True)
+        ]
         outcomes = run_reports(tasks, n_jobs, log)
         results = [o.result for o in outcomes]
         private = [build.work.parent, data_dir, analysis.path, work, build.shared.parent]
-        write_index(shared, month, [replace(r, reason=shareable_text(r.reason, private))
-                                    for r in results])  # fmt: skip
+        shown = [replace(r, reason=shareable_text(r.reason, private)) for r in results]
+        write_index(shared, month, shown)
         manifest = build_manifest(
             month=month,
             plan_path=plan_path,
