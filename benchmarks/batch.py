@@ -104,7 +104,7 @@ def timed_batch(data: Path, out: Path, month: str, embedder: str, jobs: int,
         rca_batch(data, out, month, embedder, jobs, env)
         wall = time.perf_counter() - start
     manifest = json.loads((out / month / "manifest.json").read_text())
-    analysis = json.loads((out / month / "analysis" / "tables.json").read_text())
+    analysis = json.loads((out / ".work" / month / "analysis" / "tables.json").read_text())
     reports = manifest["reports"]
     n = len(reports)
     return {
@@ -186,7 +186,7 @@ def main() -> None:
         print("batch again, embeddings cached", file=sys.stderr)
         warm = timed_batch(data, root / "out", month, args.embedder, args.jobs, first)
 
-        ws = Workspace(root / "out" / month / "analysis" / "workspace")
+        ws = Workspace(root / "out" / ".work" / month / "analysis" / "workspace")
         planned = expand_plan(
             load_plan(parameters_dir() / "monthly.yaml"), ws.audits(), month, ws.path
         )

@@ -9,12 +9,15 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from rca.core.errors import RcaError
+
+if TYPE_CHECKING:
+    from rca.batch.monthly import BatchResult
 
 __all__ = ["app", "main"]
 
@@ -30,6 +33,58 @@ console = Console(stderr=True)
 out_console = Console()
 
 KIND_HELP = "Input kind: audits, feedback, calibration or ai_labels."
+WORK_HELP = "Private working area, never shared (default: outputs/.work)."
+BATCH_WORK_HELP = (
+    "Private working area: the month's analysis, executed notebooks and quarantine files go to "
+    "WORK/YYYY-MM; never share it (default: OUT/.work)."
+)
+
+
+def _work_root(work: Path | None, out: Path = Path("outputs")) -> Path:
+    """Return the private working area: ``--work``, else ``<out>/.work``."""
+    from rca.batch.month_folder import default_work_root
+
+    return work if work is not None else default_work_root(out)
+
+
+def _refuse_shared(folder: Path, option: str) -> None:
+    """Private files are never written inside a shared month folder."""
+    from rca.batch.month_folder import shared_month_folder
+    from rca.core.errors import ParameterError
+
+    inside = shared_month_folder(folder)
+    if inside is not None:
+        raise ParameterError(
+            f"{option} {folder} is inside the shared month folder {inside}; private files "
+            "(every row, quarantined rows) must stay out of it"
+        )
+
+
+def _say(text: str) -> None:
+    out_console.print(text, soft_wrap=True, highlight=False, markup=False)
+
+
+def _tell_quarantine(files: list[Path]) -> None:
+    """Say where quarantined rows went: original values, for the analyst only."""
+    for path in files:
+        _say(
+            f"Quarantined rows, with their original values (private: fix the export, never "
+            f"share): {path.resolve()}"
+        )
+
+
+def _tell_batch(result: BatchResult) -> None:
+    """Print what may be shared, what stays private, and where each failed report's error is."""
+    for report in result.failed:
+        kept = report.ipynb is not None and report.ipynb.exists()
+        where = f"; executed notebook with the error: {report.ipynb}" if kept else ""
+        console.print(
+            f"{report.title} failed: {report.reason}{where}", markup=False, soft_wrap=True
+        )
+    _tell_quarantine(result.quarantine)
+    _say(f"Private working files (never share): {result.work_dir}")
+    _say(f"Share only this folder: {result.month_dir}")
+    _say(f"Open the reports: {result.index.resolve()}")
 
 
 @app.command()
@@ -56,21 +111,29 @@ def validate(
         Path | None, typer.Option(help="YAML column mapping for a vendor export.")
     ] = None,
     quarantine: Annotated[
-        Path, typer.Option(help="Folder for the quarantine file of invalid rows.")
-    ] = Path("outputs/quarantine"),
+        Path | None,
+        typer.Option(
+            help="Folder for the quarantine file of invalid rows (default: WORK/quarantine)."
+        ),
+    ] = None,
+    work: Annotated[Path | None, typer.Option(help=WORK_HELP)] = None,
 ) -> None:
     """Check an export against its schema; invalid rows are set aside with the reason.
 
-    Exits 0 when the file is usable (quarantined rows are counted), 2 with a one-line error when
-    it is not.
+    Quarantined rows keep their original values (personal data included) so that the export can
+    be fixed: they go to the private working area, never to a shared folder. Exits 0 when the file
+    is usable (quarantined rows are counted), 2 with a one-line error when it is not.
     """
     from rca.ingest.schemas import KINDS
     from rca.ingest.validate import validate_file
 
     if kind not in KINDS:
         raise typer.BadParameter(f"expected one of {', '.join(KINDS)}", param_hint="--kind")
-    result = validate_file(file, kind, mapping=mapping, quarantine_dir=quarantine)
+    folder = quarantine or _work_root(work) / "quarantine"
+    _refuse_shared(folder, "--quarantine" if quarantine else "--work")
+    result = validate_file(file, kind, mapping=mapping, quarantine_dir=folder)
     out_console.print(result.summary(), highlight=False, markup=False, soft_wrap=True)
+    _tell_quarantine([result.quarantine_path] if result.quarantine_path else [])
 
 
 @app.command()
@@ -147,8 +210,13 @@ def analyze(
 
     Writes each table as Parquet and CSV under OUT/tables, described in OUT/tables.json, plus the
     fitted theme models in OUT/workspace. Reports read these tables; they never recompute them.
+    OUT holds every row and the quarantined rows' original values (OUT/workspace/quarantine): keep
+    it private, never inside a shared month folder.
     """
     from rca.analysis.month import analyze_month
+    from rca.batch.month_folder import quarantine_files
+
+    _refuse_shared(out, "--out")
 
     changes: dict[str, str] = {}
     for item in macro_changed or []:
@@ -169,6 +237,7 @@ def analyze(
         f"{out / 'tables'} ({time.perf_counter() - start:.0f} s)",
         highlight=False,
     )
+    _tell_quarantine(quarantine_files(out))
 
 
 @app.command()
@@ -192,21 +261,22 @@ def batch(
         Path | None,
         typer.Option(help="Analysts' curation YAML for audit themes (default: the plan's)."),
     ] = None,
+    work: Annotated[Path | None, typer.Option(help=BATCH_WORK_HELP)] = None,
 ) -> None:
     """Analyse a month once, then build every planned report in parallel, with an index.
 
-    A failing report never stops the others: it is listed as failed in the index and the command
-    exits 1 after the rest finish. Re-running a month replaces its folder atomically.
+    OUT/YYYY-MM holds only what may be shared (reports, index, manifest); the analysis, executed
+    notebooks and quarantine files go to the private WORK/YYYY-MM. A failing report never stops
+    the others: it is listed as failed in the index and the command exits 1 after the rest
+    finish. Re-running a month replaces both folders atomically.
     """
     from rca.batch.monthly import run_batch
 
     result = run_batch(
-        plan, month, data_dir=data, out_root=out, jobs=jobs,
+        plan, month, data_dir=data, out_root=out, work_root=work, jobs=jobs,
         embedder=embedder, seed=seed, curation=curation, log=console.log,
     )  # fmt: skip
-    out_console.print(
-        f"Open the reports: {result.index.resolve()}", soft_wrap=True, highlight=False, markup=False
-    )
+    _tell_batch(result)
     if result.failed:
         console.print(f"{len(result.failed)} report(s) failed; see the index.", markup=False)
         raise typer.Exit(1)
@@ -221,6 +291,7 @@ def demo(
     plan: Annotated[
         Path | None, typer.Option(help="Plan of reports (default: parameters/monthly.yaml).")
     ] = None,
+    work: Annotated[Path | None, typer.Option(help=BATCH_WORK_HELP)] = None,
 ) -> None:
     """Generate sample data, analyse it and build the month's reports; print the index path."""
     from rca.batch.monthly import run_batch
@@ -234,16 +305,13 @@ def demo(
     month = summary.months[-1]
     result = run_batch(
         plan or parameters_dir() / "monthly.yaml", month, data_dir=data, out_root=out,
-        embedder=embedder, seed=seed, log=console.log,
+        work_root=work, embedder=embedder, seed=seed, log=console.log,
     )  # fmt: skip
     if result.failed:
-        for report in result.failed:
-            console.print(f"{report.title} failed: {report.reason}", markup=False)
+        _tell_batch(result)
         raise typer.Exit(1)
     console.log(f"done in {time.perf_counter() - start:.0f} s")
-    out_console.print(
-        f"Open the reports: {result.index.resolve()}", soft_wrap=True, highlight=False, markup=False
-    )
+    _tell_batch(result)
 
 
 @app.command()
@@ -254,17 +322,22 @@ def check(
     screenshots: Annotated[
         bool, typer.Option(help="Save a full-page PNG of each report to FOLDER/screenshots.")
     ] = True,
+    text: Annotated[
+        bool,
+        typer.Option(help="Also save each page's visible text beside its screenshot (NAME.txt)."),
+    ] = False,
 ) -> None:
     """Open every HTML report in headless Chromium, offline, as a reader would; list problems.
 
     Flags console errors, scripts that ran from the data, network requests, charts that did not
     draw, visible code or tracebacks and broken links. Exits 1 if any report has a problem.
+    With --text, what a reader sees of each page is saved as text, to search before mailing.
     """
     from rca.batch.browser_check import check_reports
 
     start = time.perf_counter()
     with console.status(f"opening the reports in {folder} ..."):
-        checks = check_reports(folder, screenshots=screenshots)
+        checks = check_reports(folder, screenshots=screenshots, texts=text)
     bad = [c for c in checks if not c.ok]
     for c in bad:
         for problem in c.problems:

@@ -1,4 +1,8 @@
-"""The monthly batch: plan, parallel reports, isolated failures, retries, index, manifest, swap."""
+"""The monthly batch: plan, parallel reports, isolated failures, retries, index, manifests, swap.
+
+What may be shared and what stays private (the two folders of a month) is tested in
+test_privacy.py; the folder swap's crash repair in test_month_folder.py.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+import rca.batch.month_folder
 import rca.batch.monthly
 import rca.batch.parameters
 from rca.batch.manifest import PACKAGES
-from rca.batch.monthly import is_kernel_failure, run_batch
+from rca.batch.monthly import run_batch
 from rca.batch.plan import load_plan, slugify
 from rca.batch.registry import Param, _folder, _month, _text
+from rca.batch.report_pool import is_kernel_failure
 from rca.core.errors import ParameterError
 
 pytestmark = pytest.mark.notebook
@@ -71,7 +77,7 @@ def executive_batch(sample_data: Path, tmp_path_factory: pytest.TempPathFactory)
 
 @pytest.fixture
 def analysis_dir(executive_batch) -> Path:
-    return executive_batch[0].month_dir / "analysis"
+    return executive_batch[0].work_dir / "analysis"
 
 
 @pytest.fixture
@@ -109,13 +115,21 @@ def batch(project: Path, analysis_dir: Path, sample_data: Path, tmp_path: Path):
 
 def test_executive_plan_writes_index_and_manifest(executive_batch, sample_data: Path) -> None:
     result, lines = executive_batch
-    month_dir = result.month_dir
+    month_dir, work = result.month_dir, result.work_dir
     assert result.ok and [r.status for r in result.reports] == ["ok"]
     assert result.reports[0].html == month_dir / "executive.html"
-    assert (month_dir / "notebooks" / "executive.ipynb").exists()
+    assert result.reports[0].ipynb == work / "notebooks" / "executive.ipynb"
+    assert result.reports[0].ipynb.exists() and work == month_dir.parent / ".work" / MONTH
+    assert sorted(p.name for p in month_dir.iterdir()) == [
+        "executive.html", "index.html", "manifest.json"
+    ]  # fmt: skip
+    assert {"analysis", "notebooks", "manifest.json"} <= {p.name for p in work.iterdir()}
     index = result.index.read_text()
     assert 'href="executive.html"' in index and "Executive summary 2026-10" in index
-    manifest = json.loads(result.manifest.read_text())
+    manifest = json.loads((work / "manifest.json").read_text())
+    assert manifest["data_dir"] == str(sample_data.resolve())
+    assert manifest["analysis"] == "analysis"
+    assert manifest["reports"][0]["ipynb"] == "notebooks/executive.ipynb"
     digest = hashlib.sha256((sample_data / "audits.csv").read_bytes()).hexdigest()
     assert manifest["inputs"]["audits.csv"]["sha256"] == digest
     assert set(manifest["inputs"]) >= {"audits.csv", "feedback.csv", "known_issues.csv"}
@@ -128,8 +142,15 @@ def test_executive_plan_writes_index_and_manifest(executive_batch, sample_data: 
     assert report["html"] == "executive.html" and report["status"] == "ok"
     assert report["started"] <= report["ended"] and report["seconds"] > 0
     assert manifest["started"] <= manifest["ended"] and manifest["seconds"] >= report["seconds"]
+    shared = json.loads(result.manifest.read_text())  # the same run, without private fields
+    assert shared["plan"] == {"name": "plan.yaml", "sha256": manifest["plan"]["sha256"]}
+    assert shared["inputs"] == manifest["inputs"] and shared["packages"] == manifest["packages"]
+    assert "analysis" not in shared and "data_dir" not in shared
+    assert shared["reports"][0]["parameters"] == {"month": MONTH, "min_n": 30}
+    assert "ipynb" not in shared["reports"][0]
     assert any("[1/1] ok" in line for line in lines)
-    assert not [p for p in month_dir.parent.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in month_dir.parent.iterdir() if p.name.startswith(".")] == [".work"]
+    assert [p.name for p in work.parent.iterdir()] == [MONTH]
 
 
 def test_only_limits_each_and_names_a_value_without_audits(batch) -> None:
@@ -155,7 +176,10 @@ def test_each_expands_over_the_months_teams(batch, analysis_dir: Path) -> None:
     assert 'href="team-probe/team-probe-team-kestrel.html"' in result.index.read_text()
     manifest = json.loads(result.manifest.read_text())
     assert [r["parameters"]["team"] for r in manifest["reports"]] == teams
-    assert manifest["analysis"] == str(analysis_dir) and manifest["jobs"] == 2
+    assert manifest["jobs"] == 2
+    private = json.loads((result.work_dir / "manifest.json").read_text())
+    assert private["analysis"] == str(analysis_dir)
+    assert result.reports[0].ipynb.parent == result.work_dir / "notebooks" / "team-probe"
 
 
 def test_failures_are_isolated_and_kernel_deaths_retried(batch, tmp_path: Path) -> None:
@@ -171,6 +195,8 @@ def test_failures_are_isolated_and_kernel_deaths_retried(batch, tmp_path: Path) 
         retries=2,
     )  # fmt: skip
     assert [r.ipynb.name for r in result.failed] == ["raises.ipynb", "kills.ipynb"]
+    assert all(r.ipynb.is_relative_to(result.work_dir) for r in result.failed)
+    assert not list(result.month_dir.rglob("*.ipynb"))
     assert result.reports[2].status == "ok" and result.reports[2].html.exists()
     raised, killed = result.failed
     assert raised.reason.startswith("ValueError: planted failure") and "\n" not in raised.reason
@@ -186,10 +212,12 @@ def test_failures_are_isolated_and_kernel_deaths_retried(batch, tmp_path: Path) 
     assert manifest["counts"] == {"total": 3, "failed": 2}
 
 
+@pytest.mark.parametrize("interrupt", ["work", "shared"])
 def test_rerun_replaces_the_month_atomically(
-    batch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    batch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, interrupt: str
 ) -> None:
     out = tmp_path / "out"
+    work_root = out / ".work"
 
     def run(name: str) -> rca.batch.monthly.BatchResult:
         return batch([{"notebook": "team_probe", "name": name, "parameters": {"team": name}}])
@@ -197,31 +225,37 @@ def test_rerun_replaces_the_month_atomically(
     run("first")
     (out / f".{MONTH}.tmp-999999999").mkdir()  # left by a crashed run
     second = run("second")
-    month_dir = second.month_dir
+    month_dir, work = second.month_dir, second.work_dir
     assert (month_dir / "second.html").exists() and not (month_dir / "first.html").exists()
-    assert not (month_dir / "notebooks" / "first.ipynb").exists()
-    assert sorted(p.name for p in out.iterdir()) == [MONTH]
-    manifest = (month_dir / "manifest.json").read_text()
+    assert (work / "notebooks" / "second.ipynb").exists()
+    assert not (work / "notebooks" / "first.ipynb").exists()
+    assert sorted(p.name for p in out.iterdir()) == [".work", MONTH]
+    manifests = [(month_dir / "manifest.json").read_text(), (work / "manifest.json").read_text()]
+
+    # interrupted while renaming the new working area in (nothing swapped yet), or the new shared
+    # folder in (the new working area already swapped): both old folders come back
+    stop = work_root if interrupt == "work" else out
 
     def interrupted(src: Path, dst: Path) -> None:
-        if Path(src).name.startswith(f".{MONTH}.tmp-"):
+        if Path(src).name.startswith(f".{MONTH}.tmp-") and Path(src).parent == stop:
             raise KeyboardInterrupt
         os.replace(src, dst)
 
-    monkeypatch.setattr(rca.batch.monthly, "_rename", interrupted)
+    monkeypatch.setattr(rca.batch.month_folder, "_rename", interrupted)
     with pytest.raises(KeyboardInterrupt):
         run("third")
     assert (month_dir / "second.html").exists() and not (month_dir / "third.html").exists()
-    assert (month_dir / "manifest.json").read_text() == manifest
-    assert sorted(p.name for p in out.iterdir()) == [MONTH]
+    assert (work / "notebooks" / "second.ipynb").exists()
+    assert not (work / "notebooks" / "third.ipynb").exists()
+    now = [(month_dir / "manifest.json").read_text(), (work / "manifest.json").read_text()]
+    assert now == manifests
+    assert sorted(p.name for p in out.iterdir()) == [".work", MONTH]
+    assert sorted(p.name for p in work_root.iterdir()) == [MONTH]
 
 
-def test_a_crash_between_the_renames_is_repaired(tmp_path: Path) -> None:
-    old = tmp_path / f".{MONTH}.old-999999999"
-    (old / "notebooks").mkdir(parents=True)
-    (old / "index.html").write_text("previous")
-    rca.batch.monthly._clean_stale(tmp_path, MONTH)
-    assert (tmp_path / MONTH / "index.html").read_text() == "previous" and not old.exists()
+def test_a_work_folder_inside_the_month_is_refused(batch, tmp_path: Path) -> None:
+    with pytest.raises(ParameterError, match="overlap"):
+        batch([{"notebook": "team_probe"}], work_root=tmp_path / "out" / MONTH / "private")
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,13 @@ def month_dir(demo_run):
 
 
 @pytest.fixture(scope="module")
+def work_dir(demo_run):
+    """The month's private working area (analysis, executed notebooks, quarantine)."""
+    out, _ = demo_run
+    return out / ".work" / MONTH
+
+
+@pytest.fixture(scope="module")
 def pages(month_dir):
     return sorted(p for p in month_dir.rglob("*.html") if "screenshots" not in p.parts)
 
@@ -64,10 +71,10 @@ def test_report_is_reader_facing(month_dir):
     assert page.count("Plotly.newPlot") >= 2
 
 
-def test_workspace_text_is_redacted(demo_run, month_dir):
+def test_workspace_text_is_redacted(demo_run, work_dir):
     out, _ = demo_run
     truth = json.loads((out / "sample-data" / "ground_truth.json").read_text())
-    audits = pd.read_parquet(month_dir / "analysis" / "workspace" / "audits.parquet")
+    audits = pd.read_parquet(work_dir / "analysis" / "workspace" / "audits.parquet")
     pii_ids = list(truth["pii_rows"]["audits"])
     comments = audits.set_index("audit_id").loc[lambda d: d.index.isin(pii_ids), "comment"]
     assert len(comments) > 10
@@ -91,11 +98,17 @@ def _planted_pii(out) -> set[str]:
     return values
 
 
-def test_no_planted_personal_data_reaches_any_output(demo_run, month_dir):
+def test_no_planted_personal_data_reaches_any_output(demo_run, month_dir, work_dir):
+    """Neither the shared month nor the private working area (but for its quarantine, which keeps
+    invalid rows as they were, to be fixed) holds the sample's personal data unredacted."""
     out, _ = demo_run
     planted = _planted_pii(out)
     assert len(planted) > 50
-    files = [p for p in month_dir.rglob("*") if p.suffix in {".html", ".ipynb", ".csv", ".json"}]
+    files = [
+        p
+        for p in [*month_dir.rglob("*"), *work_dir.rglob("*")]
+        if p.suffix in {".html", ".ipynb", ".csv", ".json"} and "quarantine" not in p.parts
+    ]
     assert any(p.suffix == ".ipynb" for p in files) and any(p.suffix == ".csv" for p in files)
     leaks = [(p.name, v) for p in files for v in planted if v in p.read_text(errors="ignore")]
     assert leaks == []
@@ -155,8 +168,9 @@ def test_index_links_open_the_reports(month_dir):
         browser.close()
 
 
-def test_executed_notebooks_are_kept_for_analysts_without_a_second_plotlyjs(month_dir):
-    path = month_dir / "notebooks" / "executive.ipynb"
+def test_executed_notebooks_are_kept_for_analysts_without_a_second_plotlyjs(month_dir, work_dir):
+    path = work_dir / "notebooks" / "executive.ipynb"
+    assert not list(month_dir.rglob("*.ipynb"))  # never in the shared folder
     nb = json.loads(path.read_text())
     assert any("injected-parameters" in c["metadata"].get("tags", []) for c in nb["cells"])
     assert "plotly.js v" not in path.read_text() and path.stat().st_size < 1_000_000

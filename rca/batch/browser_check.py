@@ -5,7 +5,9 @@ opens every ``*.html`` of a month folder the way they would (``file://``, networ
 what a reader would hit: console or page errors, dialogs (an ``alert`` means untrusted text ran
 as script), network requests, charts that did not draw, code cells, tracebacks, live
 ``javascript:`` links or event-handler attributes, and index links to missing files. A full-page
-screenshot of each report goes to ``<month>/screenshots/`` for review.
+screenshot of each report goes to ``<month>/screenshots/`` for review and, on request, the page's
+visible text beside it (``<name>.txt``), so what a reader sees can be searched before the folder
+is mailed (e.g. for a name that should not be there).
 
 Needs Playwright (installed with the ``dev`` extra) and a Chromium binary (``make system-deps``
 installs Debian's).
@@ -65,6 +67,8 @@ class PageCheck:
     screenshot: Path | None = None
     #: The page's visible text (``innerText``), e.g. to confirm untrusted text shows as text.
     text: str = field(default="", repr=False)
+    #: Where that text was saved (beside the screenshot), when asked for.
+    text_file: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -110,7 +114,9 @@ def _inspect_page(page: Any, path: Path, check: PageCheck) -> dict[str, Any]:
     return seen
 
 
-def _check_page(context: Any, path: Path, month_dir: Path, shots: Path | None) -> PageCheck:
+def _check_page(
+    context: Any, path: Path, month_dir: Path, shots: Path | None, texts: bool
+) -> PageCheck:
     check = PageCheck(path)
     page = context.new_page()
     problems = check.problems
@@ -139,6 +145,9 @@ def _check_page(context: Any, path: Path, month_dir: Path, shots: Path | None) -
             name = "__".join(path.relative_to(month_dir).with_suffix(".png").parts)
             check.screenshot = shots / name
             page.screenshot(path=str(check.screenshot), full_page=True)
+            if texts:
+                check.text_file = check.screenshot.with_suffix(".txt")
+                check.text_file.write_text(check.text, encoding="utf-8")
     finally:
         page.close()
     return check
@@ -149,6 +158,7 @@ def check_reports(
     *,
     screenshots: bool = True,
     chromium: str | None = None,
+    texts: bool = False,
 ) -> list[PageCheck]:
     """Open every HTML file of ``month_dir`` offline in headless Chromium and check it.
 
@@ -161,6 +171,9 @@ def check_reports(
         Save a full-page PNG of each page to ``<month_dir>/screenshots/``.
     chromium
         Path of the Chromium binary (default: found on ``PATH``).
+    texts
+        With ``screenshots``, also save each page's visible text (``innerText``, as in
+        `PageCheck.text`) beside its screenshot as ``<name>.txt``.
 
     Returns
     -------
@@ -194,6 +207,6 @@ def check_reports(
         browser = p.chromium.launch(executable_path=binary, args=list(CHROMIUM_FLAGS))
         try:
             context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
-            return [_check_page(context, path, month_dir, shots) for path in pages]
+            return [_check_page(context, path, month_dir, shots, texts) for path in pages]
         finally:
             browser.close()

@@ -1,8 +1,11 @@
 """The batch manifest: what went into a month's reports, so a month can be rebuilt and audited.
 
-``manifest.json`` records the sha256 of every input file, the plan and the notebook sources, the
-package versions, the git commit, the theme model settings and, per report, its parameters,
-status, attempts and timings. Paths inside the month folder are stored relative to it.
+The full manifest (`build_manifest`, kept in the private working area) records the sha256 of every
+input file, the plan and the notebook sources, the package versions, the git commit, the theme
+model settings and, per report, its parameters, status, attempts and timings; paths inside the
+working area are stored relative to it. The shared month folder gets `shared_manifest`: the same
+record without paths, private parameters or personal data (an allow-list of fields, failure
+reasons redacted).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -19,11 +22,15 @@ from rca.core.paths import notebooks_dir, project_root
 
 __all__ = [
     "PACKAGES",
+    "SHARED_FIELDS",
+    "SHARED_REPORT_FIELDS",
     "build_manifest",
     "file_sha256",
     "git_commit",
     "package_versions",
     "relative_to",
+    "shareable_text",
+    "shared_manifest",
 ]
 
 #: Packages whose versions go into the manifest.
@@ -113,7 +120,7 @@ def build_manifest(
     plan_path, data_dir
         The plan file and the exports folder (every input file is hashed).
     analysis
-        Where the analysis lives (relative to the month folder when inside it).
+        Where the analysis lives (relative to the private working area when inside it).
     model
         The theme model's embedding backend id (e.g. ``minilm`` with its model name).
     notebooks
@@ -130,6 +137,7 @@ def build_manifest(
     return {
         "month": month,
         "plan": {"path": str(Path(plan_path).resolve()), "sha256": file_sha256(plan_path)},
+        "data_dir": str(Path(data_dir).resolve()),
         "inputs": {
             p.name: {"sha256": file_sha256(p), "bytes": p.stat().st_size}
             for p in _input_files(Path(data_dir))
@@ -147,3 +155,89 @@ def build_manifest(
         },
         "reports": list(reports),
     }
+
+
+#: Fields of the full manifest that the shared one keeps (paths are reduced, see `shared_manifest`).
+SHARED_FIELDS: tuple[str, ...] = (
+    "month", "plan", "inputs", "notebooks", "model", "embedder", "seed", "jobs", "retries",
+    "timeout", "git_commit", "python", "packages", "counts", "started", "ended", "seconds",
+    "reports",
+)  # fmt: skip
+#: Fields of each report that the shared manifest keeps (no executed notebook, no workspace).
+SHARED_REPORT_FIELDS: tuple[str, ...] = (
+    "notebook", "title", "group", "status", "reason", "html", "attempts", "parameters",
+    "started", "ended", "seconds",
+)  # fmt: skip
+#: Report parameters that only make sense on the analyst's machine.
+_PRIVATE_PARAMETERS = frozenset({"workspace"})
+
+
+def _without_folders(text: str, private: Iterable[str | Path]) -> str:
+    roots = sorted({str(Path(p)) for p in private if str(p)}, key=len, reverse=True)
+    for root in roots:
+        text = text.replace(root, "<private>")
+    home = str(Path.home())
+    return text.replace(home, "~") if len(home) > 1 else text
+
+
+def shareable_text(text: str, private: Iterable[str | Path] = ()) -> str:
+    """Return ``text`` fit for the shared month folder: private folders and personal data removed.
+
+    Each of the ``private`` folders (and the home folder) is replaced by ``<private>`` (``~``),
+    then personal data (e-mails, phone and card numbers, handles ...) is redacted with
+    `rca.text.redact.redact`. Used for failure reasons shown in the index and the shared manifest.
+    """
+    from rca.text.redact import redact
+
+    return redact(_without_folders(text, private))
+
+
+def _plain(value: Any, private: Sequence[str | Path]) -> Any:
+    """Strip paths from a shared value: absolute paths become their last part."""
+    if isinstance(value, str):
+        path = Path(value)
+        return path.name if path.is_absolute() else _without_folders(value, private)
+    if isinstance(value, Mapping):
+        return {k: _plain(v, private) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v, private) for v in value]
+    return value
+
+
+def _shared_report(report: Mapping[str, Any], private: Sequence[str | Path]) -> dict[str, Any]:
+    shared = {k: report[k] for k in SHARED_REPORT_FIELDS if k in report}
+    shared["parameters"] = {
+        k: v
+        for k, v in report.get("parameters", {}).items()
+        if k not in _PRIVATE_PARAMETERS and not (isinstance(v, str) and Path(v).is_absolute())
+    }
+    shared = {k: _plain(v, private) for k, v in shared.items()}
+    if shared.get("reason"):
+        shared["reason"] = shareable_text(str(report["reason"]), private)
+    return shared
+
+
+def shared_manifest(
+    manifest: Mapping[str, Any], private: Sequence[str | Path] = ()
+) -> dict[str, Any]:
+    """Return the manifest readers may see, from the full one `build_manifest` returns.
+
+    Only `SHARED_FIELDS` and, per report, `SHARED_REPORT_FIELDS` are kept; the plan is named by
+    its file name; report parameters holding the workspace or any absolute path are dropped;
+    every other absolute path becomes its last part; in all other text the ``private`` folders
+    are replaced and personal data is redacted (`shareable_text`). Titles, groups and file names
+    stay as the index shows them.
+    """
+    shared: dict[str, Any] = {}
+    for key in SHARED_FIELDS:
+        if key not in manifest:
+            continue
+        value = manifest[key]
+        if key == "plan":
+            value = {"name": Path(value["path"]).name, "sha256": value["sha256"]}
+        elif key == "reports":
+            value = [_shared_report(r, private) for r in value]
+        elif key not in ("inputs", "notebooks", "packages"):
+            value = _plain(value, private)
+        shared[key] = value
+    return shared

@@ -2,7 +2,9 @@
 
 Notebook sources are ``py:percent`` files in ``notebooks/`` (diff-able, no outputs); they are
 converted in memory with jupytext, parameters are checked before a kernel starts, and the executed
-notebook is kept beside the HTML for analysts.
+notebook is kept for analysts. The HTML is for readers; the executed notebook holds the report's
+parameters (the private workspace path) and any error, so the batch keeps it in the private working
+area (``ipynb_dir``), never beside the HTML it shares.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ def run_report(
     progress: bool = False,
     timeout: int = 900,
     kernel: ReportKernel | None = None,
+    ipynb_dir: str | Path | None = None,
 ) -> ReportResult:
     """Execute ``notebook`` with ``parameters`` and export ``<out_dir>/<stem>.html``.
 
@@ -83,7 +86,7 @@ def run_report(
     parameters
         Parameter values; checked against the notebook's declaration before any kernel starts.
     out_dir
-        Folder for the HTML; the executed notebook goes to ``out_dir/notebooks/``.
+        Folder for the HTML.
     stem
         File name stem (defaults to ``notebook``).
     title
@@ -96,6 +99,9 @@ def run_report(
         A running `rca.batch.kernels.ReportKernel` to reuse (the batch keeps one per worker); by
         default a kernel is started for this report and stopped after it. A failed report
         retires ``kernel`` so that the next report gets a fresh one.
+    ipynb_dir
+        Folder for the executed notebook ``<stem>.ipynb``, also the kernel's working directory;
+        default ``out_dir/notebooks``. The batch gives a folder of the private working area.
 
     Returns
     -------
@@ -113,7 +119,7 @@ def run_report(
     stem = stem or notebook
     title = title or f"{notebook.replace('_', ' ').title()} report"
     out = Path(out_dir)
-    nb_dir = out / "notebooks"
+    nb_dir = Path(ipynb_dir) if ipynb_dir is not None else out / "notebooks"
     nb_dir.mkdir(parents=True, exist_ok=True)
     ipynb = nb_dir / f"{stem}.ipynb"
     html = out / f"{stem}.html"
@@ -132,7 +138,7 @@ def run_report(
             progress_bar=progress,
             execution_timeout=timeout,
             engine_name=ENGINE,
-            km=runner.prepare(out),
+            km=runner.prepare(nb_dir),  # anything a notebook writes stays private
         )
         export_html(executed, html, title=title)  # the notebook papermill wrote, not read back
         slim_executed_notebook(ipynb, executed)

@@ -92,7 +92,8 @@ class PlannedReport:
     """One report to build: notebook, parameters, title and where its files go.
 
     ``folder`` is relative to the month folder (``""`` for reports run once); the HTML is
-    ``<folder>/<stem>.html`` and the executed notebook ``<folder>/notebooks/<stem>.ipynb``.
+    ``<folder>/<stem>.html`` and the executed notebook, in the private working area,
+    ``notebooks/<folder>/<stem>.ipynb``.
     """
 
     notebook: str

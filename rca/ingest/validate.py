@@ -120,7 +120,9 @@ def validate_file(
         canonical column names.
     quarantine_dir
         Folder for ``<file stem>.<kind>.quarantine.csv`` (UTF-8 with BOM, for Excel), written
-        only when some rows are quarantined. None writes nothing.
+        only when some rows are quarantined. None writes nothing. The rows keep their original,
+        unredacted values so the export can be fixed: give a private folder (``rca`` uses its
+        working area, e.g. ``outputs/.work/``), never a shared one.
     max_invalid_share
         Largest share of invalid rows accepted before the whole file is refused.
     encoding
