@@ -1,88 +1,33 @@
-"""A month's workspace: validated, redacted inputs plus their themes, written once, read by reports.
+"""Preparing a month's workspace: validated, redacted inputs plus their themes, written once.
 
 `prepare_workspace` is the one place where raw exports become report-ready tables:
-load -> validate (quarantine bad rows) -> clean and redact free text -> themes. Reports only read
-the workspace (`Workspace`), so every report of a month shows the same numbers.
+load -> validate (quarantine bad rows) -> clean and redact free text -> themes (auditors'
+comments, feedback texts, and labellers' notes where the AI model and the gold label disagree).
+Each text is cleaned, redacted and embedded here, once; the analysis steps and the reports only
+read the result (`rca.analysis.workspace.Workspace`).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from rca.core.errors import InputError, ParameterError
+from rca.analysis.workspace import Workspace
+from rca.core.errors import ParameterError
 from rca.ingest.inputs import find_inputs
 from rca.ingest.schemas import TEXT_COLUMNS
 
 if TYPE_CHECKING:
     from rca.themes.find import Themes
 
-__all__ = ["Workspace", "prepare_workspace"]
+__all__ = ["MIN_NOTES", "ai_disagreements", "prepare_workspace"]
 
-
-@dataclass(frozen=True)
-class Workspace:
-    """Read access to a prepared month (see `prepare_workspace`)."""
-
-    path: Path
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "path", Path(self.path))
-        if not (self.path / "workspace.json").exists():
-            raise InputError(
-                self.path, "not a workspace folder (no workspace.json); run the analysis first"
-            )
-
-    def table(self, kind: str) -> pd.DataFrame:
-        """Return the validated, redacted table of ``kind`` (empty if the input was absent)."""
-        file = self.path / f"{kind}.parquet"
-        return pd.read_parquet(file) if file.exists() else pd.DataFrame()
-
-    def audits(self) -> pd.DataFrame:
-        """Return audits with their theme columns ``theme_id``, ``theme_label``, ``confidence``."""
-        return self.table("audits")
-
-    def themes(self, kind: str = "audits") -> pd.DataFrame:
-        """Return one row per theme of audit comments (or ``kind="feedback"`` texts)."""
-        file = self.path / f"{kind.rstrip('s')}_themes.parquet"
-        if not file.exists():
-            return pd.DataFrame()
-        info = pd.read_parquet(file)
-        if "examples" in info:  # Parquet gives arrays back; callers expect lists of str
-            info["examples"] = info["examples"].map(lambda ex: [str(e) for e in ex])
-        return info
-
-    @property
-    def info(self) -> dict[str, Any]:
-        """Return what was prepared: months, counts, quarantine, embedder, seed, timings."""
-        return json.loads((self.path / "workspace.json").read_text())
-
-    @property
-    def latest_month(self) -> str:
-        """Return the latest month present in the audits (YYYY-MM)."""
-        return str(self.info["months"][-1])
-
-    def resolve_month(self, month: str | None) -> tuple[str, str | None]:
-        """Return ``(month, previous month with data or None)``; ``None`` means the latest.
-
-        Raises
-        ------
-        ParameterError
-            If there are no audits in ``month``.
-        """
-        months = list(self.info["months"])
-        month = month or months[-1]
-        if month not in months:
-            raise ParameterError(
-                f"month {month}: no audits in that month; months in the data: {', '.join(months)}"
-            )
-        i = months.index(month)
-        return month, (months[i - 1] if i > 0 else None)
+#: Fewest labellers' notes on the month's AI-label disagreements worth grouping into themes.
+MIN_NOTES = 20
 
 
 def _add_themes(
@@ -113,6 +58,54 @@ def _add_themes(
     for col in ("theme_label", "root_cause", "confidence"):
         df[col] = assigned[col].reindex(df.index)
     return themes
+
+
+def ai_disagreements(ai_labels: pd.DataFrame, month: str) -> pd.Series:
+    """Return which AI-label rows of ``month`` the model got wrong and carry a labeller's note.
+
+    A row disagrees when it has a gold label and the model's label differs from it (a missing
+    model label counts as wrong, as in `rca.stats.label_audits.label_audit`).
+
+    Parameters
+    ----------
+    ai_labels
+        The workspace's ``ai_labels`` table (``date``, ``model_label``, ``gold_label``, ``note``).
+    month
+        ``YYYY-MM``.
+
+    Returns
+    -------
+    Series
+        Boolean, aligned on ``ai_labels``' index.
+    """
+    if ai_labels.empty or "note" not in ai_labels:
+        return pd.Series(False, index=ai_labels.index)
+    in_month = pd.to_datetime(ai_labels["date"]).dt.strftime("%Y-%m") == month
+    gold, model = ai_labels["gold_label"], ai_labels["model_label"]
+    wrong = gold.notna() & (model.isna() | (model.astype(str) != gold.astype(str)))
+    noted = ai_labels["note"].fillna("").astype(str).str.strip().str.len() > 0
+    return in_month & wrong & noted
+
+
+def _theme_notes(
+    ai_labels: pd.DataFrame, month: str, *, embedder: str, seed: int
+) -> tuple[Themes | None, int]:
+    """Theme the notes of ``month``'s disagreements (`ai_disagreements`) into ``ai_labels``.
+
+    Adds ``theme_id``, ``theme_label``, ``root_cause`` and ``confidence`` (NA on every other row)
+    when there are at least `MIN_NOTES` such notes. Returns the themes (None when too few) and
+    the number of notes.
+    """
+    chosen = ai_disagreements(ai_labels, month)
+    n_notes = int(chosen.sum())
+    if n_notes < MIN_NOTES:
+        return None, n_notes
+    notes = ai_labels[chosen].copy()
+    themes = _add_themes(notes, "note", embedder=embedder, n_themes="auto", seed=seed,
+                         curation=None)  # fmt: skip
+    for col in ("theme_id", "theme_label", "root_cause", "confidence"):
+        ai_labels[col] = notes[col].reindex(ai_labels.index)
+    return themes, n_notes
 
 
 def _months(audits: pd.DataFrame) -> list[str]:
@@ -170,8 +163,11 @@ def prepare_workspace(
     verbose
         Log progress to stderr.
     month
-        The month to be reported on, if known: checked right after validation (it must have
-        audits and an earlier month to compare with), before the minutes of theme fitting.
+        The month to be reported on (default: the latest month of the audits): checked right
+        after validation (it must have audits and an earlier month to compare with), before the
+        minutes of theme fitting. Labellers' notes on this month's AI-label disagreements are
+        themed (when there are at least `MIN_NOTES`); ``workspace.json`` records the month and
+        the number of notes under ``"ai_label_notes"``.
 
     Returns
     -------
@@ -233,6 +229,14 @@ def prepare_workspace(
     audits = tables["audits"]
     themes = themed["audits"]
     model = themes.model
+    report_month = month or _months(audits)[-1]
+    n_notes = 0
+    if "ai_labels" in tables:
+        notes, n_notes = _theme_notes(tables["ai_labels"], report_month, embedder=embedder,
+                                      seed=seed)  # fmt: skip
+        say(f"themes: ai_labels: {n_notes:,} notes on {report_month}'s disagreements")
+        if notes is not None:
+            themed["ai_labels"] = notes
     timings["topics_s"] = time.perf_counter() - t1
 
     for kind, df in tables.items():
@@ -240,7 +244,8 @@ def prepare_workspace(
     for kind, found in themed.items():
         stem = kind.rstrip("s")
         found.theme_info.to_parquet(out / f"{stem}_themes.parquet", index=False)
-        found.model.save(out / f"{stem}_model")
+        if kind != "ai_labels":  # the notes' model is not reused: its theme table is enough
+            found.model.save(out / f"{stem}_model")
     months = _months(audits)
     info = {
         "data_dir": str(Path(data_dir).resolve()),
@@ -252,6 +257,7 @@ def prepare_workspace(
         "n_themes": int((themes.theme_info["theme_id"] >= 0).sum()),
         "outlier_share": model.outlier_share_,
         "curation": str(curation_file.resolve()) if curation_file else None,
+        "ai_label_notes": {"month": report_month, "n_notes": n_notes},
         "timings": timings,
     }
     (out / "workspace.json").write_text(json.dumps(info, indent=2, sort_keys=True))
