@@ -161,8 +161,8 @@ def _note_themes(disagreements: pd.DataFrame, ctx: Context) -> Table:
     themed = ctx.ws.info.get("ai_label_notes", {}).get("month")
     if themed != ctx.month or "theme_id" not in disagreements:
         raise ParameterError(
-            f"the workspace themed the labellers' notes of {themed}, not of {ctx.month}; "
-            "prepare it for this month"
+            f"the workspace was prepared for {themed or 'another month'}: its labellers' notes "
+            f"of {ctx.month} are not themed; prepare it for {ctx.month}"
         )
     rows = disagreements[noted].astype({"theme_id": "int64"})
     pairs = (
