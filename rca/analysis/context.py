@@ -9,7 +9,7 @@ and shown in the reports; any other error fails the analysis.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,7 +88,8 @@ class Context:
 
 
 Table = pd.DataFrame | EmptyTable
-Section = Callable[[Context], dict[str, Table]]
+#: An analysis step; a step may return plain ``dict[str, DataFrame]`` when it never lacks data.
+Section = Callable[[Context], Mapping[str, Table]]
 
 
 def enough(fn: Callable[[], pd.DataFrame], about: str | None = None) -> Table:
