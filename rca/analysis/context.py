@@ -82,7 +82,7 @@ class Context:
         name = _KIND_NAMES.get(kind, kind)
         if not self.ws.has(kind):
             return f"no {name} export in the data"
-        if self.ws.table(kind).empty:
+        if self.frame(kind).empty:
             return f"the {name} export has no valid row (see the quarantine files)"
         return None
 

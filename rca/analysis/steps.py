@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rca.analysis.context import Context, EmptyTable, Section, Table, enough, lacking
+from rca.analysis.prepare import MIN_NOTES
 from rca.core.errors import ParameterError
 from rca.stats.kpis import kpis_by
 
@@ -148,8 +149,6 @@ def _note_themes(disagreements: pd.DataFrame, ctx: Context) -> Table:
     The notes were cleaned, redacted and themed once, by `rca.analysis.prepare`; this only
     aggregates the workspace's theme columns and theme table.
     """
-    from rca.analysis.prepare import MIN_NOTES
-
     if reason := lacking(disagreements, "AI labels", "note"):
         return EmptyTable(reason)
     noted = disagreements["note"].fillna("").astype(str).str.strip().str.len() > 0
