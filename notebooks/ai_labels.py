@@ -12,8 +12,8 @@
 # ---
 
 # %% tags=["rca-setup"]
+import rca.reports.ai_labels as ai
 import rca.reports.fragments as rr
-import rca.reports.qa as qa
 from rca.batch.parameters import notebook_parameters
 
 _before = set(globals())
@@ -28,7 +28,7 @@ target = 0.9
 
 # %% tags=["rca-validate"]
 P = notebook_parameters("ai_labels", globals(), _before)
-A = qa.load(P["workspace"], P["month"])
+A = ai.load(P["workspace"], P["month"])
 month = A.info["month"]
 accuracy = A.table("ai_accuracy")
 
@@ -36,31 +36,31 @@ accuracy = A.table("ai_accuracy")
 rr.heading(f"AI-label accuracy · {month}", 1)
 
 # %%
-qa.accuracy_cards(accuracy, P["target"], month)
+ai.accuracy_cards(accuracy, P["target"], month)
 
 # %%
-qa.verdict_callout(accuracy, P["target"], month)
+ai.verdict_callout(accuracy, P["target"], month)
 
 # %%
 rr.heading("Which labels does the model get wrong?")
 
 # %%
-qa.per_class_table(A.table("ai_per_class"), month)
+ai.per_class_table(A.table("ai_per_class"), month)
 
 # %%
-qa.confusion_heatmap(A.table("ai_confused_pairs"), month)
+ai.confusion_heatmap(A.table("ai_confused_pairs"), month)
 
 # %%
-qa.confused_pairs_table(A.table("ai_confused_pairs"), month, top_n=P["top_n"])
+ai.confused_pairs_table(A.table("ai_confused_pairs"), month, top_n=P["top_n"])
 
 # %%
 rr.heading("What labellers wrote where the model and the gold label disagree")
 
 # %%
-qa.themes_table(A.table("ai_disagreement_themes").head(P["top_n"]), month)
+ai.themes_table(A.table("ai_disagreement_themes").head(P["top_n"]), month)
 
 # %%
 rr.heading("How many items to audit next month")
 
 # %%
-qa.sample_size_note(A.table("ai_sample_size"), month)
+ai.sample_size_note(A.table("ai_sample_size"), month)

@@ -12,8 +12,8 @@
 # ---
 
 # %% tags=["rca-setup"]
+import rca.reports.calibration as cal
 import rca.reports.fragments as rr
-import rca.reports.qa as qa
 from rca.batch.parameters import notebook_parameters
 
 _before = set(globals())
@@ -27,7 +27,7 @@ top_n = 8
 
 # %% tags=["rca-validate"]
 P = notebook_parameters("calibration", globals(), _before)
-A = qa.load(P["workspace"], P["month"])
+A = cal.load(P["workspace"], P["month"])
 month = A.info["month"]
 deviation = A.table("auditor_deviation")
 
@@ -37,44 +37,46 @@ rr.heading(f"Calibration of the QA team · {month}", 1)
 # %%
 rr.callout(
     "All calibration sessions up to this month. Agreement is Krippendorff's α: 1 is perfect, "
-    f"below {qa.ALPHA_THRESHOLD:g} too low to rely on (highlighted rows)."
+    f"below {cal.ALPHA_THRESHOLD:g} too low to rely on (highlighted rows)."
 )
 
 # %%
 rr.heading("How well do auditors agree, per rubric item?")
 
 # %%
-qa.agreement_table(A.table("calibration_agreement"), month)
+cal.agreement_table(A.table("calibration_agreement"), month)
 
 # %%
-qa.alpha_chart(A.table("calibration_agreement"), month)
+cal.alpha_chart(A.table("calibration_agreement"), month)
 
 # %%
 rr.heading("Who rates more leniently or strictly than the expert?")
 
 # %%
-qa.deviation_chart(deviation, month)
+cal.deviation_chart(deviation, month)
 
 # %%
-qa.deviation_summary(deviation, month)
+cal.deviation_summary(deviation, month)
 
 # %%
 rr.heading("Drift across sessions")
 
 # %%
-qa.drift_chart(A.table("calibration_drift"), month, flagged=qa.flagged_auditors(deviation))
+cal.drift_chart(
+    A.table("calibration_drift"), month, flagged=cal.flagged_auditors(deviation)
+)
 
 # %%
 rr.heading("Items to re-train on")
 
 # %%
-qa.retrain_recommendation(A.table("calibration_agreement"), month)
+cal.retrain_recommendation(A.table("calibration_agreement"), month)
 
 # %%
-qa.disputed_table(A.table("disputed_items").head(P["top_n"]), month)
+cal.disputed_table(A.table("disputed_items").head(P["top_n"]), month)
 
 # %%
 rr.heading("Agreement between pairs of raters")
 
 # %%
-qa.pairs_heatmap(A.table("calibration_pairs"), month)
+cal.pairs_heatmap(A.table("calibration_pairs"), month)

@@ -18,7 +18,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rca.core.errors import InputError, MissingDependencyError, ParameterError, RcaError
+from rca.core.errors import (
+    InputError,
+    MissingDependencyError,
+    NotEnoughDataError,
+    ParameterError,
+    RcaError,
+)
 
 if TYPE_CHECKING:
     from rca.analysis.month import analyze_month
@@ -33,6 +39,7 @@ __version__ = "0.1.0"
 __all__ = [
     "InputError",
     "MissingDependencyError",
+    "NotEnoughDataError",
     "ParameterError",
     "RcaError",
     "ThemeModel",

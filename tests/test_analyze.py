@@ -28,6 +28,14 @@ def analysis(sample, tmp_path_factory):
     return analyze_month(sample, tmp_path_factory.mktemp("out"), embedder="fake", seed=0)
 
 
+@pytest.fixture(scope="module")
+def audits_only(sample, tmp_path_factory):
+    """The month analysed from the audits alone: no feedback, calibration or AI labels."""
+    data = tmp_path_factory.mktemp("audits-only")
+    shutil.copy(sample / "audits.csv", data / "audits.csv")
+    return analyze_month(data, data / "out", embedder="fake")
+
+
 def test_every_table_is_written_and_described(analysis):
     info = analysis.info
     assert info["month"] == "2026-10" and info["previous"] == "2026-09"
@@ -73,14 +81,80 @@ def test_a_month_that_cannot_be_analysed_stops_before_theme_fitting(
     assert not list((tmp_path / "workspace").glob("*_model"))  # no minutes lost fitting themes
 
 
-def test_missing_optional_inputs_give_empty_tables(sample, tmp_path):
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("calibration_agreement", "no calibration export in the data"),
+     ("ai_accuracy", "no AI-label export in the data"),
+     ("ai_disagreement_themes", "no AI-label export in the data"),
+     ("feedback_label_accuracy", "no feedback export in the data"),
+     ("tech_issues", "no feedback export in the data"),
+     ("kpis_monthly", None), ("macros", None)],
+)  # fmt: skip
+def test_missing_optional_inputs_give_empty_tables_with_their_reason(audits_only, name, reason):
+    described = json.loads((audits_only.path / "tables.json").read_text())["tables"][name]
+    assert described["empty_reason"] == reason == audits_only.empty_reason(name)
+    table = audits_only.table(name)
+    assert table.empty == (reason is not None) == (described["rows"] == 0)
+    assert table.attrs.get("empty_reason") == reason
+
+
+def test_data_a_step_cannot_use_fails_the_analysis_in_one_line(sample, tmp_path, monkeypatch,
+                                                               capsys):  # fmt: skip
+    """A rater rating the same case twice used to empty every calibration table silently."""
+    from rca.cli import main
+
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(sample / "audits.csv", data / "audits.csv")
-    result = analyze_month(data, tmp_path / "out", embedder="fake")
-    for name in ("calibration_agreement", "ai_accuracy", "feedback_label_accuracy"):
-        assert result.table(name).empty
-    assert not result.table("kpis_monthly").empty
+    ratings = pd.read_csv(sample / "calibration.csv", dtype=str)
+    pd.concat([ratings, ratings.head(1)]).to_csv(data / "calibration.csv", index=False)
+    monkeypatch.setattr(sys, "argv", ["rca", "analyze", "--data", str(data), "--out",
+                                      str(tmp_path / "out"), "--embedder", "fake"])  # fmt: skip
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and errors[0].startswith("error: ratings: 2 rows repeat a rater's")
+    assert not (tmp_path / "out" / "tables.json").exists()
+
+
+def test_labellers_notes_are_redacted_and_themed_once(sample, tmp_path, monkeypatch):
+    """Notes are cleaned, redacted and themed in the preparation only, never again by a step."""
+    import rca.text.clean
+    import rca.text.redact
+    import rca.themes.find
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for kind in ("audits", "ai_labels"):
+        shutil.copy(sample / f"{kind}.csv", data / f"{kind}.csv")
+    cleaned, redacted, themed = [], [], []
+    notes: set[str] = set()
+    clean_series, redact_series = rca.text.clean.clean_series, rca.text.redact.redact_series
+    find_themes = rca.themes.find.find_themes
+
+    def clean(series, *args, **kwargs):
+        cleaned.append(series.name)
+        return clean_series(series, *args, **kwargs)
+
+    def redact(series, *args, **kwargs):
+        redacted.append(series.name)
+        out = redact_series(series, *args, **kwargs)
+        if series.name == "note":
+            notes.update(out.dropna())
+        return out
+
+    def themes(texts, *args, **kwargs):
+        themed.append("note" if set(texts) <= notes else "other")
+        return find_themes(texts, *args, **kwargs)
+
+    monkeypatch.setattr(rca.text.clean, "clean_series", clean)
+    monkeypatch.setattr(rca.text.redact, "redact_series", redact)
+    monkeypatch.setattr(rca.themes.find, "find_themes", themes)
+    analysis = analyze_month(data, tmp_path / "out", embedder="fake")
+    assert cleaned.count("note") == redacted.count("note") == 1
+    assert sorted(themed) == ["note", "other"]  # the labellers' notes, the auditors' comments
+    assert not analysis.table("ai_disagreement_themes").empty
 
 
 def test_no_audits_file_is_a_one_line_error(tmp_path):

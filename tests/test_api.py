@@ -13,7 +13,8 @@ import rca
 def test_package_public_api():
     assert sorted(rca.__all__) == sorted(
         [
-            "InputError", "MissingDependencyError", "ParameterError", "RcaError", "ThemeModel",
+            "InputError", "MissingDependencyError", "NotEnoughDataError", "ParameterError",
+            "RcaError", "ThemeModel",
             "__version__", "analyze_month", "find_themes", "generate_sample", "run_batch",
             "validate_file",
         ]

@@ -15,7 +15,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
 import rca.stats.trends
-from rca.core.errors import ParameterError
+from rca.core.errors import NotEnoughDataError, ParameterError
 from rca.sample import generate_sample
 from rca.stats.kpis import add_period
 from rca.stats.primitives import rate_change_poisson, wilson_interval
@@ -319,8 +319,6 @@ def test_emerging_needs_a_share_changes_table() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"current": "2026-10"}, "current month '2026-10' has no rows"),
-        ({"previous": "2026-07"}, "previous month '2026-07' has no rows"),
         ({"previous": "2026-09"}, "same period"),
         ({"item": "nope"}, "nope"),
         ({"segments": ("market",)}, "market"),
@@ -334,6 +332,22 @@ def test_bad_parameters(mixed: pd.DataFrame, kwargs: dict[str, Any], message: st
     args: dict[str, Any] = {"item": "item", "current": "2026-09", "previous": "2026-08",
                             "segments": ("queue",), **kwargs}  # fmt: skip
     with pytest.raises(ParameterError, match=message):
+        share_changes(mixed, **args)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"current": "2026-10"}, "current month '2026-10' has no rows"),
+        ({"previous": "2026-07"}, "previous month '2026-07' has no rows"),
+    ],
+)
+def test_a_period_without_rows_is_not_enough_data(
+    mixed: pd.DataFrame, kwargs: dict[str, Any], message: str
+) -> None:
+    args: dict[str, Any] = {"item": "item", "current": "2026-09", "previous": "2026-08",
+                            "segments": ("queue",), **kwargs}  # fmt: skip
+    with pytest.raises(NotEnoughDataError, match=message):
         share_changes(mixed, **args)
 
 

@@ -164,6 +164,16 @@ def test_empty_tables_give_a_callout(view):
     assert "rca-callout" in out and "plotly" not in out
 
 
+@pytest.mark.parametrize(
+    "view",
+    [ex.theme_chart, lambda changes: ex.what_changed(changes, pd.DataFrame(), "2026-10", None)],
+)
+def test_theme_views_say_why_the_analysis_left_the_changes_empty(view):
+    changes = pd.DataFrame()
+    changes.attrs["empty_reason"] = "commented audits: previous month '2026-09' has no rows"
+    assert "Not enough data: commented audits: previous month" in view(changes).data
+
+
 # --- the notebook, end to end ------------------------------------------------------------------
 
 

@@ -187,6 +187,17 @@ def test_empty_tables_give_a_plain_callout(view):
     assert "rca-callout" in out and "plotly" not in out
 
 
+@pytest.mark.parametrize(
+    "view",
+    [pv.policy_themes_table, pv.policy_themes_chart, pv.macros_table, pv.issues_table,
+     lambda df, month: pv.issue_timeline_chart(df, df, month)],
+)  # fmt: skip
+def test_empty_tables_say_why_the_analysis_left_them_empty(view):
+    empty = pd.DataFrame()
+    empty.attrs["empty_reason"] = "no feedback export in the data"
+    assert "Not enough data: no feedback export in the data." in view(empty, "2026-10").data
+
+
 # --- the notebook, end to end ------------------------------------------------------------------
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+import rca.reports.ai_labels as ai
+import rca.reports.calibration as cal
 import rca.reports.fragments as rr
-import rca.reports.qa as qa
 from rca.core.errors import InputError
 
 XSS = '<script>alert("x")</script>'
@@ -113,22 +114,22 @@ SAMPLE = pd.DataFrame([{"expected_accuracy": 0.897, "margin": 0.03, "confidence"
 
 # (view, frame builder, extra keyword arguments)
 CALIBRATION_VIEWS = [
-    (qa.agreement_table, agreement_frame, {}),
-    (qa.alpha_chart, agreement_frame, {}),
-    (qa.deviation_chart, deviation_frame, {}),
-    (qa.deviation_summary, deviation_frame, {}),
-    (qa.drift_chart, drift_frame, {}),
-    (qa.disputed_table, disputed_frame, {}),
-    (qa.retrain_recommendation, agreement_frame, {}),
-    (qa.pairs_heatmap, pairs_frame, {}),
+    (cal.agreement_table, agreement_frame, {}),
+    (cal.alpha_chart, agreement_frame, {}),
+    (cal.deviation_chart, deviation_frame, {}),
+    (cal.deviation_summary, deviation_frame, {}),
+    (cal.drift_chart, drift_frame, {}),
+    (cal.disputed_table, disputed_frame, {}),
+    (cal.retrain_recommendation, agreement_frame, {}),
+    (cal.pairs_heatmap, pairs_frame, {}),
 ]
 AI_VIEWS = [
-    (qa.accuracy_cards, accuracy_frame, {"target": 0.9}),
-    (qa.verdict_callout, accuracy_frame, {"target": 0.9}),
-    (qa.per_class_table, per_class_frame, {}),
-    (qa.confusion_heatmap, pairs_ai_frame, {}),
-    (qa.confused_pairs_table, pairs_ai_frame, {}),
-    (qa.sample_size_note, lambda: SAMPLE, {}),
+    (ai.accuracy_cards, accuracy_frame, {"target": 0.9}),
+    (ai.verdict_callout, accuracy_frame, {"target": 0.9}),
+    (ai.per_class_table, per_class_frame, {}),
+    (ai.confusion_heatmap, pairs_ai_frame, {}),
+    (ai.confused_pairs_table, pairs_ai_frame, {}),
+    (ai.sample_size_note, lambda: SAMPLE, {}),
 ]
 ALL_VIEWS = CALIBRATION_VIEWS + AI_VIEWS
 
@@ -160,26 +161,43 @@ def test_ai_views_say_when_there_is_no_data(case):
     assert "No AI-label audits in 2026-10." in out
 
 
+@pytest.mark.parametrize("case", ALL_VIEWS, ids=_name)
+def test_views_show_the_reason_the_analysis_recorded(case):
+    view, _, kwargs = case
+    empty = pd.DataFrame()
+    empty.attrs["empty_reason"] = f"no calibration export in the data {XSS}"
+    out = _html(view(empty.head(8), month="2026-10", **kwargs))
+    assert f"Not enough data: no calibration export in the data {ESCAPED}" in out
+    assert "No calibration sessions" not in out and "No AI-label audits" not in out
+    assert XSS not in out
+
+
+def test_themes_table_shows_why_there_are_no_themes():
+    empty = pd.DataFrame()
+    empty.attrs["empty_reason"] = "12 labeller notes on the model's mistakes in 2026-10: too few"
+    assert "Not enough data: 12 labeller notes" in _html(ai.themes_table(empty, month="2026-10"))
+
+
 def test_themes_table_without_themes_says_so():
-    out = _html(qa.themes_table(pd.DataFrame(), month="2026-10"))
+    out = _html(ai.themes_table(pd.DataFrame(), month="2026-10"))
     assert "Too few labeller notes" in out and "2026-10" in out
 
 
 @pytest.mark.parametrize(
     ("view", "frame"),
     [
-        (qa.agreement_table, lambda: agreement_frame(XSS)),
-        (qa.alpha_chart, lambda: agreement_frame(XSS)),
-        (qa.deviation_chart, lambda: deviation_frame(XSS)),
-        (qa.deviation_summary, lambda: deviation_frame(XSS)),
-        (qa.drift_chart, lambda: drift_frame(XSS)),
-        (qa.disputed_table, lambda: disputed_frame(XSS)),
-        (qa.retrain_recommendation, lambda: agreement_frame(XSS)),
-        (qa.pairs_heatmap, lambda: pairs_frame(XSS)),
-        (qa.per_class_table, lambda: per_class_frame(XSS)),
-        (qa.confusion_heatmap, lambda: pairs_ai_frame(XSS)),
-        (qa.confused_pairs_table, lambda: pairs_ai_frame(XSS)),
-        (qa.themes_table, lambda: themes_frame(XSS)),
+        (cal.agreement_table, lambda: agreement_frame(XSS)),
+        (cal.alpha_chart, lambda: agreement_frame(XSS)),
+        (cal.deviation_chart, lambda: deviation_frame(XSS)),
+        (cal.deviation_summary, lambda: deviation_frame(XSS)),
+        (cal.drift_chart, lambda: drift_frame(XSS)),
+        (cal.disputed_table, lambda: disputed_frame(XSS)),
+        (cal.retrain_recommendation, lambda: agreement_frame(XSS)),
+        (cal.pairs_heatmap, lambda: pairs_frame(XSS)),
+        (ai.per_class_table, lambda: per_class_frame(XSS)),
+        (ai.confusion_heatmap, lambda: pairs_ai_frame(XSS)),
+        (ai.confused_pairs_table, lambda: pairs_ai_frame(XSS)),
+        (ai.themes_table, lambda: themes_frame(XSS)),
     ],
     ids=lambda v: getattr(v, "__name__", ""),
 )
@@ -190,10 +208,10 @@ def test_data_text_stays_escaped(view, frame):
     assert ESCAPED in out
 
 
-@pytest.mark.parametrize("view", [qa.alpha_chart, qa.drift_chart, qa.pairs_heatmap])
+@pytest.mark.parametrize("view", [cal.alpha_chart, cal.drift_chart, cal.pairs_heatmap])
 def test_chart_labels_are_html_escaped_inside_the_figure(view):
-    frame = {qa.alpha_chart: agreement_frame, qa.drift_chart: drift_frame,
-             qa.pairs_heatmap: pairs_frame}[view]  # fmt: skip
+    frame = {cal.alpha_chart: agreement_frame, cal.drift_chart: drift_frame,
+             cal.pairs_heatmap: pairs_frame}[view]  # fmt: skip
     out = _html(view(frame(XSS), month="2026-10"))
     # plotly serialises "<" as \u003c, so an unescaped label would show up as \u003cscript
     assert "\\u003cscript" not in out
@@ -206,43 +224,43 @@ def test_chart_labels_are_html_escaped_inside_the_figure(view):
      (0.87, 0.92, "Inconclusive")],
 )  # fmt: skip
 def test_accuracy_verdict_follows_the_interval(lo, hi, verdict):
-    out = _html(qa.accuracy_cards(accuracy_frame((lo + hi) / 2, lo, hi), target=0.9))
+    out = _html(ai.accuracy_cards(accuracy_frame((lo + hi) / 2, lo, hi), target=0.9))
     assert verdict in out and "90.0 %" in out
-    assert _html(qa.verdict_callout(accuracy_frame((lo + hi) / 2, lo, hi), target=0.9))
+    assert _html(ai.verdict_callout(accuracy_frame((lo + hi) / 2, lo, hi), target=0.9))
 
 
 def test_weak_classes_and_low_alpha_items_are_flagged():
-    assert _html(qa.per_class_table(per_class_frame())).count('class="flag"') == 1
-    assert _html(qa.agreement_table(agreement_frame())).count('class="flag"') == 2  # tone, ALL
+    assert _html(ai.per_class_table(per_class_frame())).count('class="flag"') == 1
+    assert _html(cal.agreement_table(agreement_frame())).count('class="flag"') == 2  # tone, ALL
 
 
 def test_retrain_recommendation_names_low_items_only():
-    out = _html(qa.retrain_recommendation(agreement_frame()))
+    out = _html(cal.retrain_recommendation(agreement_frame()))
     assert "“tone”" in out and "greeting" not in out and "ALL" not in out
     good = agreement_frame().assign(alpha=0.9)
-    assert "No rubric item" in _html(qa.retrain_recommendation(good))
+    assert "No rubric item" in _html(cal.retrain_recommendation(good))
 
 
 def test_flagged_auditors_and_summary():
-    assert qa.flagged_auditors(deviation_frame()) == ["auditor_01"]
-    assert qa.flagged_auditors(pd.DataFrame()) == []
-    assert "auditor_01</b> is lenient" in _html(qa.deviation_summary(deviation_frame()))
+    assert cal.flagged_auditors(deviation_frame()) == ["auditor_01"]
+    assert cal.flagged_auditors(pd.DataFrame()) == []
+    assert "auditor_01</b> is lenient" in _html(cal.deviation_summary(deviation_frame()))
     in_line = deviation_frame().assign(direction="in line")
-    assert "in line with the expert" in _html(qa.deviation_summary(in_line))
+    assert "in line with the expert" in _html(cal.deviation_summary(in_line))
 
 
 def test_themes_table_drops_repeated_examples():
-    out = _html(qa.themes_table(themes_frame("same note")))
+    out = _html(ai.themes_table(themes_frame("same note")))
     assert out.count("same note") == 1
 
 
 def test_sample_size_note_reads_plainly():
-    assert "Audit 394 items next month" in _html(qa.sample_size_note(SAMPLE))
+    assert "Audit 394 items next month" in _html(ai.sample_size_note(SAMPLE))
 
 
 def test_load_rejects_a_folder_that_is_not_a_workspace(tmp_path):
     with pytest.raises(InputError, match="not a workspace folder"):
-        qa.load(tmp_path)
+        cal.load(tmp_path)
 
 
 # --- notebooks, end to end ---------------------------------------------------------------------
@@ -305,6 +323,33 @@ def test_qa_notebooks_without_data_show_a_callout(analysis, tmp_path, name, mess
     result = run_report(name, {"workspace": str(copy / "workspace")}, tmp_path / "out")
     assert result.status == "ok", result.reason
     assert result.html is not None and message in result.html.read_text()
+
+
+@pytest.fixture(scope="module")
+def audits_only(sample_analysis, tmp_path_factory):
+    """The month analysed from the sample's audits alone: no calibration export, no AI labels."""
+    import shutil
+
+    from rca.analysis.month import analyze_month
+
+    data = tmp_path_factory.mktemp("audits-only")
+    shutil.copy(sample_analysis.path.parent / "data" / "audits.csv", data / "audits.csv")
+    return analyze_month(data, data / "out", embedder="fake")
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("calibration", "no calibration export in the data"),
+     ("ai_labels", "no AI-label export in the data")],
+)  # fmt: skip
+def test_qa_notebooks_show_why_a_table_is_empty(audits_only, tmp_path, name, reason):
+    from rca.batch.notebook_run import run_report
+
+    result = run_report(name, {"workspace": str(audits_only.path / "workspace")}, tmp_path)
+    assert result.status == "ok", result.reason
+    assert result.html is not None
+    assert f"Not enough data: {reason}." in result.html.read_text()
 
 
 @pytest.mark.browser

@@ -4,7 +4,9 @@
 trends with FDR control, control charts, calibration agreement, label audits, macros, technical
 issues, coaching needs, the themes of each policy's failing audits and the ranked findings. Each
 table is written as Parquet and CSV under ``<out>/tables/`` and described in
-``<out>/tables.json``; reports never recompute them.
+``<out>/tables.json``; reports never recompute them. A table is empty only when there is not
+enough data for it, and then ``tables.json`` records why (``empty_reason``, one plain sentence
+the reports show in its place); any other problem fails the analysis with an `RcaError`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from rca.analysis.workspace import Workspace, prepare_workspace
+from rca.analysis.prepare import prepare_workspace
+from rca.analysis.workspace import Workspace
 from rca.core.errors import ParameterError
 
 __all__ = ["TABLES", "Analysis", "analyze_month"]
@@ -63,10 +66,30 @@ class Analysis:
     path: Path
 
     def table(self, name: str) -> pd.DataFrame:
-        """Return table ``name`` (see `TABLES`)."""
+        """Return table ``name`` (see `TABLES`).
+
+        An empty table left empty for lack of data carries its reason in
+        ``table.attrs["empty_reason"]`` (see `empty_reason`), so a view given only the table can
+        say why it is empty.
+        """
         if name not in TABLES:
             raise ParameterError(f"unknown table {name!r}; expected one of {', '.join(TABLES)}")
-        return pd.read_parquet(self.path / "tables" / f"{name}.parquet")
+        table = pd.read_parquet(self.path / "tables" / f"{name}.parquet")
+        reason = self.empty_reason(name)
+        if reason is not None:
+            table.attrs["empty_reason"] = reason
+        return table
+
+    def empty_reason(self, name: str) -> str | None:
+        """Return why table ``name`` was left empty (one plain sentence), or None.
+
+        None means the table is not empty for lack of data (it may still have no rows: e.g. no
+        coaching need stands out this month).
+        """
+        if name not in TABLES:
+            raise ParameterError(f"unknown table {name!r}; expected one of {', '.join(TABLES)}")
+        reason = self.info["tables"][name].get("empty_reason")
+        return None if reason is None else str(reason)
 
     @property
     def workspace(self) -> Workspace:
@@ -79,7 +102,7 @@ class Analysis:
         return json.loads((self.path / "tables.json").read_text())
 
 
-def _write(out: Path, name: str, df: pd.DataFrame) -> dict[str, Any]:
+def _write(out: Path, name: str, df: pd.DataFrame, empty_reason: str | None) -> dict[str, Any]:
     df = df.reset_index(drop=True)
     df.to_parquet(out / f"{name}.parquet", index=False)
     flat = df.copy()
@@ -89,7 +112,8 @@ def _write(out: Path, name: str, df: pd.DataFrame) -> dict[str, Any]:
                 lambda v: " | ".join(map(str, v)) if isinstance(v, list | tuple) else v
             )
     flat.to_csv(out / f"{name}.csv", index=False)
-    return {"description": TABLES[name], "rows": len(df), "columns": [str(c) for c in df.columns]}
+    return {"description": TABLES[name], "rows": len(df), "columns": [str(c) for c in df.columns],
+            "empty_reason": empty_reason}  # fmt: skip
 
 
 def analyze_month(
@@ -141,7 +165,15 @@ def analyze_month(
     Returns
     -------
     Analysis
+
+    Raises
+    ------
+    RcaError
+        `InputError` for an unusable export, `ParameterError` for a month that cannot be
+        analysed or data a statistic cannot use. A table with too little data
+        (`NotEnoughDataError`) does not fail the month: it is left empty with its reason.
     """
+    from rca.analysis.context import EmptyTable
     from rca.analysis.steps import SECTIONS, Context
 
     out = Path(out)
@@ -165,9 +197,11 @@ def analyze_month(
     timings: dict[str, float] = {}
     for section in SECTIONS:
         t = time.perf_counter()
-        for name, table in section(ctx).items():
+        for name, result in section(ctx).items():
+            reason = result.reason if isinstance(result, EmptyTable) else None
+            table = result.frame() if isinstance(result, EmptyTable) else result
             ctx.tables[name] = table
-            described[name] = _write(tables_dir, name, table)
+            described[name] = _write(tables_dir, name, table, reason)
         timings[section.__name__] = round(time.perf_counter() - t, 3)
         log(f"analysis: {section.__name__.removeprefix('section_')}")
     info = {

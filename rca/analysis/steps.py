@@ -1,72 +1,55 @@
-"""The sections of a month's analysis: each turns the prepared workspace into named tables.
+"""The steps of a month's analysis: each turns the prepared workspace into named tables.
 
-A section is a function ``Context -> {table name: DataFrame}``; `rca.analysis.month.analyze_month`
-runs them in order (later sections may read earlier tables from ``ctx.tables``) and writes the
-results. A section whose input is absent returns empty tables, never fails the month.
+A step (``section_*``) is a function ``Context -> {table name: DataFrame or EmptyTable}`` (see
+`rca.analysis.context`); `rca.analysis.month.analyze_month` runs `SECTIONS` in order (later steps
+may read earlier tables from ``ctx.tables``) and writes the results. A table is left empty only
+when there is not enough data for it, with its reason; any other error fails the analysis.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-
 import pandas as pd
 
-from rca.analysis.workspace import Workspace
+from rca.analysis.context import Context, EmptyTable, Section, Table, enough, lacking
+from rca.analysis.prepare import MIN_NOTES
 from rca.core.errors import ParameterError
-from rca.stats.kpis import add_period, kpis_by
+from rca.stats.kpis import kpis_by
 
-__all__ = ["POLICY_THEME_COLUMNS", "SECTIONS", "Context"]
+__all__ = ["POLICY_THEME_COLUMNS", "SECTIONS", "Context", "EmptyTable", "Section"]
 
 SEGMENTS = ("market", "queue", "team")
 
 
-@dataclass
-class Context:
-    """What every section sees: the workspace, the months compared and the settings."""
-
-    ws: Workspace
-    month: str
-    previous: str
-    min_n: int = 30
-    target_accuracy: float = 0.9
-    margin: float = 0.03
-    known_issues: Path | None = None
-    macro_changes: dict[str, str] | None = None
-    seed: int = 0
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    _cache: dict[str, pd.DataFrame] = field(default_factory=dict)
-
-    def frame(self, kind: str) -> pd.DataFrame:
-        """Return the workspace table of ``kind`` with ``month`` and ``week`` columns (cached)."""
-        if kind not in self._cache:
-            df = self.ws.table(kind)
-            date_col = {"audits": "audit_date", "calibration": "session_date"}.get(kind, "date")
-            if len(df) and date_col in df and df[date_col].notna().any():
-                df = add_period(df, date_col)
-            self._cache[kind] = df
-        return self._cache[kind]
-
-    def themes(self) -> pd.DataFrame:
-        """Return the workspace's audit themes, one row per theme (read once, cached)."""
-        if "audit_themes" not in self._cache:
-            self._cache["audit_themes"] = self.ws.themes()
-        return self._cache["audit_themes"]
+def _error_pareto(current: pd.DataFrame) -> Table:
+    columns = ("error_category", "n", "share", "cumulative_share")
+    if reason := lacking(current, "audits", "error_category"):
+        return EmptyTable(reason, columns)
+    errors = current["error_category"].dropna()
+    errors = errors[errors.astype(str).str.len() > 0]
+    if not len(errors):  # a month without errors: an empty Pareto is the answer
+        return pd.DataFrame(columns=list(columns))
+    counts = errors.value_counts().rename_axis("error_category").rename("n")
+    pareto = counts.reset_index()
+    pareto["share"] = pareto["n"] / pareto["n"].sum()
+    pareto["cumulative_share"] = pareto["share"].cumsum()
+    return pareto
 
 
-Section = Callable[[Context], dict[str, pd.DataFrame]]
+def _ratings(ctx: Context) -> Table:
+    columns = ("month", "rating", "n", "share")
+    feedback = ctx.frame("feedback")
+    reason = ctx.absent("feedback") or lacking(feedback, "feedback", "rating")
+    if reason is None and not feedback["rating"].notna().any():
+        reason = "no feedback has a rating"
+    if reason:
+        return EmptyTable(reason, columns)
+    r = feedback.dropna(subset=["rating"]).groupby(["month", "rating"]).size().rename("n")
+    ratings = r.reset_index()
+    ratings["share"] = ratings["n"] / ratings.groupby("month")["n"].transform("sum")
+    return ratings
 
 
-def _safe(fn: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """Run a statistic; input it cannot use (too little data) gives an empty table."""
-    try:
-        return fn()
-    except ParameterError:
-        return pd.DataFrame()
-
-
-def section_kpis(ctx: Context) -> dict[str, pd.DataFrame]:
+def section_kpis(ctx: Context) -> dict[str, Table]:
     """KPIs per month and per segment of the month, error Pareto, rating distribution."""
     audits = ctx.frame("audits")
     current = audits[audits["month"] == ctx.month]
@@ -75,45 +58,30 @@ def section_kpis(ctx: Context) -> dict[str, pd.DataFrame]:
         if seg in current and current[seg].notna().any():
             k = kpis_by(current, seg, min_n=ctx.min_n).rename(columns={seg: "value"})
             segments.append(k.assign(segment=seg))
-    pareto = pd.DataFrame(columns=["error_category", "n", "share", "cumulative_share"])
-    if "error_category" in current:
-        errors = current["error_category"].dropna()
-        errors = errors[errors.astype(str).str.len() > 0]
-        if len(errors):
-            counts = errors.value_counts().rename_axis("error_category").rename("n")
-            pareto = counts.reset_index()
-            pareto["share"] = pareto["n"] / pareto["n"].sum()
-            pareto["cumulative_share"] = pareto["share"].cumsum()
-    feedback = ctx.frame("feedback")
-    ratings = pd.DataFrame(columns=["month", "rating", "n", "share"])
-    if len(feedback) and "rating" in feedback and feedback["rating"].notna().any():
-        r = feedback.dropna(subset=["rating"]).groupby(["month", "rating"]).size().rename("n")
-        ratings = r.reset_index()
-        ratings["share"] = ratings["n"] / ratings.groupby("month")["n"].transform("sum")
     return {
         "kpis_monthly": kpis_by(audits, "month", min_n=ctx.min_n),
-        "kpis_segments": pd.concat(segments, ignore_index=True) if segments else pd.DataFrame(),
-        "error_pareto": pareto,
-        "ratings": ratings,
+        "kpis_segments": pd.concat(segments, ignore_index=True),
+        "error_pareto": _error_pareto(current),
+        "ratings": _ratings(ctx),
     }
 
 
-def _with_causes(changes: pd.DataFrame, causes: pd.Series | None) -> pd.DataFrame:
-    """Add each theme's ``root_cause`` (``causes``: by topic id) to share changes."""
-    if changes.empty or causes is None:
+def _with_causes(changes: Table, causes: pd.Series | None) -> Table:
+    """Add each theme's ``root_cause`` (``causes``: by theme id) to share changes."""
+    if isinstance(changes, EmptyTable) or changes.empty or causes is None:
         return changes
     return changes.assign(root_cause=changes["item"].map(causes))
 
 
-def section_trends(ctx: Context) -> dict[str, pd.DataFrame]:
+def section_trends(ctx: Context) -> dict[str, Table]:
     """Theme share changes month over month per segment, with emerging and fading themes."""
     from rca.stats.trends import emerging_themes, fading_themes, share_changes
 
     audits = ctx.frame("audits")
     themed = audits[audits["theme_id"].notna()]
     segments = [s for s in SEGMENTS if s in themed]
-    topics = ctx.themes()
-    causes = topics.set_index("theme_id")["root_cause"] if "root_cause" in topics else None
+    themes = ctx.themes()
+    causes = themes.set_index("theme_id")["root_cause"] if "root_cause" in themes else None
 
     def changes_fn() -> pd.DataFrame:
         return share_changes(
@@ -121,10 +89,9 @@ def section_trends(ctx: Context) -> dict[str, pd.DataFrame]:
             segments=segments, min_n=ctx.min_n,
         )  # fmt: skip
 
-    changes = _with_causes(_safe(changes_fn), causes)
-    empty = changes.empty
+    changes = _with_causes(enough(changes_fn, "commented audits"), causes)
     weeks = sorted(themed.loc[themed["month"] == ctx.month, "week"].unique())
-    weekly = pd.DataFrame()
+    weekly: Table = EmptyTable(f"{ctx.month} has fewer than two weeks of commented audits")
     if len(weeks) >= 2:
         last, before = weeks[-1], weeks[-2]
 
@@ -134,115 +101,125 @@ def section_trends(ctx: Context) -> dict[str, pd.DataFrame]:
                 segments=segments, min_n=ctx.min_n,
             )  # fmt: skip
 
-        weekly = _with_causes(_safe(weekly_fn), causes)
+        weekly = _with_causes(enough(weekly_fn, "commented audits"), causes)
+    if isinstance(changes, EmptyTable):
+        return {"theme_changes": changes, "theme_changes_weekly": weekly,
+                "emerging_themes": changes, "fading_themes": changes}  # fmt: skip
     return {
         "theme_changes": changes,
         "theme_changes_weekly": weekly,
-        "emerging_themes": pd.DataFrame() if empty else emerging_themes(changes),
-        "fading_themes": pd.DataFrame() if empty else fading_themes(changes),
+        "emerging_themes": emerging_themes(changes),
+        "fading_themes": fading_themes(changes),
     }
 
 
-def section_control(ctx: Context) -> dict[str, pd.DataFrame]:
+def section_control(ctx: Context) -> dict[str, Table]:
     """Weekly pass-rate p-charts per team and per queue."""
     from rca.stats.control_charts import p_chart
 
     audits = ctx.frame("audits").dropna(subset=["passed"])
-    out = {}
+    out: dict[str, Table] = {}
     for group in ("team", "queue"):
-        try:
-            out[f"p_chart_{group}"] = p_chart(audits, group=group, period="week")
-        except ParameterError:
-            out[f"p_chart_{group}"] = pd.DataFrame()
+        reason = lacking(audits, "audits", group)
+        if reason is None and not audits[group].notna().any():
+            reason = f"no audit with a pass/fail outcome names a {group}"
+        name = f"p_chart_{group}"
+        out[name] = EmptyTable(reason) if reason else p_chart(audits, group=group, period="week")
     return out
 
 
-def section_calibration(ctx: Context) -> dict[str, pd.DataFrame]:
+def section_calibration(ctx: Context) -> dict[str, Table]:
     """Agreement, auditor deviation and drift, disputed rubric items (all sessions so far)."""
-    from rca.stats.calibration import (
-        agreement,
-        auditor_deviation,
-        disputed_items,
-        drift,
-        pairwise_kappa,
-    )
+    from rca.stats.agreement import agreement, pairwise_kappa
+    from rca.stats.calibration import auditor_deviation, disputed_items, drift
 
+    names = ("calibration_agreement", "calibration_pairs", "auditor_deviation",
+             "calibration_drift", "disputed_items")  # fmt: skip
+    if reason := ctx.absent("calibration"):
+        return {name: EmptyTable(reason) for name in names}
     ratings = ctx.ws.table("calibration")
-    if ratings.empty:
-        names = ("calibration_agreement", "calibration_pairs", "auditor_deviation")
-        rest = ("calibration_drift", "disputed_items")
-        return {n: pd.DataFrame() for n in (*names, *rest)}
-    return {
-        "calibration_agreement": _safe(lambda: agreement(ratings)),
-        "calibration_pairs": _safe(lambda: pairwise_kappa(ratings)),
-        "auditor_deviation": _safe(lambda: auditor_deviation(ratings)),
-        "calibration_drift": _safe(lambda: drift(ratings)),
-        "disputed_items": _safe(lambda: disputed_items(ratings)),
-    }
+    tables = (agreement(ratings), pairwise_kappa(ratings), auditor_deviation(ratings),
+              drift(ratings), disputed_items(ratings))  # fmt: skip
+    return dict(zip(names, tables, strict=True))
 
 
-def _note_themes(disagreements: pd.DataFrame, ctx: Context) -> pd.DataFrame:
-    """Themes in the labellers' notes on disagreements, with the label pairs behind each."""
-    from rca.text.clean import clean_series
-    from rca.text.redact import redact_series
-    from rca.themes.find import find_themes
+def _note_themes(disagreements: pd.DataFrame, ctx: Context) -> Table:
+    """Themes of the labellers' notes on disagreements, with the label pairs behind each.
 
-    if "note" not in disagreements:
-        return pd.DataFrame()
-    notes = redact_series(clean_series(disagreements["note"]))
-    has = (notes.str.strip().str.len() > 0).to_numpy()
-    if has.sum() < 20:  # too few notes to group
-        return pd.DataFrame()
-    embedder = str(ctx.ws.info.get("embedder_backend", "minilm"))
-    themes = find_themes(notes[has].tolist(), embedder=embedder, seed=ctx.seed)
-    rows = disagreements[has].assign(theme_id=themes.theme_ids)
+    The notes were cleaned, redacted and themed once, by `rca.analysis.prepare`; this only
+    aggregates the workspace's theme columns and theme table.
+    """
+    if reason := lacking(disagreements, "AI labels", "note"):
+        return EmptyTable(reason)
+    noted = disagreements["note"].fillna("").astype(str).str.strip().str.len() > 0
+    if noted.sum() < MIN_NOTES:
+        return EmptyTable(
+            f"{int(noted.sum())} labeller notes on the model's mistakes in {ctx.month}: too few "
+            f"to group into themes (at least {MIN_NOTES} are needed)"
+        )
+    themed = ctx.ws.info.get("ai_label_notes", {}).get("month")
+    if themed != ctx.month or "theme_id" not in disagreements:
+        raise ParameterError(
+            f"the workspace was prepared for {themed or 'another month'}: its labellers' notes "
+            f"of {ctx.month} are not themed; prepare it for {ctx.month}"
+        )
+    rows = disagreements[noted].astype({"theme_id": "int64"})
     pairs = (
         rows.assign(pair=rows["gold_label"].astype(str) + " -> " + rows["model_label"].astype(str))
         .groupby("theme_id")["pair"]
         .agg(lambda s: ", ".join(s.value_counts().head(3).index))
         .rename("top_pairs")
     )
-    info = themes.theme_info[["theme_id", "theme_label", "size", "keywords", "examples"]]
+    info = ctx.ws.themes("ai_labels")[["theme_id", "theme_label", "size", "keywords", "examples"]]
     return info.merge(pairs, on="theme_id", how="left")
 
 
-def section_labels(ctx: Context) -> dict[str, pd.DataFrame]:
-    """AI-model labels vs gold (this month) and feedback labels, agent vs auditor."""
+def _ai_labels(ctx: Context) -> dict[str, Table]:
+    """AI-model labels vs gold in the month (see `section_labels`)."""
     from rca.stats.label_audits import label_audit, sample_size_for_margin
 
-    out: dict[str, pd.DataFrame] = {}
+    names = ("ai_accuracy", "ai_per_class", "ai_confused_pairs", "ai_sample_size",
+             "ai_disagreement_themes")  # fmt: skip
     ai = ctx.frame("ai_labels")
-    ai = ai[ai["month"] == ctx.month] if "month" in ai else ai
-    if len(ai):
-        audit = label_audit(ai, "model_label", "gold_label", text="note",
-                            target=ctx.target_accuracy)  # fmt: skip
-        out["ai_accuracy"] = audit.accuracy
-        out["ai_per_class"] = audit.per_class
-        out["ai_confused_pairs"] = audit.confused_pairs
-        p = float(audit.accuracy["accuracy"].iloc[0])
-        n_next = sample_size_for_margin(p, ctx.margin, 0.95)
-        out["ai_sample_size"] = pd.DataFrame(
-            [{"expected_accuracy": p, "margin": ctx.margin, "confidence": 0.95, "n": n_next}]
-        )
-        out["ai_disagreement_themes"] = _note_themes(audit.disagreements, ctx)
-    else:
-        names = ("ai_accuracy", "ai_per_class", "ai_confused_pairs", "ai_sample_size")
-        for name in (*names, "ai_disagreement_themes"):
-            out[name] = pd.DataFrame()
+    reason = ctx.absent("ai_labels")
+    if reason is None:
+        ai = ai[ai["month"] == ctx.month]
+        reason = None if len(ai) else f"the AI-label export has no item labelled in {ctx.month}"
+    if reason:
+        return {name: EmptyTable(reason) for name in names}
+    audit = label_audit(ai, "model_label", "gold_label", text="note" if "note" in ai else None,
+                        target=ctx.target_accuracy)  # fmt: skip
+    p = float(audit.accuracy["accuracy"].iloc[0])
+    n_next = sample_size_for_margin(p, ctx.margin, 0.95)
+    sample = [{"expected_accuracy": p, "margin": ctx.margin, "confidence": 0.95, "n": n_next}]
+    tables = (audit.accuracy, audit.per_class, audit.confused_pairs, pd.DataFrame(sample),
+              _note_themes(audit.disagreements, ctx))  # fmt: skip
+    return dict(zip(names, tables, strict=True))
+
+
+def _feedback_labels(ctx: Context) -> dict[str, Table]:
+    """Feedback labels, agent vs auditor, in the month (see `section_labels`)."""
+    from rca.stats.label_audits import label_audit
+
     fb = ctx.frame("feedback")
-    fb = fb[fb["month"] == ctx.month] if "month" in fb else fb
-    if (
-        len(fb)
-        and {"agent_label", "auditor_label"} <= set(fb)
-        and fb["auditor_label"].notna().any()
-    ):
-        audit = label_audit(fb, "agent_label", "auditor_label")
-        out["feedback_label_accuracy"] = audit.accuracy.assign(n_without_auditor=audit.n_dropped)
-        out["feedback_confused_pairs"] = audit.confused_pairs
-    else:
-        out["feedback_label_accuracy"] = pd.DataFrame()
-        out["feedback_confused_pairs"] = pd.DataFrame()
-    return out
+    reason = ctx.absent("feedback") or lacking(fb, "feedback", "agent_label", "auditor_label")
+    if reason is None:
+        fb = fb[fb["month"] == ctx.month]
+        if not fb["auditor_label"].notna().any():
+            reason = f"no feedback of {ctx.month} has an auditor's label"
+    if reason:
+        empty = EmptyTable(reason)
+        return {"feedback_label_accuracy": empty, "feedback_confused_pairs": empty}
+    audit = label_audit(fb, "agent_label", "auditor_label")
+    return {
+        "feedback_label_accuracy": audit.accuracy.assign(n_without_auditor=audit.n_dropped),
+        "feedback_confused_pairs": audit.confused_pairs,
+    }
+
+
+def section_labels(ctx: Context) -> dict[str, Table]:
+    """AI-model labels vs gold (this month) and feedback labels, agent vs auditor."""
+    return {**_ai_labels(ctx), **_feedback_labels(ctx)}
 
 
 def _until_month_end(df: pd.DataFrame, date_col: str, month: str) -> pd.DataFrame:
@@ -250,32 +227,36 @@ def _until_month_end(df: pd.DataFrame, date_col: str, month: str) -> pd.DataFram
     return df[pd.to_datetime(df[date_col]) <= end] if len(df) else df
 
 
-def section_operations(ctx: Context) -> dict[str, pd.DataFrame]:
+def section_operations(ctx: Context) -> dict[str, Table]:
     """Macros / SOPs behind failing audits, technical issues in feedback, coaching needs."""
     from rca.stats.coaching import coaching_needs
     from rca.stats.macros import macro_report
     from rca.stats.tech_issues import issue_timeline, technical_issues
 
     audits = _until_month_end(ctx.frame("audits"), "audit_date", ctx.month)
-    macros = pd.DataFrame()
-    if "macro_id" in audits and audits["macro_id"].notna().any():
-        macros = macro_report(audits, current=ctx.month, previous=ctx.previous,
-                              changed_after=ctx.macro_changes)  # fmt: skip
+    out: dict[str, Table] = {}
+    reason = lacking(audits, "audits", "macro_id")
+    if reason is None and not audits["macro_id"].notna().any():
+        reason = "no audit names a macro or SOP"
+    out["macros"] = EmptyTable(reason) if reason else macro_report(
+        audits, current=ctx.month, previous=ctx.previous, changed_after=ctx.macro_changes
+    )  # fmt: skip
     feedback = _until_month_end(ctx.frame("feedback"), "date", ctx.month)
-    issues = timeline = pd.DataFrame()
-    if len(feedback) and "theme_id" in feedback:
+    reason = ctx.absent("feedback")
+    if reason is None and feedback.empty:
+        reason = f"no feedback up to the end of {ctx.month}"
+    if reason:
+        out["tech_issues"] = out["issue_timeline"] = EmptyTable(reason)
+    else:
         as_of = pd.Period(ctx.month, freq="M").end_time.normalize()
-        issues = technical_issues(
+        out["tech_issues"] = technical_issues(
             feedback, theme_info=ctx.ws.themes("feedback"), known_issues=ctx.known_issues,
             as_of=as_of,
         )  # fmt: skip
-        timeline = issue_timeline(feedback)
-    return {
-        "macros": macros,
-        "tech_issues": issues,
-        "issue_timeline": timeline,
-        "coaching": _safe(lambda: coaching_needs(audits, current=ctx.month)),
-    }
+        out["issue_timeline"] = issue_timeline(feedback)
+    reason = lacking(audits, "audits", "error_category")
+    out["coaching"] = EmptyTable(reason) if reason else coaching_needs(audits, current=ctx.month)
+    return out
 
 
 #: Columns of the ``policy_themes`` table.
@@ -286,7 +267,7 @@ POLICY_THEME_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def section_policy(ctx: Context) -> dict[str, pd.DataFrame]:
+def section_policy(ctx: Context) -> dict[str, Table]:
     """Themes of the month's failing audits under each policy, vs the other policies' failures.
 
     Method: among the month's failing audits with a policy, each theme's share of one policy's
@@ -298,14 +279,14 @@ def section_policy(ctx: Context) -> dict[str, pd.DataFrame]:
     from rca.stats.trends import group_vs_rest
     from rca.text.quotes import evidence_quotes
 
-    empty = pd.DataFrame(columns=list(POLICY_THEME_COLUMNS))
     audits = ctx.frame("audits")
-    if not {"policy", "passed", "theme_id"} <= set(audits.columns):
-        return {"policy_themes": empty}
+    if reason := lacking(audits, "audits", "policy"):
+        return {"policy_themes": EmptyTable(reason, POLICY_THEME_COLUMNS)}
     month = audits[(audits["month"] == ctx.month) & audits["policy"].notna()]
     failing = month[month["passed"].notna() & ~month["passed"].fillna(True).astype(bool)]
     if failing.empty:
-        return {"policy_themes": empty}
+        reason = f"no failing audit of {ctx.month} names a policy"
+        return {"policy_themes": EmptyTable(reason, POLICY_THEME_COLUMNS)}
     tests = group_vs_rest(failing, failing["policy"], item="theme_id", min_n=10)
     tests = tests[tests["count_current"] > 0]
     topics = ctx.themes()
@@ -331,7 +312,8 @@ def section_policy(ctx: Context) -> dict[str, pd.DataFrame]:
             }
         )  # fmt: skip
     if not rows:
-        return {"policy_themes": empty}
+        reason = f"no failing audit of {ctx.month} with a policy has a commented theme"
+        return {"policy_themes": EmptyTable(reason, POLICY_THEME_COLUMNS)}
     out = pd.DataFrame(rows).sort_values(
         ["policy_failing", "policy", "failing", "theme_id"], ascending=[False, True, False, True]
     )
@@ -339,7 +321,7 @@ def section_policy(ctx: Context) -> dict[str, pd.DataFrame]:
     return {"policy_themes": out[list(POLICY_THEME_COLUMNS)].reset_index(drop=True)}
 
 
-def section_findings(ctx: Context) -> dict[str, pd.DataFrame]:
+def section_findings(ctx: Context) -> dict[str, Table]:
     """Rank the findings, from the tables of the earlier sections."""
     from rca.findings.build import build_findings
 

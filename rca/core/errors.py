@@ -8,6 +8,7 @@ from __future__ import annotations
 __all__ = [
     "InputError",
     "MissingDependencyError",
+    "NotEnoughDataError",
     "ParameterError",
     "RcaError",
 ]
@@ -65,6 +66,16 @@ class InputError(RcaError):
 
 class ParameterError(RcaError):
     """A notebook or command parameter is unknown or invalid."""
+
+
+class NotEnoughDataError(RcaError):
+    """The data are valid but too few for a statistic (no rows in a period, too few notes...).
+
+    This is the one condition under which a month's analysis writes an empty table: the step
+    catches it and records ``str(error)`` as the table's ``empty_reason`` in ``tables.json``,
+    which the reports show where the table would have been. Any other error fails the analysis.
+    ``str(error)`` is one plain sentence for the report's reader.
+    """
 
 
 class MissingDependencyError(RcaError):

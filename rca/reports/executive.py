@@ -230,7 +230,7 @@ def _finding_item(r: Mapping[Any, Any], names: Mapping[str, str], alike: list[st
 def theme_chart(changes: pd.DataFrame, top_n: int = 8) -> HTML:
     """Largest themes of audit comments this month, with last month's share as a mark."""
     if changes.empty or "segment" not in changes:
-        return rr.callout("No themes in audit comments this month.")
+        return rr.empty_note(changes, "No themes in audit comments this month.", kind="info")
     rows = changes[(changes["segment"] == "all") & (changes["item"] != -1)]
     rows = rows.sort_values(["share_current", "item"], ascending=[False, True]).head(top_n)
     if rows.empty:
@@ -254,7 +254,7 @@ def what_changed(
     """
     since = previous or "last month"
     if changes.empty or "q_value" not in changes:
-        return rr.callout(f"No comparison with {since} is available.")
+        return rr.empty_note(changes, f"No comparison with {since} is available.", kind="info")
     clear = changes[(changes["q_value"] < _Q) & (changes["item"] != -1)]
     if clear.empty:
         return rr.callout(

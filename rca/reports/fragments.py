@@ -21,6 +21,7 @@ __all__ = [
     "Kpi",
     "callout",
     "data_note",
+    "empty_note",
     "esc",
     "figure",
     "heading",
@@ -91,6 +92,18 @@ def callout(text: str, kind: str = "info") -> HTML:
     """Return a highlighted note; ``kind`` is ``info`` or ``warn``."""
     cls = "rca-callout warn" if kind == "warn" else "rca-callout"
     return HTML(f'<div class="{cls}">{esc(text)}</div>')
+
+
+def empty_note(table: pd.DataFrame, fallback: str, kind: str = "warn") -> HTML:
+    """Return the callout a view shows instead of an empty ``table``.
+
+    It gives the reason the analysis recorded for leaving the table empty
+    (`rca.analysis.month.Analysis.table` keeps it in ``table.attrs["empty_reason"]``), e.g.
+    "Not enough data: no calibration export in the data."; ``fallback`` when there is none
+    (a table with no rows is then the answer, e.g. "No coaching need stands out.").
+    """
+    reason = table.attrs.get("empty_reason") if isinstance(table, pd.DataFrame) else None
+    return callout(f"Not enough data: {reason}." if reason else fallback, kind=kind)
 
 
 @dataclass(frozen=True)

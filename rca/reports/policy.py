@@ -56,8 +56,9 @@ def _first(values: Any, n: int) -> list[str]:
     return [str(v) for v in list(values)[:n]]
 
 
-def _none(what: str, month: str | None) -> HTML:
-    return rr.callout(f"No {what} in {month}." if month else f"No {what}.")
+def _none(table: pd.DataFrame, what: str, month: str | None) -> HTML:
+    """Say why ``table`` shows nothing: the analysis' recorded reason, else "No <what> in …"."""
+    return rr.empty_note(table, f"No {what} in {month}." if month else f"No {what}.", kind="info")
 
 
 def _top_policies(df: pd.DataFrame, top_n: int) -> list[str]:
@@ -76,7 +77,7 @@ def policy_themes_table(
     ``min_n`` audits are highlighted and their failure figures and themes suppressed.
     """
     if df.empty or "policy" not in df:
-        return _none("failing audits with a policy", month)
+        return _none(df, "failing audits with a policy", month)
     rows = []
     for policy in _top_policies(df, top_n):
         mine = df[(df["policy"] == policy) & (df["theme_id"] != -1)].sort_values("rank_in_policy")
@@ -113,14 +114,14 @@ def policy_themes_chart(
     import plotly.graph_objects as go
 
     if df.empty or "policy" not in df:
-        return _none("failing audits with a policy", month)
+        return _none(df, "failing audits with a policy", month)
     policies = _top_policies(df, top_n)
     d = df[df["policy"].isin(policies) & (df["theme_id"] != -1)]
     themes = (d.groupby("theme_label")["failing"].sum().reset_index()
               .sort_values(["failing", "theme_label"], ascending=[False, True])
               .head(top_n)["theme_label"].tolist())  # fmt: skip
     if not themes:
-        return _none("themed failing audits", month)
+        return _none(df, "themed failing audits", month)
     grid = (d.pivot_table(index="policy", columns="theme_label", values="share", aggfunc="sum")
             .reindex(index=policies, columns=themes).fillna(0.0) * 100)  # fmt: skip
     audits = df.drop_duplicates("policy").set_index("policy")["policy_audits"]
@@ -152,7 +153,7 @@ def _macro_words(r: Any) -> str:
 def macros_table(df: pd.DataFrame, month: str | None = None, top_n: int = 8) -> HTML:
     """Macros and SOPs implicated by failing audits (``macros``), clear problems highlighted."""
     if df.empty or "macro_id" not in df:
-        return _none("audits with a macro or SOP", month)
+        return _none(df, "audits with a macro or SOP", month)
     d = df.sort_values("rank").head(top_n)
     view = pd.DataFrame(
         {
@@ -255,7 +256,7 @@ def issues_table(df: pd.DataFrame, month: str | None = None, top_n: int = 8) -> 
     Since when, reports in the last weeks and their trend; clearly rising issues highlighted.
     """
     if df.empty or "status" not in df:
-        return _none("technical issues in user feedback", month)
+        return _none(df, "technical issues in user feedback", month)
     d = _by_status(df, top_n)
     view = pd.DataFrame(
         {
@@ -284,7 +285,7 @@ def issue_timeline_chart(
     import plotly.graph_objects as go
 
     if timeline.empty or issues.empty or "status" not in issues:
-        return _none("technical issues in user feedback", month)
+        return _none(issues, "technical issues in user feedback", month)
     top = issues.sort_values(["count_current", "theme_label"], ascending=[False, True])
     fig = go.Figure()
     for r in top.head(top_n).to_dict("records"):

@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from rca.core.errors import ParameterError
+from rca.core.errors import NotEnoughDataError, ParameterError
 from rca.stats.primitives import bh_qvalues, compare_proportions, newcombe_interval
 
 __all__ = [
@@ -98,9 +98,10 @@ def share_changes(
 
     Raises
     ------
+    NotEnoughDataError
+        ``current`` or ``previous`` has no rows.
     ParameterError
-        A column is missing, ``current == previous``, a period has no rows, or a number is out
-        of range.
+        A column is missing, ``current == previous``, or a number is out of range.
 
     Notes
     -----
@@ -163,7 +164,9 @@ def _check_share_args(
     for name, value in (("current", current), ("previous", previous)):
         if value not in present:
             shown = ", ".join(map(str, sorted(present, key=str)[-6:])) or "none"
-            raise ParameterError(f"{name} {period} {value!r} has no rows; latest present: {shown}")
+            raise NotEnoughDataError(
+                f"{name} {period} {value!r} has no rows; latest present: {shown}"
+            )
     if min_n < 1:
         raise ParameterError(f"min_n must be >= 1, got {min_n}")
     if not 0 < alpha < 1:

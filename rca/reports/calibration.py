@@ -1,10 +1,11 @@
-"""Views of the QA-team reports: rater calibration and AI-label accuracy.
+"""Views of the calibration report: how well the QA team's auditors agree, and who drifts.
 
 `load` (re-exported from `rca.reports.load`) opens the analysis behind a notebook's ``workspace``
-parameter. Every other public function takes one table of `rca.analysis.month.TABLES` (as
-`Analysis.table` returns it) and returns an ``IPython.display.HTML`` fragment: a readable table,
-a chart (plotly, offline, labels from data escaped) or a callout. An empty table gives a callout
-saying what is missing in the month, never an error.
+parameter. Every other public function takes one calibration table of
+`rca.analysis.month.TABLES` (as `Analysis.table` returns it) and returns an
+``IPython.display.HTML`` fragment: a readable table, a chart (plotly, offline, labels from data
+escaped) or a callout. An empty table gives a callout saying why (the reason the analysis
+recorded, see `rca.reports.fragments.empty_note`), never an error.
 """
 
 from __future__ import annotations
@@ -23,52 +24,37 @@ from rca.stats.ratings import ALL
 
 __all__ = [
     "ALPHA_THRESHOLD",
-    "WEAK_F1",
-    "accuracy_cards",
     "agreement_table",
     "alpha_chart",
-    "confused_pairs_table",
-    "confusion_heatmap",
     "deviation_chart",
     "deviation_summary",
     "disputed_table",
     "drift_chart",
     "flagged_auditors",
     "load",
-    "no_data",
     "pairs_heatmap",
-    "per_class_table",
     "retrain_recommendation",
-    "sample_size_note",
-    "themes_table",
-    "verdict_callout",
 ]
 
 #: Krippendorff's α below which agreement on an item is too low to draw conclusions from.
 ALPHA_THRESHOLD = 0.667
-#: F1 below which a label class is flagged as weak.
-WEAK_F1 = 0.8
 
 _BLUE, _RED, _AMBER, _GREY = "#0969da", "#cf222e", "#bf8700", "#8c959f"
 _DIRECTION_COLOURS = {"lenient": _AMBER, "strict": _RED, "in line": _BLUE}
-_CALIBRATION = "calibration sessions"
-_AI = "AI-label audits"
 
 
 def _safe(values: Any) -> list[str]:
     return [html.escape(str(v)) for v in values]
 
 
-def no_data(what: str, month: str | None) -> HTML:
-    """Return the callout shown instead of an empty table, e.g. "No calibration sessions in …"."""
-    return rr.callout(f"No {what} in {month}." if month else f"No {what}.", kind="warn")
-
-
 def _empty(df: pd.DataFrame, columns: Sequence[str]) -> bool:
     return df.empty or not set(columns) <= set(df.columns)
 
 
-# --- calibration -------------------------------------------------------------------------------
+def _no_data(df: pd.DataFrame, month: str | None) -> HTML:
+    """Return the callout shown instead of an empty calibration table."""
+    where = f" in {month}" if month else ""
+    return rr.empty_note(df, f"No calibration sessions{where}.")
 
 
 def agreement_table(
@@ -76,7 +62,7 @@ def agreement_table(
 ) -> HTML:
     """Agreement per rubric item (``calibration_agreement``), items below ``threshold`` flagged."""
     if _empty(df, ["item", "alpha", "alpha_lo", "alpha_hi"]):
-        return no_data(_CALIBRATION, month)
+        return _no_data(df, month)
     ci = [
         "–" if pd.isna(lo) else f"{lo:.2f} to {hi:.2f}"
         for lo, hi in zip(df["alpha_lo"], df["alpha_hi"], strict=True)
@@ -106,7 +92,7 @@ def alpha_chart(
     import plotly.graph_objects as go
 
     if _empty(df, ["item", "alpha", "alpha_lo", "alpha_hi"]):
-        return no_data(_CALIBRATION, month)
+        return _no_data(df, month)
     items = df[df["item"] != ALL].sort_values("alpha", na_position="first")
     fig = go.Figure(
         go.Scatter(
@@ -137,7 +123,7 @@ def deviation_chart(df: pd.DataFrame, month: str | None = None) -> HTML:
     import plotly.graph_objects as go
 
     if _empty(df, ["auditor", "item", "mean_deviation", "ci_lo", "ci_hi", "direction"]):
-        return no_data(_CALIBRATION, month)
+        return _no_data(df, month)
     rows = _overall(df)
     fig = go.Figure()
     for direction, colour in _DIRECTION_COLOURS.items():
@@ -174,7 +160,7 @@ def flagged_auditors(df: pd.DataFrame) -> list[str]:
 def deviation_summary(df: pd.DataFrame, month: str | None = None) -> HTML:
     """Plain-language list of the auditors rating significantly more leniently or strictly."""
     if _empty(df, ["auditor", "item", "mean_deviation", "direction"]):
-        return no_data(_CALIBRATION, month)
+        return _no_data(df, month)
     rows = _overall(df)
     off = rows[rows["direction"] != "in line"]
     if off.empty:
@@ -199,7 +185,7 @@ def drift_chart(df: pd.DataFrame, month: str | None = None, flagged: Sequence[st
     import plotly.graph_objects as go
 
     if _empty(df, ["auditor", "session_id", "session_index", "mean_deviation"]):
-        return no_data(_CALIBRATION, month)
+        return _no_data(df, month)
     trending = df.loc[df["slope_p"] < 0.05, "auditor"] if "slope_p" in df else pd.Series()
     emphasised = {str(a) for a in (*flagged, *trending)}
     sessions = df.drop_duplicates("session_index").sort_values("session_index")
@@ -227,7 +213,7 @@ def drift_chart(df: pd.DataFrame, month: str | None = None, flagged: Sequence[st
 def disputed_table(df: pd.DataFrame, month: str | None = None) -> HTML:
     """Return the rubric items raters disagree on most (``disputed_items``)."""
     if _empty(df, ["rank", "item", "disagreement", "alpha"]):
-        return no_data(_CALIBRATION, month)
+        return _no_data(df, month)
     view = df[["rank", "item", "disagreement", "alpha", "percent_agreement", "n_cases"]].rename(
         columns={"rank": "Rank", "item": "Rubric item", "disagreement": "Disagreement (1 − α)",
                  "alpha": "α", "percent_agreement": "Percent agreement", "n_cases": "Cases"}
@@ -241,7 +227,7 @@ def retrain_recommendation(
 ) -> HTML:
     """Plain-language advice: which rubric items to re-train auditors on, if any."""
     if _empty(df, ["item", "alpha"]):
-        return no_data(_CALIBRATION, month)
+        return _no_data(df, month)
     low = df[(df["item"] != ALL) & (df["alpha"] < threshold)]
     if low.empty:
         return rr.callout(
@@ -261,7 +247,7 @@ def pairs_heatmap(df: pd.DataFrame, month: str | None = None) -> HTML:
     import plotly.graph_objects as go
 
     if _empty(df, ["rater_a", "rater_b", "kappa"]):
-        return no_data(_CALIBRATION, month)
+        return _no_data(df, month)
     mean = df.groupby(["rater_a", "rater_b"])["kappa"].mean().reset_index()
     both = pd.concat([mean, mean.rename(columns={"rater_a": "rater_b", "rater_b": "rater_a"})])
     grid = both.pivot_table(index="rater_a", columns="rater_b", values="kappa")
@@ -278,126 +264,3 @@ def pairs_heatmap(df: pd.DataFrame, month: str | None = None) -> HTML:
     fig.update_layout(title="Pairwise agreement (Cohen's κ, mean over items)",
                       yaxis={"autorange": "reversed"}, height=200 + 28 * len(names))  # fmt: skip
     return rr.figure(fig)
-
-
-# --- AI labels ---------------------------------------------------------------------------------
-
-_VERDICTS = {"yes": "Meets target", "no": "Does not meet target", "inconclusive": "Inconclusive"}
-
-
-def accuracy_cards(df: pd.DataFrame, target: float, month: str | None = None) -> HTML:
-    """KPI cards: accuracy with its 95 % interval, the target, the verdict and items audited."""
-    if _empty(df, ["n", "accuracy", "ci_lo", "ci_hi"]):
-        return no_data(_AI, month)
-    r = df.iloc[0]
-    verdict = _verdict(r, target)
-    return rr.kpi_cards(
-        [
-            rr.Kpi("Accuracy", f"{r['accuracy'] * 100:.1f} %"),
-            rr.Kpi("95 % interval", f"{r['ci_lo'] * 100:.1f} – {r['ci_hi'] * 100:.1f} %"),
-            rr.Kpi("Target", f"{target * 100:.1f} %"),
-            rr.Kpi("Verdict", _VERDICTS[verdict]),
-            rr.Kpi("Items audited", f"{int(r['n']):,}"),
-        ]
-    )
-
-
-def _verdict(row: pd.Series, target: float) -> str:
-    """``yes`` / ``no`` / ``inconclusive`` of the interval against ``target``."""
-    if row["ci_lo"] >= target:
-        return "yes"
-    if row["ci_hi"] < target:
-        return "no"
-    return "inconclusive"
-
-
-def verdict_callout(df: pd.DataFrame, target: float, month: str | None = None) -> HTML:
-    """One sentence saying what the accuracy interval means against the target."""
-    if _empty(df, ["accuracy", "ci_lo", "ci_hi"]):
-        return no_data(_AI, month)
-    r = df.iloc[0]
-    lo, hi, t = r["ci_lo"] * 100, r["ci_hi"] * 100, target * 100
-    text = {
-        "yes": f"The model meets the {t:.1f} % target: even the low end of the interval "
-        f"({lo:.1f} %) is above it.",
-        "no": f"The model does not meet the {t:.1f} % target: even the high end of the "
-        f"interval ({hi:.1f} %) is below it.",
-        "inconclusive": f"Inconclusive: the interval ({lo:.1f} – {hi:.1f} %) contains the "
-        f"{t:.1f} % target; audit more items to decide (see below).",
-    }[_verdict(r, target)]
-    return rr.callout(text, kind="info" if _verdict(r, target) == "yes" else "warn")
-
-
-def per_class_table(df: pd.DataFrame, month: str | None = None, weak: float = WEAK_F1) -> HTML:
-    """Precision, recall and F1 per label; classes with F1 below ``weak`` flagged."""
-    if _empty(df, ["label", "support", "precision", "recall", "f1"]):
-        return no_data(_AI, month)
-    view = df.rename(columns={"label": "Label", "support": "Gold items", "n_predicted":
-                              "Predicted", "precision": "Precision", "recall": "Recall",
-                              "f1": "F1"})  # fmt: skip
-    view = view.assign(weak=view["F1"].isna() | (view["F1"] < weak))
-    return rr.table(view, flag="weak", formats={"Gold items": "int", "Predicted": "int",
-                    "Precision": "pct", "Recall": "pct", "F1": ".2f"})  # fmt: skip
-
-
-def confusion_heatmap(df: pd.DataFrame, month: str | None = None) -> HTML:
-    """Heat map of the most confused pairs (``ai_confused_pairs``): gold rows, predicted columns."""
-    import plotly.graph_objects as go
-
-    if _empty(df, ["gold", "predicted", "n"]):
-        return no_data(_AI, month)
-    grid = df.pivot_table(index="gold", columns="predicted", values="n", aggfunc="sum")
-    fig = go.Figure(
-        go.Heatmap(
-            z=grid.to_numpy(), x=_safe(grid.columns), y=_safe(grid.index), colorscale="Reds",
-            text=np.vectorize(lambda v: "" if pd.isna(v) else f"{int(v)}")(grid.to_numpy()),
-            texttemplate="%{text}",
-            hovertemplate="gold %{y} labelled %{x}: %{z} items<extra></extra>",
-        )
-    )  # fmt: skip
-    fig.update_layout(title="Where the model goes wrong (items, gold label → model label)",
-                      xaxis_title="model label",
-        yaxis={"autorange": "reversed"}, yaxis_title="gold label",
-                      height=220 + 30 * len(grid))  # fmt: skip
-    return rr.figure(fig)
-
-
-def confused_pairs_table(df: pd.DataFrame, month: str | None = None, top_n: int = 8) -> HTML:
-    """Return the gold → model label pairs the model confuses most."""
-    if _empty(df, ["gold", "predicted", "n", "share"]):
-        return no_data(_AI, month)
-    view = df.head(top_n).rename(columns={"gold": "Gold label", "predicted": "Model said",
-                                          "n": "Items", "share": "Share of the gold label",
-                                          "share_of_errors": "Share of all errors"})  # fmt: skip
-    return rr.table(view, formats={"Items": "int", "Share of the gold label": "pct",
-                                   "Share of all errors": "pct"})  # fmt: skip
-
-
-def themes_table(df: pd.DataFrame, month: str | None = None, n_examples: int = 2) -> HTML:
-    """Themes in the labellers' notes on disagreements, with label pairs and example notes."""
-    if _empty(df, ["theme_label", "size"]):
-        return rr.callout(f"Too few labeller notes on disagreements in {month} to find themes.")
-    examples = df["examples"] if "examples" in df else pd.Series([[]] * len(df), index=df.index)
-    view = pd.DataFrame(
-        {
-            "Theme": df["theme_label"],
-            "Notes": df["size"],
-            "Label pairs (gold -> model)": df.get("top_pairs", ""),
-            "Example notes": [
-                list(dict.fromkeys(e))[:n_examples] if e is not None else [] for e in examples
-            ],
-        }
-    )
-    return rr.table(view, formats={"Notes": "int"})
-
-
-def sample_size_note(df: pd.DataFrame, month: str | None = None) -> HTML:
-    """How many items to audit next month for the chosen margin (``ai_sample_size``)."""
-    if _empty(df, ["n", "margin", "confidence"]):
-        return no_data(_AI, month)
-    r = df.iloc[0]
-    return rr.callout(
-        f"Audit {int(r['n']):,} items next month to know the accuracy within "
-        f"± {r['margin'] * 100:.1f} points ({r['confidence'] * 100:.0f} % confidence), "
-        f"assuming it stays near {r['expected_accuracy'] * 100:.1f} %."
-    )
