@@ -120,6 +120,13 @@ def test_a_theme_growing_in_several_places_is_listed_once():
     assert "Policy: the rules themselves" in out and "Unclear or conflicting policy" in out
 
 
+def test_views_read_fields_not_titles():
+    findings = findings_frame()
+    renamed = findings.assign(title="Theme 'Refunds' grew to 9.0% of rows (from 2.0%)")
+    for view in (ex.top_findings, ex.recommendations):
+        assert view(findings).data == view(renamed).data
+
+
 def test_top_findings_escape_fields_and_quotes():
     out = ex.top_findings(findings_frame(XSS, XSS)).data
     assert "<script>" not in out and out.count(ESCAPED) == 2

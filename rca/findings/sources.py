@@ -20,7 +20,17 @@ from rca.stats.primitives import wilson_interval
 from rca.text.quotes import evidence_quotes
 from rca.themes.causes import UNMAPPED
 
-__all__ = ["AI_MIN_SHARE", "BUILDERS", "SEGMENT_SUBJECTS"]
+__all__ = [
+    "AI_MIN_SHARE",
+    "BUILDERS",
+    "SEGMENT_SUBJECTS",
+    "from_ai",
+    "from_calibration",
+    "from_coaching",
+    "from_issues",
+    "from_macros",
+    "from_themes",
+]
 
 #: Smallest share of a gold label predicted as another that makes an untested confusion count.
 AI_MIN_SHARE = 0.10
