@@ -88,7 +88,7 @@ def _action(row: Mapping[Any, Any]) -> tuple[str, str, tuple[str, str] | None, A
     if kind == "macro":
         if cause.startswith("people."):
             return "operations", "coach_macro_use", None, None
-        worse = bool(row.get("worse_after")) and _text(row.get("changed_after")) is not None
+        worse = _text(row.get("worse_after")) == "True" and _text(row.get("changed_after"))
         return "policy", "review_macro_change" if worse else "update_macro", None, None
     if kind == "technical_issue":
         known = row.get("issue_status") == "known" and _text(row.get("known_issue_id"))

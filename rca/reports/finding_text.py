@@ -25,7 +25,7 @@ __all__ = [
     "place",
     "reason_text",
     "recommendation_texts",
-    "where",
+    "where_phrase",
 ]
 
 #: Action per root cause (or group of causes), for growing themes; who acts is decided in
@@ -85,7 +85,7 @@ def _int(row: Mapping[Any, Any], field: str) -> str:
     return "?" if math.isnan(value) else str(int(value))
 
 
-def where(segment_type: object, segment_value: object) -> str:
+def where_phrase(segment_type: object, segment_value: object) -> str:
     """Where a place is, to end a sentence: " in Team Lynx", " in market MY", "" for "all"."""
     kind, value = str(segment_type), str(segment_value)
     if kind in ("all", "None", "nan", "") or value in ("None", "nan", ""):
@@ -97,7 +97,7 @@ def where(segment_type: object, segment_value: object) -> str:
 
 def place(segment_type: object, segment_value: object) -> str:
     """Readable place: "the whole operation", "Team Lynx", "market MY", "the payments queue"."""
-    text = where(segment_type, segment_value)
+    text = where_phrase(segment_type, segment_value)
     return text.removeprefix(" in ") if text else "the whole operation"
 
 
@@ -125,11 +125,11 @@ def describe(row: Mapping[Any, Any]) -> str:
     if kind == "emerging_theme":
         return (
             f"'{_get(row, 'theme_label')}' grew from {_pct(baseline, 1)} to {_pct(value, 1)} of "
-            f"audit comments{where(row.get('segment_type'), row.get('segment_value'))}"
+            f"audit comments{where_phrase(row.get('segment_type'), row.get('segment_value'))}"
         )
     if kind == "macro":
         since = _get(row, "changed_after")
-        worse = f"; worse since {since}" if bool(row.get("worse_after")) and since else ""
+        worse = f"; worse since {since}" if _get(row, "worse_after") == "True" and since else ""
         rest = "" if math.isnan(baseline) else f"; other macros fail {_pct(baseline)}"
         return (
             f"Macro {_get(row, 'macro_id')} fails {_pct(value)} of its audits "
