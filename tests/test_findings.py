@@ -59,9 +59,10 @@ ISSUES = pd.DataFrame(
      "top_market_share": [0.95, 0.3], "root_cause": ["product.bug", "product.ux_confusion"]}
 )  # fmt: skip
 COACHING = pd.DataFrame(
-    {"group_type": ["cohort"], "group": ["Team A, started 2026Q2"],
-     "error_category": ["missed verification"], "count": [40], "share": [0.3],
-     "rest_share": [0.03], "difference": [0.27], "p_value": [1e-20], "q_value": [1e-18]}
+    {"group_type": ["cohort"], "group": ["Team A, started 2026Q2"], "team": ["Team A"],
+     "cohort_start": ["2026Q2"], "n": [133], "error_category": ["missed verification"],
+     "count": [40], "share": [0.3], "rest_share": [0.03], "difference": [0.27],
+     "diff_lo": [0.2], "diff_hi": [0.34], "p_value": [1e-20], "q_value": [1e-18]}
 )  # fmt: skip
 CALIBRATION = pd.DataFrame(
     {"auditor": ["a1", "a1", "a2", "a3"], "item": ["ALL", "tone", "ALL", "ALL"],
@@ -107,22 +108,83 @@ def test_ids_are_stable_and_top_n_keeps_the_best():
 def test_per_type_rules():
     f = all_findings()
     macros = f[f["type"] == "macro"]
-    assert len(macros) == 1 and "worse since 2026-02-10" in macros.iloc[0]["title"]
+    assert len(macros) == 1 and bool(macros.iloc[0]["worse_after"])
+    assert macros.iloc[0]["changed_after"] == "2026-02-10"
     assert (
         macros.iloc[0]["severity"] == 3 and macros.iloc[0]["root_cause"] == "process.outdated_macro"
     )
     assert macros.iloc[0]["evidence"] == ["uses the old form, mail [EMAIL]"]
-    issues = f[f["type"] == "technical_issue"].set_index("segment")
-    assert issues.loc["market=MY", "title"].startswith("New issue: Otp / sms")
-    assert bool(issues.loc["market=MY", "significant"])
+    issues = f[f["type"] == "technical_issue"].set_index("segment_value")
+    assert issues.loc["MY", "issue_status"] == "new" and issues.loc["MY", "market"] == "MY"
+    assert bool(issues.loc["MY", "significant"])
     assert issues.loc["all", "score"] == 0  # a falling known issue is no finding
     assert issues.loc["all", "severity"] == 2  # product.ux_confusion
+    assert issues.loc["all", "market"] is None  # most reports are not from one market
     cal = f[f["type"] == "calibration_gap"]
-    assert sorted(cal["segment"]) == ["auditor=a1", "auditor=a3"]  # ALL rows, not "in line"
-    assert cal["title"].str.contains("leniently|strictly").all()
+    assert sorted(cal["auditor"]) == ["a1", "a3"]  # ALL rows, not "in line"
+    assert set(cal["direction"]) == {"lenient", "strict"} and set(cal["item"]) == {"ALL"}
     assert (cal["severity"] == 1).all()
-    ai = f[f["type"] == "ai_label_confusion"].set_index("segment")["significant"]
-    assert ai.to_dict() == {"gold=harassment": True, "gold=spam": False, "gold=scam": False}
+    ai = f[f["type"] == "ai_label_confusion"].set_index("gold_label")["significant"]
+    assert ai.to_dict() == {"harassment": True, "spam": False, "scam": False}
+
+
+NAN = float("nan")
+#: Per type, the structured fields of its best finding in `all_findings` (NaN: not given).
+STRUCTURED = [
+    ("macro", {"segment_type": "macro", "segment_value": "M-1", "macro_id": "M-1",
+               "queue": "payments", "metric": "fail_rate", "value": 0.5, "baseline": 0.14,
+               "effect": 0.36, "effect_lo": NAN, "count": 40, "n": 80, "p": 1e-9, "q": 1e-8,
+               "changed_after": "2026-02-10", "agent": None, "gold_label": None}),
+    ("technical_issue", {"segment_type": "market", "segment_value": "MY", "market": "MY",
+                         "theme_label": "Otp / sms", "issue_status": "new",
+                         "known_issue_id": None, "metric": "reports", "value": 60,
+                         "baseline": 0, "effect": float("inf"), "count": 60, "q": 1e-6}),
+    ("coaching_need", {"segment_type": "cohort", "segment_value": "Team A, started 2026Q2",
+                       "group_type": "cohort", "group": "Team A, started 2026Q2",
+                       "team": "Team A", "cohort": "2026Q2", "agent": None,
+                       "error_category": "missed verification", "metric": "share",
+                       "value": 0.3, "baseline": 0.03, "effect": 0.27, "effect_lo": 0.2,
+                       "effect_hi": 0.34, "count": 40, "n": 133}),
+    ("calibration_gap", {"segment_type": "auditor", "segment_value": "a1", "auditor": "a1",
+                         "item": "ALL", "direction": "lenient", "metric": "rating",
+                         "effect": 0.8, "count": 300, "n": 300, "p": 1e-9, "q": NAN}),
+    ("ai_label_confusion", {"segment_type": "gold_label", "segment_value": "harassment",
+                            "gold_label": "harassment", "predicted_label": "hate speech",
+                            "metric": "label_share", "value": 0.33, "effect": 0.33,
+                            "count": 80, "n": 242}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "fields"), STRUCTURED, ids=[k for k, _ in STRUCTURED])
+def test_each_type_has_its_structured_fields(kind, fields):
+    row = all_findings().query("type == @kind").iloc[0]
+    for name, expected in fields.items():
+        if isinstance(expected, float) and np.isnan(expected):
+            assert pd.isna(row[name]), name
+        elif isinstance(expected, float):
+            assert row[name] == pytest.approx(expected), name
+        else:
+            assert row[name] == expected, name
+    if kind == "ai_label_confusion":  # the Wilson interval of the share
+        assert row["effect_lo"] < row["value"] < row["effect_hi"]
+
+
+def test_ids_keep_their_keys():
+    """Ids hash the same keys as before findings became records: stable across the change."""
+    ids = dict(zip(all_findings()["title"], all_findings()["finding_id"], strict=True))
+    assert ids["Macro M-1 (payments)"] == "MAC-d791d795"
+    assert ids["New issue: Otp / sms"] == "TI-c151678f"
+    assert ids["Team A, started 2026Q2: missed verification"] == "CN-a4a8e71e"
+    assert ids["Auditor a1: lenient"] == "CAL-c1784767"
+    assert ids["AI labels harassment as hate speech"] == "AI-602102d2"
+
+
+def test_columns_are_documented_and_unused_fields_are_missing():
+    assert all(isinstance(v, str) and len(v) > 10 for v in FINDING_COLUMNS.values())
+    f = build_findings(macros=MACROS)
+    assert f["gold_label"].isna().all() and f["evidence_ids"].map(list).tolist() == [[]]
+    ids = build_findings(macros=MACROS.assign(example_ids=[["A-1", "A-2"], [], []]))
+    assert ids.loc[0, "evidence_ids"] == ["A-1", "A-2"]
 
 
 def test_input_flags_override_and_unknown_causes_default():
@@ -139,9 +201,24 @@ def test_theme_changes_from_share_changes():
     changes = share_changes(df, current="b", previous="a", segments=())
     f = build_findings(theme_changes=changes)
     assert f["type"].unique().tolist() == ["emerging_theme"]
-    assert len(f) == 1 and f.loc[0, "title"].startswith("Theme 'Otp' grew to 30.0%")
-    assert f.loc[0, "segment"] == "all" and bool(f.loc[0, "significant"])
-    assert f.loc[0, "change"] == pytest.approx(0.275)
+    assert len(f) == 1 and f.loc[0, "theme_label"] == "Otp" and f.loc[0, "theme_id"] == 1
+    assert f.loc[0, "value"] == pytest.approx(0.3) and f.loc[0, "baseline"] == 0.025
+    assert f.loc[0, "segment_type"] == "all" and bool(f.loc[0, "significant"])
+    assert f.loc[0, "effect"] == pytest.approx(0.275) and f.loc[0, "metric"] == "share"
+    assert f.loc[0, "effect_lo"] < 0.275 < f.loc[0, "effect_hi"] and f.loc[0, "n"] == 200
+    assert f.loc[0, "finding_id"] == "ET-7d1cffa2"  # hash of "emerging_theme|all|Otp"
+
+
+def test_a_theme_growing_in_one_place_names_it():
+    changes = pd.DataFrame(
+        {"segment": ["market", "team"], "segment_value": ["MY", "Team Lynx"], "item": [1, 2],
+         "label": ["Otp", "Refunds"], "count_current": [30, 12], "share_current": [0.33, 0.3],
+         "share_previous": [0.05, 0.1], "difference": [0.28, 0.2], "q_value": [1e-3, 0.02]}
+    )  # fmt: skip
+    f = build_findings(theme_changes=changes).set_index("theme_label")
+    assert f.loc["Otp", "market"] == "MY" and f.loc["Otp", "team"] is None
+    assert f.loc["Refunds", "team"] == "Team Lynx" and f.loc["Refunds", "segment_type"] == "team"
+    assert f.loc["Otp", "finding_id"] == "ET-ff4fe038"  # hash of "...|market=MY|Otp"
 
 
 def test_no_inputs_and_bad_inputs():
@@ -185,6 +262,7 @@ def test_agent_and_cohort_needs():
     cohort = c[c["group_type"] == "cohort"].iloc[0]
     assert cohort["group"] == "Team A, started 2026Q1" and cohort["agents"] == ["new_1", "new_2"]
     assert cohort["count"] == 22 and cohort["n"] == 60 and cohort["team"] == "Team A"
+    assert cohort["cohort_start"] == "2026Q1"
     assert set(c.loc[c["group_type"] == "agent", "group"]) == {"new_1", "new_2"}
     assert all(q.startswith("new_") for q in cohort["examples"])
 
@@ -225,5 +303,8 @@ def test_planted_cohort_is_a_coaching_need_and_findings_lead_with_planted_causes
     m = macro_report(df, current=truth["months"][-1], previous=truth["months"][-2],
                      changed_after=f"{macro['first_month']}-01")  # fmt: skip
     f = build_findings(macros=m, coaching=c, top_n=5)
-    assert f.iloc[0]["segment"].startswith(f"macro={macro['segment']['macro']}")
-    assert f.loc[f["type"] == "coaching_need", "segment"].iloc[0].startswith("cohort=")
+    assert f.iloc[0]["macro_id"] == macro["segment"]["macro"] and f.iloc[0]["queue"]
+    need = f[f["type"] == "coaching_need"].iloc[0]
+    assert need["group_type"] == "cohort" and need["team"] == rc["segment"]["team"]
+    quarter = pd.Timestamp(min(rc["agent_start_dates"].values())).to_period("Q")
+    assert need["cohort"] == str(quarter)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_recommend import coach, frame, grew, issue, macro
 
 import rca.reports.executive as ex
 import rca.reports.fragments as rr
@@ -29,22 +30,27 @@ def kpis_frame(pass_now: float = 0.765, lo_now: float = 0.746, hi_now: float = 0
     )  # fmt: skip
 
 
-def findings_frame(title: str = "Macro MAC-ACC-004 fails 53% of its audits (64 of 120)",
-                   quote: str = "macro asks for a selfie") -> pd.DataFrame:  # fmt: skip
-    rows = [
-        ("MAC-1", "macro", title, "macro=MAC-ACC-004", "process.outdated_macro", True, [quote]),
-        ("TI-1", "technical_issue", "New issue: OTP (63 recent reports, mostly MY)", "market=MY",
-         "product.bug", True, ["otp never comes"]),
-        ("CN-1", "coaching_need", "agent_9: 'missed verification' in 30% of audits vs 5% for "
-         "everyone else", "agent=agent_9", "people.knowledge_gap", True, []),
-        ("CN-2", "coaching_need", "agent_2: 'missed verification' in 28% of audits vs 5% for "
-         "everyone else", "agent=agent_2", "people.knowledge_gap", True, []),
-        ("ET-1", "emerging_theme", "Theme 'Noise' grew to 3.0% of rows (from 2.0%)", "all",
-         "unmapped", False, []),
-    ]  # fmt: skip
-    df = pd.DataFrame(rows, columns=["finding_id", "type", "title", "segment", "root_cause",
-                                     "significant", "evidence"])  # fmt: skip
-    return df.assign(rank=range(1, len(df) + 1), change_text="+10.0 pts", size=10)
+def findings_frame(macro_id: str = "MAC-ACC-004", quote: str = "macro asks for a selfie",
+                   ) -> pd.DataFrame:  # fmt: skip
+    """Findings as `build_findings` makes them: structured records, ranked."""
+    return frame(
+        macro(
+            macro_id,
+            "process.outdated_macro",
+            "account access",
+            fid="MAC-1",
+            evidence=[quote],
+            value=0.53,
+            baseline=0.21,
+            effect=0.32,
+            count=64,
+            n=120,
+        ),
+        issue("OTP", market="MY", fid="TI-1", evidence=["otp never comes"]),
+        coach("agent_9", "missed verification", fid="CN-1"),
+        coach("agent_2", "missed verification", fid="CN-2", value=0.28),
+        grew("Noise", "all", value=0.03, effect=0.01, significant=False, fid="ET-1"),
+    ).assign(rank=range(1, 6))
 
 
 def changes_frame(label: str = "Refund rules", q: float = 0.01) -> pd.DataFrame:
@@ -99,26 +105,30 @@ def test_top_findings_are_grouped_by_root_cause_and_merge_alike_agents():
     assert out.index("Process: how the work is done") < out.index("Product: the app")
     assert out.index("Product: the app") < out.index("People: agents")
     assert "Root cause: Outdated macro or template." in out
+    assert "Macro MAC-ACC-004 fails 53% of its audits (64 of 120); other macros fail 21%" in out
+    assert "(Macro / SOP, +32.0 pts vs other macros (21%))" in out
     assert "The same for 1 more: agent_2." in out  # agent_2 joins agent_9, takes no place
     assert "Noise" not in out  # not significant
     assert "4 of the 4 clear findings" in out and "1 possible findings" in out
 
 
 def test_a_theme_growing_in_several_places_is_listed_once():
-    title = "Theme 'Refunds' grew to 9.0% of rows (from 2.0%)"
-    rows = pd.DataFrame(
-        {"finding_id": ["a", "b", "c"], "type": "emerging_theme", "title": title,
-         "segment": ["team=Team Lynx", "all", "market=MY"], "significant": True,
-         "root_cause": "policy.unclear_policy", "rank": [1, 2, 3], "change_text": "+7.0 pts",
-         "evidence": [[], [], []]}
-    )  # fmt: skip
+    rows = frame(*[grew("Refunds", place, "policy.unclear_policy", rank=i + 1, fid=f"ET-{i}")
+                   for i, place in enumerate(["team=Team Lynx", "all", "market=MY"])])  # fmt: skip
     out = ex.top_findings(rows).data
     assert out.count("<li>") == 1 and "Also growing in: Whole operation, market MY." in out
     assert "Policy: the rules themselves" in out and "Unclear or conflicting policy" in out
 
 
-def test_top_findings_escape_titles_and_quotes():
-    out = ex.top_findings(findings_frame(f"Macro {XSS} fails", XSS)).data
+def test_views_read_fields_not_titles():
+    findings = findings_frame()
+    renamed = findings.assign(title="Theme 'Refunds' grew to 9.0% of rows (from 2.0%)")
+    for view in (ex.top_findings, ex.recommendations):
+        assert view(findings).data == view(renamed).data
+
+
+def test_top_findings_escape_fields_and_quotes():
+    out = ex.top_findings(findings_frame(XSS, XSS)).data
     assert "<script>" not in out and out.count(ESCAPED) == 2
 
 
@@ -199,11 +209,8 @@ def test_executive_notebook_runs_from_the_tables(analysis, tmp_path):
 
 
 def test_growing_themes_are_findings_with_their_themes_root_cause(analysis):
-    import re
-
     findings, topics = analysis.table("findings"), analysis.workspace.themes()
     causes = dict(zip(topics["theme_label"], topics["root_cause"], strict=True))
     grown = findings[findings["type"] == "emerging_theme"]
-    labels = [re.match(r"Theme '(.*)' grew to", t).group(1) for t in grown["title"]]
-    assert grown["root_cause"].tolist() == [causes[label] for label in labels]
+    assert grown["root_cause"].tolist() == [causes[label] for label in grown["theme_label"]]
     assert (grown["root_cause"] != "unmapped").any()  # the sample's themes map to causes

@@ -55,7 +55,8 @@ TABLES: dict[str, str] = {
     "issue_timeline": "Weekly volume of each technical issue",
     "coaching": "Agents and cohorts whose error share is significantly above the rest",
     "policy_themes": "Themes of each policy's failing audits vs other policies' failures (BH q)",
-    "findings": "Ranked findings the reports lead with",
+    "findings": "Ranked findings as structured records: subject, place, metric, value vs "
+    "baseline, effect and interval, p, q, root cause, quotes (rca.findings.build.FINDING_COLUMNS)",
 }
 
 

@@ -1,11 +1,12 @@
-"""The ranked findings table a report leads with, and the coaching needs among agents.
+"""The ranked findings table a report leads with: structured records, one per finding.
 
 `build_findings` turns the results of the analyses (emerging themes, macros, technical issues,
-coaching needs, calibration gaps, AI label confusions) into one table: per finding its size,
-change, significance, root cause, severity, 1-3 redacted quotes and a score that ranks them all.
-`coaching_needs` finds agents, and new-hire cohorts, whose error categories stand out from the
-rest of the operation. The small helpers the other analysis modules share live here too:
-`group_vs_rest` (over-representation of an item in one group), `bh_qvalues`, `evidence_quotes`.
+coaching needs, calibration gaps, AI label confusions) into one table of structured records
+(`FINDING_COLUMNS`): the subject's ids, the place, the metric with its value and baseline, the
+effect with its interval, counts, p and q, root cause, severity, 1-3 redacted quotes, and a score
+that ranks them all. The findings of each type come from `rca.findings.sources`. No sentence is
+written here and none is ever parsed back: reports render findings with
+`rca.reports.finding_text`, recommendations (`rca.findings.recommend`) read the fields.
 """
 
 from __future__ import annotations
@@ -17,10 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rca.core.checks import require_columns
-from rca.stats.primitives import wilson_interval
-from rca.text.quotes import evidence_quotes
-from rca.themes.causes import UNMAPPED, Taxonomy, load_taxonomy
+from rca.findings.sources import AI_MIN_SHARE, BUILDERS
+from rca.themes.causes import Taxonomy, load_taxonomy
 
 __all__ = [
     "AI_MIN_SHARE",
@@ -32,6 +31,7 @@ __all__ = [
     "SCALES",
     "build_findings",
     "finding_score",
+    "score_effect",
 ]
 
 #: Finding types, in the order ties are broken.
@@ -39,11 +39,60 @@ FINDING_TYPES: tuple[str, ...] = (
     "emerging_theme", "macro", "technical_issue", "coaching_need", "calibration_gap",
     "ai_label_confusion",
 )  # fmt: skip
-#: Columns of `build_findings`' result, in order.
-FINDING_COLUMNS: tuple[str, ...] = (
-    "finding_id", "type", "title", "segment", "size", "change", "change_text", "p", "q",
-    "significant", "root_cause", "severity", "evidence", "score", "rank", "rank_in_type",
-)  # fmt: skip
+#: Columns of `build_findings`' result, in order, with their meaning. Subject columns a type
+#: does not use are missing (None / NaN).
+FINDING_COLUMNS: dict[str, str] = {
+    "finding_id": "stable id: type prefix and a hash of the type and the finding's key",
+    "type": "finding type, one of FINDING_TYPES",
+    "title": "short neutral label of the subject (a name for lists; never parsed)",
+    "segment_type": "kind of place found: all, macro, market, queue, team, agent, cohort, "
+    "auditor, gold_label",
+    "segment_value": "the place itself (agent id, market, ...); 'all' for the whole operation",
+    "macro_id": "macro or SOP (macro)",
+    "queue": "queue (a macro's queue; a theme growing in a queue)",
+    "agent": "agent id (an agent's coaching need; a theme growing for an agent)",
+    "team": "team (a coaching group's team; a theme growing in a team)",
+    "cohort": "start quarter of a cohort of new agents, e.g. 2026Q3 (coaching need)",
+    "group": "coaching group as the analysis names it: agent id or cohort label",
+    "group_type": "agent or cohort (coaching need)",
+    "market": "market (a technical issue reported mostly there; a theme growing there)",
+    "auditor": "auditor id (calibration gap; a theme growing for an auditor)",
+    "item": "rubric item of a calibration gap (ALL: every item)",
+    "direction": "lenient or strict (calibration gap)",
+    "error_category": "error category the group makes more often (coaching need)",
+    "gold_label": "reference label of the confused items (AI label confusion)",
+    "predicted_label": "label the AI model gave them instead (AI label confusion)",
+    "theme_id": "theme id (growing theme, technical issue)",
+    "theme_label": "theme label (growing theme, technical issue)",
+    "known_issue_id": "known issue the theme matches (technical issue)",
+    "issue_status": "new or known (technical issue)",
+    "metric": "what value and baseline measure: share (of comments, of a group's audits), "
+    "fail_rate, reports, rating, label_share",
+    "value": "the metric for the finding's subject this month",
+    "baseline": "the metric compared with: last month, everyone else, the other macros, "
+    "the reference; NaN when none",
+    "effect": "value - baseline; rate ratio for technical issues, mean deviation from the "
+    "reference for calibration, the share itself for AI confusions",
+    "effect_lo": "lower end of the effect's 95 % interval (NaN when the input has none)",
+    "effect_hi": "upper end of the effect's 95 % interval (NaN when the input has none)",
+    "count": "rows behind the finding: comments, failing audits, reports, audits with the "
+    "error, ratings, confused items",
+    "n": "rows it is out of: comments, audits, ratings, gold items (NaN when none, e.g. "
+    "technical issues)",
+    "p": "p-value (NaN when untested)",
+    "q": "Benjamini-Hochberg q-value (NaN when untested)",
+    "significant": "clear enough to act on (q < 0.05, or the input's own flag)",
+    "root_cause": "root-cause id of the taxonomy (unmapped when not known)",
+    "severity": "severity of the root cause, 1-3",
+    "changed_after": "date the macro was changed, YYYY-MM-DD (macro)",
+    "worse_after": "the macro fails more since changed_after (macro)",
+    "evidence": "1-3 redacted quotes",
+    "evidence_ids": "ids of the rows behind the finding when the input table has them "
+    "(its example_ids column), else empty",
+    "score": "log1p(count) x strength of the effect x severity, discounted if not significant",
+    "rank": "rank by score, 1 = most important",
+    "rank_in_type": "rank among the findings of its type",
+}
 #: Effect worth one unit of strength in the score, per type (see `finding_score`).
 SCALES: dict[str, float] = {
     "emerging_theme": 0.05,  # share of comments, 5 points
@@ -59,8 +108,13 @@ CAP = 3.0
 NOT_SIGNIFICANT = 0.25
 #: Severity of a finding whose root cause is not in the taxonomy.
 DEFAULT_SEVERITY = 2
-#: Smallest share of a gold label predicted as another that makes an untested confusion count.
-AI_MIN_SHARE = 0.10
+#: Columns holding text or flags (None when unused), whatever findings the month has.
+_OBJECT: tuple[str, ...] = (
+    "segment_type", "segment_value", "macro_id", "queue", "agent", "team", "cohort", "group",
+    "group_type", "market", "auditor", "item", "direction", "error_category", "gold_label",
+    "predicted_label", "theme_label", "known_issue_id", "issue_status", "metric", "changed_after",
+    "worse_after",
+)  # fmt: skip
 _PREFIX = dict(zip(FINDING_TYPES, ("ET", "MAC", "TI", "CN", "CAL", "AI"), strict=True))
 
 
@@ -128,8 +182,9 @@ def build_findings(
         ``worse_after`` become findings (root cause ``process.outdated_macro`` unless the table
         has a ``root_cause`` column). Significant: ``excess_q < 0.05`` or ``worse_after``.
     tech_issues
-        `rca.stats.tech_issues.technical_issues` result. Effect: log2 of the rate ratio, floored at
-        0 (a falling issue is not a finding; a new one is capped).
+        `rca.stats.tech_issues.technical_issues` result. Effect: the rate ratio with its interval;
+        the score uses its log2, floored at 0 (a falling issue is not a finding; a new one is
+        capped), see `score_effect`.
     coaching
         `coaching_needs` result (root cause ``people.knowledge_gap`` unless given).
     calibration
@@ -150,14 +205,17 @@ def build_findings(
     Returns
     -------
     DataFrame
-        `FINDING_COLUMNS`. Any input may carry ``significant`` (overrides the q < 0.05 rule),
-        ``root_cause`` and ``examples`` (quotes, redacted again here).
+        `FINDING_COLUMNS`, one structured record per finding (subject fields a type does not
+        use are None or NaN). Any input may carry ``significant`` (overrides the q < 0.05 rule),
+        ``root_cause``, ``examples`` (quotes, redacted again here) and ``example_ids`` (ids of
+        the rows behind the finding, kept as ``evidence_ids``).
     """
-    builders = (
-        (theme_changes, _from_themes), (macros, _from_macros), (tech_issues, _from_issues),
-        (coaching, _from_coaching), (calibration, _from_calibration), (ai_confusions, _from_ai),
-    )  # fmt: skip
-    parts = [build(frame) for frame, build in builders if frame is not None and len(frame)]
+    inputs = (theme_changes, macros, tech_issues, coaching, calibration, ai_confusions)
+    parts = [
+        BUILDERS[kind](frame)
+        for kind, frame in zip(FINDING_TYPES, inputs, strict=True)
+        if frame is not None and len(frame)
+    ]
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame(columns=list(FINDING_COLUMNS))
@@ -166,8 +224,8 @@ def build_findings(
     severity = {c.id: c.severity for c in tax}
     out["severity"] = out["root_cause"].map(severity).fillna(DEFAULT_SEVERITY).astype(int)
     out["score"] = finding_score(
-        out["size"], out["_effect"], out["severity"], out["significant"],
-        scale=out["type"].map(SCALES).to_numpy(),
+        out["count"], score_effect(out["type"], out["effect"]), out["severity"],
+        out["significant"], scale=out["type"].map(SCALES).to_numpy(),
     )  # fmt: skip
     out["finding_id"] = [
         f"{_PREFIX[t]}-{hashlib.sha1(f'{t}|{k}'.encode()).hexdigest()[:8]}"
@@ -177,159 +235,18 @@ def build_findings(
     out = out.sort_values(["score", "_order", "finding_id"], ascending=[False, True, True])
     out["rank"] = np.arange(1, len(out) + 1)
     out["rank_in_type"] = out.groupby("type").cumcount() + 1
-    out = out[list(FINDING_COLUMNS)].reset_index(drop=True)
+    out = out.reindex(columns=list(FINDING_COLUMNS)).reset_index(drop=True)
+    for name in _OBJECT:  # unused subject fields are None, whatever the types found
+        out[name] = out[name].astype(object).where(out[name].notna(), None)
     return out if top_n is None else out.head(top_n)
 
 
-def _findings(
-    kind: str, df: pd.DataFrame, *, key: Any, title: Any, segment: Any, size: Any, change: Any,
-    change_text: Any, effect: Any, significant: Any, root_cause: str,
-) -> pd.DataFrame:  # fmt: skip
-    """Assemble one type's findings; p, q, root cause and evidence come from ``df`` if there."""
-    p, q = _column(df, "p_value", "p"), _column(df, "q_value", "q")
-    if "significant" in df:
-        significant = df["significant"].fillna(False).astype(bool)
-    causes = df["root_cause"] if "root_cause" in df else pd.Series(root_cause, index=df.index)
-    examples = df["examples"] if "examples" in df else pd.Series([[]] * len(df), index=df.index)
-    return pd.DataFrame(
-        {
-            "type": kind, "_key": key, "title": title, "segment": segment, "size": size,
-            "change": change, "change_text": change_text, "p": p, "q": q,
-            "significant": pd.Series(significant, index=df.index).fillna(False).astype(bool),
-            "root_cause": causes.fillna(root_cause).astype(str), "_effect": effect,
-            "evidence": [evidence_quotes(e if isinstance(e, list | tuple) else [e])
-                         for e in examples],
-        },
-        index=df.index,
-    )  # fmt: skip
+def score_effect(kind: pd.Series, effect: pd.Series) -> pd.Series:
+    """Effect on the scale the score uses: log2 of a technical issue's rate ratio, floored at 0.
 
-
-def _column(df: pd.DataFrame, *names: str) -> pd.Series:
-    for name in names:
-        if name in df:
-            return df[name].astype(float)
-    return pd.Series(np.nan, index=df.index)
-
-
-def _pts(x: pd.Series) -> pd.Series:
-    return (x * 100).map("{:+.1f} pts".format)
-
-
-def _pct(x: pd.Series) -> pd.Series:
-    return x.map("{:.0%}".format)
-
-
-def _from_themes(df: pd.DataFrame) -> pd.DataFrame:
-    require_columns(df, ["item", "count_current", "share_current", "share_previous",
-                         "difference"], "theme_changes")  # fmt: skip
-    up = (df["difference"] > 0) & (df["item"] != -1)
-    df = df[up & (df["direction"] == "up") if "direction" in df else up]
-    label = df["label"] if "label" in df else df["item"].astype(str)
-    segment = (
-        (df["segment"].astype(str) + "=" + df["segment_value"].astype(str)).where(
-            df["segment"] != "all", "all")
-        if "segment" in df else pd.Series("all", index=df.index)
-    )  # fmt: skip
-    cur, prev = df["share_current"].map("{:.1%}".format), df["share_previous"].map("{:.1%}".format)
-    return _findings(
-        "emerging_theme", df, key=segment + "|" + label, segment=segment,
-        title="Theme '" + label + "' grew to " + cur + " of rows (from " + prev + ")",
-        size=df["count_current"], change=df["difference"],
-        change_text=_pts(df["difference"]) + " (" + prev + " → " + cur + ")",
-        effect=df["difference"], significant=_column(df, "q_value", "q") < 0.05,
-        root_cause=UNMAPPED,
-    )  # fmt: skip
-
-
-def _from_macros(df: pd.DataFrame) -> pd.DataFrame:
-    require_columns(df, ["macro_id", "audits", "failing", "fail_rate", "rest_fail_rate",
-                         "excess_rate", "excess_q", "worse_after"], "macros")  # fmt: skip
-    df = df[(df["excess_rate"] > 0) | df["worse_after"]].rename(
-        columns={"excess_p": "p_value", "excess_q": "q_value"}
-    )
-    since = df["changed_after"].astype(str) if "changed_after" in df else ""
-    worse = np.where(df["worse_after"], "; worse since " + since, "")
-    queue = ", queue=" + df["queue"].astype(str) if "queue" in df else ""
-    return _findings(
-        "macro", df, key=df["macro_id"], segment="macro=" + df["macro_id"] + queue,
-        title="Macro " + df["macro_id"] + " fails " + _pct(df["fail_rate"]) + " of its audits ("
-        + df["failing"].astype(str) + " of " + df["audits"].astype(str) + ")" + worse,
-        size=df["failing"], change=df["excess_rate"], effect=df["excess_rate"],
-        change_text=_pts(df["excess_rate"]) + " vs other macros (" + _pct(df["rest_fail_rate"])
-        + ")",
-        significant=(df["q_value"] < 0.05) | df["worse_after"],
-        root_cause="process.outdated_macro",
-    )  # fmt: skip
-
-
-def _from_issues(df: pd.DataFrame) -> pd.DataFrame:
-    require_columns(df, ["theme_label", "status", "known_issue_id", "count_current",
-                         "count_previous", "rate_ratio", "q_value", "top_market",
-                         "top_market_share"], "tech_issues")  # fmt: skip
-    known = df["status"] == "known"
-    ids = df["known_issue_id"].astype(str)
-    local = df["top_market_share"] >= 0.5
-    ratio = df["rate_ratio"].astype(float)
-    counts = " (" + df["count_previous"].astype(str) + " → " + df["count_current"].astype(str)
-    return _findings(
-        "technical_issue", df, key=ids.where(known, df["theme_label"].astype(str)),
-        title=np.where(known, "Known issue " + ids + ": ", "New issue: ") + df["theme_label"]
-        + " (" + df["count_current"].astype(str) + " recent reports"
-        + np.where(local, ", mostly " + df["top_market"].astype(str), "") + ")",
-        segment=np.where(local, "market=" + df["top_market"].astype(str), "all"),
-        size=df["count_current"], change=ratio,
-        change_text=np.where(np.isinf(ratio), "new in the window", ratio.map("×{:.1f}".format))
-        + counts + " reports)",
-        effect=np.log2(ratio.clip(lower=1)), significant=df["q_value"] < 0.05,
-        root_cause="product.bug",
-    )  # fmt: skip
-
-
-def _from_coaching(df: pd.DataFrame) -> pd.DataFrame:
-    require_columns(df, ["group", "error_category", "count", "share", "rest_share",
-                         "difference", "q_value"], "coaching")  # fmt: skip
-    group = df["group"].astype(str)
-    return _findings(
-        "coaching_need", df, key=group + "|" + df["error_category"],
-        title=group + ": '" + df["error_category"] + "' in " + _pct(df["share"])
-        + " of audits vs " + _pct(df["rest_share"]) + " for everyone else",
-        segment=df.get("group_type", pd.Series("agent", index=df.index)) + "=" + group,
-        size=df["count"], change=df["difference"], change_text=_pts(df["difference"]),
-        effect=df["difference"], significant=df["q_value"] < 0.05,
-        root_cause="people.knowledge_gap",
-    )  # fmt: skip
-
-
-def _from_calibration(df: pd.DataFrame) -> pd.DataFrame:
-    require_columns(df, ["auditor", "direction", "mean_deviation", "n"], "calibration")
-    if "item" in df and df["item"].astype(str).str.upper().eq("ALL").any():
-        df = df[df["item"].astype(str).str.upper() == "ALL"]
-    df = df[df["direction"].isin(["lenient", "strict"])]
-    q, p = _column(df, "q_value", "q"), _column(df, "p_value", "p")
-    dev = df["mean_deviation"].astype(float)
-    return _findings(
-        "calibration_gap", df, key=df["auditor"].astype(str) + "|" + df.get("item", "ALL"),
-        title=df["auditor"].astype(str) + " rates more " + df["direction"]
-        + "ly than the reference (" + dev.map("{:+.2f}".format) + " points)",
-        segment="auditor=" + df["auditor"].astype(str), size=df["n"], change=dev,
-        change_text=dev.map("{:+.2f} points".format), effect=dev,
-        significant=q.where(q.notna(), p) < 0.05, root_cause="process.qa_calibration",
-    )  # fmt: skip
-
-
-def _from_ai(df: pd.DataFrame) -> pd.DataFrame:
-    require_columns(df, ["gold", "predicted", "n", "share"], "ai_confusions")
-    share = df["share"].astype(float)
-    support = (df["n"] / share.where(share > 0)).round()
-    lo, _ = wilson_interval(df["n"], support.fillna(0))
-    q, p = _column(df, "q_value", "q"), _column(df, "p_value", "p")
-    tested = q.where(q.notna(), p)
-    significant = np.where(tested.notna(), tested < 0.05, np.nan_to_num(lo) >= AI_MIN_SHARE)
-    gold, pred = df["gold"].astype(str), df["predicted"].astype(str)
-    return _findings(
-        "ai_label_confusion", df, key=gold + "|" + pred,
-        title="The AI model labels " + _pct(share) + " of '" + gold + "' items as '" + pred + "'",
-        segment="gold=" + gold, size=df["n"], change=share,
-        change_text=share.map("{:.1%}".format) + " of '" + gold + "'", effect=share,
-        significant=significant, root_cause="system.automation",
-    )  # fmt: skip
+    A falling issue is no finding (0), a new one (ratio inf) is capped by `finding_score`; the
+    other types' effects are used as they are.
+    """
+    effect = effect.astype(float)
+    ratio = np.log2(effect.clip(lower=1).where(effect.notna()))
+    return effect.where(kind != "technical_issue", ratio)

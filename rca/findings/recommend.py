@@ -1,223 +1,129 @@
 """Recommendations: what to do about the month's significant findings, and who should do it.
 
-`recommend` turns rows of the ``findings`` table (`rca.findings.build.build_findings`) into short,
-plain-language actions, one per finding (agents or auditors with the same gap, and places where
-the same theme grows, are merged into one action), each with an owner (`OWNERS`) and the
-findings it comes from. The action depends on the finding's type and root cause
-(``parameters/root_causes.yaml``): an outdated macro gives
-"Update macro MAC-ACC-004 …" for policy owners, a new technical issue "Escalate to product: …",
-a cohort's coaching need "Coach Team Heron's 2026Q3 starters on …". Only significant findings
-lead to a recommendation. The result is deterministic (ordered by the findings' rank).
-`rca.reports.recommendations.recommendation_list` renders it as escaped HTML.
+`recommend` turns rows of the ``findings`` table (`rca.findings.build.build_findings`) into
+structured recommendations, one per finding (agents or auditors with the same gap, and places
+where the same theme grows, are merged into one), each with an owner (`OWNERS`), the kind of
+action (`ACTIONS`), the fields of the finding it leads with, the subjects merged into it and the
+findings it comes from. Everything is read from the findings' fields, never from their text: the
+action depends on the finding's type and root cause (``parameters/root_causes.yaml``). Only
+significant findings lead to a recommendation; the result is deterministic (ordered by the
+findings' rank). `rca.reports.finding_text` renders the sentences ("Update macro MAC-ACC-004
+…", "Coach Team Heron's 2026Q3 starters on …"), `rca.reports.recommendations` the HTML list.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 __all__ = [
-    "CAUSE_ACTIONS",
+    "ACTIONS",
+    "CAUSE_OWNERS",
     "OWNERS",
     "RECOMMENDATION_COLUMNS",
-    "describe",
+    "cause_owner",
     "merge_key",
     "recommend",
 ]
 
 #: Who acts on a recommendation.
 OWNERS: tuple[str, ...] = ("operations", "policy", "product", "QA")
-#: Columns of `recommend`'s result, in order.
-RECOMMENDATION_COLUMNS: tuple[str, ...] = (
-    "rank", "owner", "action", "reason", "root_cause", "finding_type", "finding_ids",
-)  # fmt: skip
-#: Owner and action per root cause (or group), for findings without a more specific action.
-CAUSE_ACTIONS: dict[str, tuple[str, str]] = {
-    "people.knowledge_gap": ("operations", "Refresh agents' training"),
-    "people.soft_skills": ("operations", "Coach agents on tone and empathy"),
-    "people.documentation": ("operations", "Remind agents to write complete case notes"),
-    "people.macro_misuse": ("operations", "Coach agents on choosing and editing macros"),
-    "people.judgement": ("operations", "Review difficult cases with agents in team huddles"),
-    "process.outdated_macro": ("policy", "Update the macros and SOPs involved"),
-    "process.verification": ("operations", "Enforce the identity-verification step"),
-    "process.escalation": ("operations", "Clarify when and how to escalate"),
-    "process.backlog": ("operations", "Rebalance staffing to clear the backlog"),
-    "process.qa_calibration": ("QA", "Re-train auditors on the rubric"),
-    "policy.unclear_policy": ("policy", "Clarify the policy wording"),
-    "policy.change_communication": ("policy", "Re-announce the recent policy change to agents"),
-    "policy.local_fit": ("policy", "Check whether the policy fits the local market"),
-    "policy.user_friction": ("policy", "Review the policy rule users find frustrating"),
-    "product.bug": ("product", "Escalate to product"),
-    "product.ux_confusion": ("product", "Ask product to simplify the confusing flow"),
-    "product.feature_gap": ("product", "Pass the feature request to product"),
-    "system.tooling": ("product", "Report the agent-tool problem to the tools team"),
-    "system.routing": ("operations", "Fix the case-routing rules"),
-    "system.automation": ("product", "Review the automation or AI model involved"),
-    "people": ("operations", "Coach agents"),
-    "process": ("operations", "Review the process"),
-    "policy": ("policy", "Review the policy"),
-    "product": ("product", "Raise it with product"),
-    "system": ("product", "Raise it with the systems team"),
+#: Kinds of action, with what each one asks for.
+ACTIONS: dict[str, str] = {
+    "update_macro": "rewrite a macro to match the current process (policy)",
+    "review_macro_change": "review the change made to a macro on changed_after (policy)",
+    "coach_macro_use": "coach agents on when to use a macro (cause people.*)",
+    "escalate_issue": "escalate a new technical issue to product",
+    "prioritise_known_issue": "ask product to raise the priority of a known issue",
+    "coach_cohort": "coach a cohort of new agents on an error category",
+    "coach_agents": "coach agents on an error category (agents with the same gap merged)",
+    "recalibrate_auditors": "re-train auditors on the rubric (auditors off the same way merged)",
+    "review_ai_labels": "review the AI model's labels of a gold/predicted label pair",
+    "act_on_cause": "the action of the root cause, for a growing theme (places merged)",
 }
-_UNKNOWN = ("QA", "Investigate and assign a root cause")
-_MAX_NAMES = 6
-
-_THEME = re.compile(r"^Theme '(?P<label>.*)' grew to (?P<cur>\S+) of rows \(from (?P<prev>\S+)\)$")
-_ISSUE = re.compile(
-    r"^(?:New issue|Known issue (?P<id>[^:]+)): (?P<label>.*) \((?P<n>\d+) recent reports"
-    r"(?:, mostly (?P<market>[^)]+))?\)$"
-)
-_COACH = re.compile(r"^.*?: '(?P<error>.*)' in \S+ of audits")
-_COHORT = re.compile(r"^(?P<team>.*), started (?P<quarter>\S+)$")
-_AI = re.compile(r"of '(?P<gold>.*)' items as '(?P<pred>.*)'$")
-_CALIBRATION = re.compile(r"rates more (?P<direction>\w+)ly than")
-_WORSE = re.compile(r"; worse since (?P<date>\S+)$")
-_REST = re.compile(r"vs other macros \((\d+%)\)")
-
-
-def _cause_action(root_cause: str) -> tuple[str, str]:
-    group = root_cause.split(".", 1)[0]
-    return CAUSE_ACTIONS.get(root_cause) or CAUSE_ACTIONS.get(group) or _UNKNOWN
-
-
-def _segment(segment: str, key: str) -> str | None:
-    """Value of ``key=`` in a finding's segment (``"macro=MAC-1, queue=payments"``)."""
-    match = re.search(rf"(?:^|, ){re.escape(key)}=(.*?)(?:, \w+=|$)", segment)
-    return match.group(1) if match else None
-
-
-def _where(segment: str) -> str:
-    """Return where a segment is: " in Team Lynx", " in market MY", "" for "all"."""
-    kind, _, value = segment.partition("=")
-    if not value:
-        return ""
-    return {"market": f" in market {value}", "queue": f" in the {value} queue"}.get(
-        kind, f" in {value}"
-    )
-
-
-def _names(names: Sequence[str], sort: bool = True) -> str:
-    names = sorted(names) if sort else list(names)
-    shown = names[:_MAX_NAMES]
-    if len(names) > _MAX_NAMES:
-        return f"{', '.join(shown)} and {len(names) - _MAX_NAMES} more"
-    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
-
-
-def _macro(row: Mapping[Any, Any]) -> dict[str, Any]:
-    macro = _segment(row["segment"], "macro") or "the macro"
-    queue = _segment(row["segment"], "queue")
-    where = f" ({queue} queue)" if queue else ""
-    worse = _WORSE.search(row["title"])
-    if row["root_cause"].startswith("people."):
-        owner, action = "operations", f"Coach agents on when to use macro {macro}{where}"
-    elif worse:
-        owner = "policy"
-        action = f"Review the change made to macro {macro}{where} on {worse.group('date')}"
-    else:
-        owner = "policy"
-        action = f"Update macro {macro}{where}: rewrite it to match the current process"
-    return {"owner": owner, "action": action}
-
-
-def _issue(row: Mapping[Any, Any]) -> dict[str, Any]:
-    match = _ISSUE.match(row["title"])
-    label = match.group("label") if match else row["title"]
-    if match and match.group("id"):
-        action = f"Ask product to raise the priority of known issue {match.group('id')}: {label}"
-    else:
-        where = f", mostly in {match.group('market')}" if match and match.group("market") else ""
-        action = f"Escalate to product: users report '{label}' (new{where})"
-    return {"owner": "product", "action": action}
-
-
-def _coaching(row: Mapping[Any, Any]) -> dict[str, Any]:
-    match = _COACH.match(row["title"])
-    error = match.group("error") if match else "the errors found"
-    kind, _, group = row["segment"].partition("=")
-    owner = _cause_action(row["root_cause"])[0]
-    cohort = _COHORT.match(group)
-    if kind == "cohort" and cohort:
-        who = f"{cohort.group('team')}'s {cohort.group('quarter')} starters"
-        return {"owner": owner, "action": f"Coach {who} on {error}"}
-    # individual agents with the same gap are merged into one action (see `recommend`)
-    return {"owner": owner, "merge": ("coach", error), "who": group or row["title"],
-            "parts": ("Coach ", " on " + error)}  # fmt: skip
-
-
-def _calibration(row: Mapping[Any, Any]) -> dict[str, Any]:
-    auditor = _segment(row["segment"], "auditor") or "the auditors"
-    match = _CALIBRATION.search(row["title"])
-    direction = match.group("direction") if match else "differently"
-    parts = ("Re-train ", f" on the rubric with the QA expert ({direction} scoring)")
-    return {"owner": "QA", "merge": ("calibrate", direction), "who": auditor, "parts": parts}
-
-
-def _ai(row: Mapping[Any, Any]) -> dict[str, Any]:
-    match = _AI.search(row["title"])
-    if not match:
-        return {"owner": "product", "action": "Review the AI model's labels: " + row["title"]}
-    gold, pred = match.group("gold"), match.group("pred")
-    return {"owner": "product", "action": f"Review the AI model's {gold} vs {pred} labels"}
-
-
-def _place(segment: str) -> str:
-    """Readable place of a segment: "the whole operation", "Team Lynx", "market MY"."""
-    where = _where(segment)
-    return where.removeprefix(" in ") if where else "the whole operation"
-
-
-def _theme(row: Mapping[Any, Any]) -> dict[str, Any]:
-    match = _THEME.match(row["title"])
-    label = match.group("label") if match else row["title"]
-    owner, action = _cause_action(row["root_cause"])
-    # the same theme growing in several places is one action (places in rank order)
-    return {"owner": owner, "merge": ("theme", f"{label}|{row['root_cause']}"),
-            "who": _place(row["segment"]), "sort": False,
-            "parts": (f"{action} (growing theme '{label}' in ", ")")}  # fmt: skip
-
-
-def describe(row: Mapping[Any, Any]) -> str:
-    """One plain sentence saying what a finding (a row of ``findings``) found; not escaped."""
-    match = _THEME.match(row["title"]) if row["type"] == "emerging_theme" else None
-    if match:
-        return (
-            f"'{match.group('label')}' grew from {match.group('prev')} to {match.group('cur')} "
-            f"of audit comments{_where(row['segment'])}"
-        )
-    rest = _REST.search(str(row.get("change_text", ""))) if row["type"] == "macro" else None
-    if rest:
-        return f"{row['title']}; other macros fail {rest.group(1)}"
-    return str(row["title"])
-
-
-_BY_TYPE = {
-    "macro": _macro, "technical_issue": _issue, "coaching_need": _coaching,
-    "calibration_gap": _calibration, "ai_label_confusion": _ai, "emerging_theme": _theme,
+#: Owner per root cause (or group of causes); causes not listed go to QA to investigate.
+CAUSE_OWNERS: dict[str, str] = {
+    "people": "operations", "process": "operations", "policy": "policy", "product": "product",
+    "system": "product", "process.outdated_macro": "policy", "process.qa_calibration": "QA",
+    "system.routing": "operations",
 }  # fmt: skip
+#: Columns of `recommend`'s result, in order: the recommendation, then the fields of the
+#: finding it leads with (see `rca.findings.build.FINDING_COLUMNS`).
+RECOMMENDATION_COLUMNS: tuple[str, ...] = (
+    "rank", "owner", "action_kind", "root_cause", "finding_type", "finding_ids", "subjects",
+    "lead_id", "segment_type", "segment_value", "macro_id", "queue", "agent", "team", "cohort",
+    "group", "group_type", "market", "auditor", "item", "direction", "error_category",
+    "gold_label", "predicted_label", "theme_id", "theme_label", "known_issue_id",
+    "issue_status", "metric", "value", "baseline", "effect", "count", "n", "changed_after",
+    "worse_after",
+)  # fmt: skip
+_FIELDS = RECOMMENDATION_COLUMNS[RECOMMENDATION_COLUMNS.index("segment_type") :]
+_UNMAPPED = "QA"
+
+
+def cause_owner(root_cause: str) -> str:
+    """Owner of a root cause's action: the cause's own, its group's, or QA (unknown cause)."""
+    group = root_cause.split(".", 1)[0]
+    return CAUSE_OWNERS.get(root_cause) or CAUSE_OWNERS.get(group) or _UNMAPPED
+
+
+def _text(value: Any) -> str | None:
+    """Return a field as text; None when missing (None, NaN, NA)."""
+    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
+        return None
+    return str(value)
+
+
+def _place(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """Return the place of a finding as a subject (its segment type and value)."""
+    return {"segment_type": _text(row.get("segment_type")) or "all",
+            "segment_value": _text(row.get("segment_value")) or "all"}  # fmt: skip
+
+
+def _action(row: Mapping[Any, Any]) -> tuple[str, str, tuple[str, str] | None, Any]:
+    """Owner, action kind, merge key (or None) and the subject merged, of one finding."""
+    kind, cause = row["type"], str(row["root_cause"])
+    if kind == "macro":
+        if cause.startswith("people."):
+            return "operations", "coach_macro_use", None, None
+        worse = _text(row.get("worse_after")) == "True" and _text(row.get("changed_after"))
+        return "policy", "review_macro_change" if worse else "update_macro", None, None
+    if kind == "technical_issue":
+        known = row.get("issue_status") == "known" and _text(row.get("known_issue_id"))
+        return "product", "prioritise_known_issue" if known else "escalate_issue", None, None
+    if kind == "coaching_need":
+        owner = cause_owner(cause)
+        if row.get("group_type") == "cohort" and _text(row.get("cohort")):
+            return owner, "coach_cohort", None, None
+        error = _text(row.get("error_category")) or ""
+        return owner, "coach_agents", ("coach", error), _text(row.get("segment_value"))
+    if kind == "calibration_gap":
+        direction = _text(row.get("direction")) or "differently"
+        return "QA", "recalibrate_auditors", ("calibrate", direction), _text(row.get("auditor"))
+    if kind == "ai_label_confusion":
+        return "product", "review_ai_labels", None, None
+    label = _text(row.get("theme_label")) or ""
+    return cause_owner(cause), "act_on_cause", ("theme", f"{label}|{cause}"), _place(row)
 
 
 def merge_key(row: Mapping[Any, Any]) -> tuple[str, str] | None:
     """Return the key that findings merged into one action share, or None.
 
     Agents with the same coaching need share a key, and so do auditors scoring off in the same
-    direction, and the same theme growing in several places.
+    direction, and the same theme (and cause) growing in several places. Read from the fields
+    ``type``, ``group_type``, ``cohort``, ``error_category``, ``direction``, ``theme_label``,
+    ``root_cause``.
 
     Returns
     -------
     tuple or None
         ``(kind, detail)``, e.g. ``("coach", "missed verification")``.
     """
-    kind = str(row.get("type"))
-    if kind not in ("coaching_need", "calibration_gap", "emerging_theme"):
+    if str(row.get("type")) not in ("coaching_need", "calibration_gap", "emerging_theme"):
         return None
-    row = {**row, "title": str(row["title"]), "segment": str(row["segment"]),
-           "root_cause": str(row["root_cause"])}  # fmt: skip
-    key = _BY_TYPE[kind](row).get("merge")
-    return None if key is None else (str(key[0]), str(key[1]))
+    return _action({**row, "root_cause": str(row.get("root_cause"))})[2]
 
 
 def recommend(
@@ -226,22 +132,23 @@ def recommend(
     owners: Sequence[str] | None = None,
     top_n: int | None = None,
 ) -> pd.DataFrame:
-    """Plain-language actions for the significant findings, with an owner each.
+    """Structured recommendations for the significant findings, with an owner each.
 
     Method: per significant finding (best rank first), an action chosen by type and root cause:
-    macros → update the macro (policy owners; coach agents when the cause is wrong macro use);
-    technical issues → escalate a new issue, re-prioritise a known one (product); coaching needs
-    → coach the cohort or agents on the error (operations); calibration gaps → re-train the
+    macros → update the macro, or review its change when it fails more since it changed
+    (policy owners; coach agents when the cause is wrong macro use); technical issues →
+    escalate a new issue, re-prioritise a known one (product); coaching needs → coach the cohort
+    or agents on the error (the cause's owner, operations); calibration gaps → re-train the
     auditors (QA); AI label confusions → review the two labels (product); growing themes → the
-    action of the theme's root cause in `CAUSE_ACTIONS` (QA investigates unmapped ones). Agents
-    with the same coaching need, auditors scoring off in the same direction, and places where
-    the same theme grows share one action listing them.
+    action of the theme's root cause (QA investigates unmapped ones). Agents with the same
+    coaching need, auditors scoring off in the same direction, and places where the same theme
+    grows share one recommendation listing them in ``subjects``.
 
     Parameters
     ----------
     findings
-        The ``findings`` table (``type``, ``title``, ``segment``, ``significant``,
-        ``root_cause``, ``rank``, ``finding_id``); see also `with_theme_causes`.
+        The ``findings`` table (`rca.findings.build.FINDING_COLUMNS`; at least ``finding_id``,
+        ``type``, ``significant``, ``root_cause``, ``rank``).
     owners
         Keep only recommendations for these owners (`OWNERS`); all when None.
     top_n
@@ -250,12 +157,14 @@ def recommend(
     Returns
     -------
     DataFrame
-        `RECOMMENDATION_COLUMNS`: ``rank`` (best rank of its findings), ``owner``, ``action``,
-        ``reason`` (what was found, plainly), ``root_cause``, ``finding_type``, ``finding_ids``
-        (list). Texts are not escaped: render them with
-        `rca.reports.recommendations.recommendation_list`.
+        `RECOMMENDATION_COLUMNS`: ``rank`` (best rank of its findings), ``owner``,
+        ``action_kind`` (`ACTIONS`), ``root_cause``, ``finding_type``, ``finding_ids`` (list),
+        ``subjects`` (list: agents or auditors, in name order, or places ``{"segment_type",
+        "segment_value"}`` in rank order, of merged recommendations; empty otherwise),
+        ``lead_id`` (the finding it leads with) and that finding's fields. Render with
+        `rca.reports.finding_text.recommendation_texts`.
     """
-    needed = {"finding_id", "type", "title", "segment", "significant", "root_cause", "rank"}
+    needed = {"finding_id", "type", "significant", "root_cause", "rank"}
     if findings.empty or not needed <= set(findings.columns):
         return pd.DataFrame(columns=list(RECOMMENDATION_COLUMNS))
     rows = findings[findings["significant"].fillna(False).astype(bool)]
@@ -263,35 +172,27 @@ def recommend(
     recs: list[dict[str, Any]] = []
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows.to_dict("records"):
-        row = {**row, "title": str(row["title"]), "segment": str(row["segment"]),
-               "root_cause": str(row["root_cause"])}  # fmt: skip
-        build = _BY_TYPE.get(row["type"], _theme)
-        rec = build(row)
-        base = {
-            "rank": int(row["rank"]), "owner": rec["owner"], "reason": describe(row),
+        row = {**row, "root_cause": str(row["root_cause"])}
+        owner, action, key, subject = _action(row)
+        fid = str(row["finding_id"])
+        if key is not None and key in merged:
+            merged[key]["subjects"].append(subject)
+            merged[key]["finding_ids"].append(fid)
+            continue
+        rec = {
+            "rank": int(row["rank"]), "owner": owner, "action_kind": action,
             "root_cause": row["root_cause"], "finding_type": row["type"],
-            "finding_ids": [str(row["finding_id"])],
+            "finding_ids": [fid], "subjects": [] if key is None else [subject], "lead_id": fid,
+            **{f: row.get(f) for f in _FIELDS},
         }  # fmt: skip
-        key = rec.get("merge")
-        if key is None:
-            recs.append({**base, "action": rec["action"]})
-        elif key in merged:
-            merged[key]["who"].append(rec["who"])
-            merged[key]["finding_ids"].append(str(row["finding_id"]))
-            merged[key]["reasons"].append(base["reason"])
-        else:
-            merged[key] = {**base, "who": [rec["who"]], "parts": rec["parts"],
-                           "sort": rec.get("sort", True), "reasons": [base["reason"]]}  # fmt: skip
-            recs.append(merged[key])
+        if key is not None:
+            merged[key] = rec
+        recs.append(rec)
     for rec in merged.values():
-        before, after = rec.pop("parts")
-        rec["action"] = before + _names(rec.pop("who"), rec.pop("sort")) + after
-        reasons = rec.pop("reasons")
-        n = len(reasons) - 1
-        more = f" (and {n} similar finding{'s' if n > 1 else ''})" if n else ""
-        rec["reason"] = reasons[0] + more
+        if rec["action_kind"] != "act_on_cause":  # people in name order, places in rank order
+            rec["subjects"] = sorted(rec["subjects"], key=str)
     out = pd.DataFrame(recs, columns=list(RECOMMENDATION_COLUMNS))
     if owners is not None:
         out = out[out["owner"].isin(list(owners))]
-    out = out.sort_values(["rank", "action"], kind="stable").reset_index(drop=True)
+    out = out.sort_values(["rank", "lead_id"], kind="stable").reset_index(drop=True)
     return out if top_n is None else out.head(top_n)

@@ -18,6 +18,7 @@ from IPython.display import HTML
 import rca.findings.recommend as rec
 import rca.reports.charts as charts
 import rca.reports.fragments as rr
+from rca.reports.finding_text import change_text, describe
 from rca.reports.load import load
 from rca.reports.recommendations import recommendation_list
 from rca.themes.causes import GROUPS, UNMAPPED, load_taxonomy
@@ -162,10 +163,11 @@ def cause_name(root_cause: str, names: Mapping[str, str] | None = None) -> str:
 def top_findings(findings: pd.DataFrame, top_n: int = 8) -> HTML:
     """List the ``top_n`` best-ranked significant findings, grouped by root-cause group.
 
-    Each finding: what was found (plainly), its change, its root cause and one redacted quote.
+    Each finding: what was found (plainly), its change, its root cause and one redacted quote,
+    rendered from the finding's fields by `rca.reports.finding_text`.
     """
-    needed = {"finding_id", "type", "title", "segment", "significant", "root_cause", "rank",
-              "change_text", "evidence"}  # fmt: skip
+    needed = {"finding_id", "type", "segment_type", "segment_value", "significant", "root_cause",
+              "rank", "evidence"}  # fmt: skip
     if findings.empty or not needed <= set(findings.columns):
         return rr.callout("No findings this month.")
     clear = findings[findings["significant"].fillna(False).astype(bool)].sort_values("rank")
@@ -174,13 +176,13 @@ def top_findings(findings: pd.DataFrame, top_n: int = 8) -> HTML:
             "No finding is clear enough to report this month: every change seen could be chance."
         )
     top, alike = _collapse(clear, top_n)
-    top["group"] = top["root_cause"].astype(str).str.split(".").str[0]
-    top["group"] = top["group"].where(top["group"].isin(GROUPS), UNMAPPED)
+    top["_cause_group"] = top["root_cause"].astype(str).str.split(".").str[0]
+    top["_cause_group"] = top["_cause_group"].where(top["_cause_group"].isin(GROUPS), UNMAPPED)
     names = {c.id: c.name for c in load_taxonomy()}
     parts = []
-    for group in dict.fromkeys(top["group"]):
+    for group in dict.fromkeys(top["_cause_group"]):
         items = [_finding_item(r, names, alike.get(str(r["finding_id"]), []))
-                 for r in top[top["group"] == group].to_dict("records")]  # fmt: skip
+                 for r in top[top["_cause_group"] == group].to_dict("records")]  # fmt: skip
         parts.append(f"<h4>{rr.esc(GROUP_NAMES[group])}</h4><ul>{''.join(items)}</ul>")
     shown = len(top) + sum(map(len, alike.values()))
     note = (
@@ -203,7 +205,7 @@ def _collapse(clear: pd.DataFrame, top_n: int) -> tuple[pd.DataFrame, dict[str, 
     for i, r in zip(clear.index, clear.to_dict("records"), strict=True):
         key = rec.merge_key(r)
         if key is not None and key in first:
-            kind, _, value = str(r["segment"]).partition("=")
+            kind, value = str(r["segment_type"]), str(r["segment_value"])
             alike[first[key]].append(value if kind in ("agent", "auditor") else where(kind, value))
         elif len(kept) < top_n:
             kept.append(i)
@@ -221,7 +223,7 @@ def _finding_item(r: Mapping[Any, Any], names: Mapping[str, str], alike: list[st
         same = f" Also growing in: {', '.join(alike)}."
     kind = FINDING_KINDS.get(str(r["type"]), str(r["type"]))
     return (
-        f"<li><b>{rr.esc(rec.describe(r))}</b> ({rr.esc(kind)}, {rr.esc(r['change_text'])}). "
+        f"<li><b>{rr.esc(describe(r))}</b> ({rr.esc(kind)}, {rr.esc(change_text(r))}). "
         f"Root cause: {rr.esc(cause_name(str(r['root_cause']), names))}.{rr.esc(same)}{quote}"
         "</li>"
     )

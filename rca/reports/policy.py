@@ -19,6 +19,7 @@ from IPython.display import HTML
 import rca.findings.recommend as rec
 import rca.reports.fragments as rr
 from rca.reports.executive import cause_name, change_words
+from rca.reports.finding_text import describe
 from rca.reports.load import load
 from rca.reports.recommendations import recommendation_list
 from rca.stats.tech_issues import technical_issues
@@ -319,7 +320,7 @@ def evidence(findings: pd.DataFrame, top_n: int = 8, n_quotes: int = 3) -> HTML:
     parts = []
     for fid, r in rows.iterrows():
         quotes = "".join(f"<li>“{rr.esc(q)}”</li>" for q in _first(r["evidence"], n_quotes))
-        parts.append(f"<h4>{rr.esc(rec.describe({**r, 'finding_id': fid}))}</h4><ul>{quotes}</ul>")
+        parts.append(f"<h4>{rr.esc(describe({**r, 'finding_id': fid}))}</h4><ul>{quotes}</ul>")
     return HTML("".join(parts))
 
 

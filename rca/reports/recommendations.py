@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
+from rca.reports.finding_text import recommendation_texts
 from rca.reports.fragments import esc
 
 __all__ = ["OWNER_NAMES", "recommendation_list"]
@@ -21,17 +22,19 @@ OWNER_NAMES: dict[str, str] = {
 def recommendation_list(recs: pd.DataFrame, empty: str = "No recommendations this month.") -> HTML:
     """Render `recommend`'s result as a numbered list; every text is HTML-escaped.
 
+    The sentences come from `rca.reports.finding_text.recommendation_texts`.
+
     Parameters
     ----------
     recs
-        `recommend` result.
+        `rca.findings.recommend.recommend` result (structured).
     empty
         Sentence shown instead when there is nothing to recommend.
     """
     if recs.empty:
         return HTML(f'<div class="rca-callout">{esc(empty)}</div>')
     items = []
-    for r in recs.to_dict("records"):
+    for r in recommendation_texts(recs).to_dict("records"):
         owner = OWNER_NAMES.get(str(r["owner"]), str(r["owner"]))
         ids = ", ".join(map(str, r["finding_ids"]))
         items.append(

@@ -23,37 +23,33 @@ EXPECTED_TYPE: dict[str, str] = {
 }
 
 
-def _segment_terms(cause: Mapping[str, Any]) -> list[str]:
-    """Segment strings a finding of this cause would carry (any one is enough)."""
+def _subject(findings: pd.DataFrame, cause: Mapping[str, Any]) -> pd.Series:
+    """Mark the findings whose subject fields name this cause's segment (macro, cohort, ...)."""
     seg = cause["segment"]
     kind = cause["type"]
+
+    def field(name: str) -> pd.Series:
+        return findings[name].astype(str) if name in findings else pd.Series("", findings.index)
+
     if kind == "outdated_macro":
-        return [f"macro={seg['macro']}"]
-    if kind == "product_bug":
-        return [f"market={seg['market']}"]
+        return field("macro_id") == seg["macro"]
+    if kind == "product_bug":  # a new issue, not a known one
+        return (field("market") == seg["market"]) & (field("issue_status") == "new")
     if kind == "new_agent_cohort":
-        return [f"cohort={seg['team']}", *(f"agent={a}" for a in seg["agents"])]
+        cohort = (field("group_type") == "cohort") & (field("team") == seg["team"])
+        return cohort | ((field("group_type") == "agent") & field("agent").isin(seg["agents"]))
     if kind == "lenient_auditor":
-        return [f"auditor={seg['auditor']}"]
+        return field("auditor") == seg["auditor"]
     if kind == "ai_confusion":
-        return [f"gold={seg['gold_label']}"]
-    return []
+        return (field("gold_label") == seg["gold_label"]) & (
+            field("predicted_label") == seg["model_label"]
+        )
+    return pd.Series(False, index=findings.index)
 
 
 def _matches(findings: pd.DataFrame, cause: Mapping[str, Any]) -> pd.Series:
     wanted = EXPECTED_TYPE.get(cause["type"])
-    terms = _segment_terms(cause)
-    seg = findings["segment"].astype(str)
-    hit = seg.map(
-        lambda s: any(t == part.strip() or t in s for part in s.split(",") for t in terms)
-    )
-    mask = (findings["type"] == wanted) & hit
-    if cause["type"] == "product_bug":  # a new issue, not a known one
-        mask &= findings["title"].astype(str).str.startswith("New issue")
-    if cause["type"] == "ai_confusion":
-        predicted = cause["segment"]["model_label"]
-        mask &= findings["title"].astype(str).str.contains(predicted, regex=False)
-    return mask
+    return (findings["type"] == wanted) & _subject(findings, cause)
 
 
 def score_recovery(

@@ -17,9 +17,9 @@ __all__ = ["COACHING_COLUMNS", "coaching_needs"]
 
 #: Columns of `coaching_needs`' result, in order.
 COACHING_COLUMNS: tuple[str, ...] = (
-    "group_type", "group", "team", "agents", "n", "error_category", "count", "share",
-    "rest_share", "difference", "diff_lo", "diff_hi", "risk_ratio", "p_value", "q_value",
-    "examples",
+    "group_type", "group", "team", "cohort_start", "agents", "n", "error_category", "count",
+    "share", "rest_share", "difference", "diff_lo", "diff_hi", "risk_ratio", "p_value",
+    "q_value", "examples",
 )  # fmt: skip
 
 
@@ -59,7 +59,8 @@ def coaching_needs(
     -------
     DataFrame
         `COACHING_COLUMNS`: ``group_type`` (``"agent"`` or ``"cohort"``), ``group`` (agent id
-        or e.g. ``"Team Heron, started 2026Q2"``), ``team``, ``agents`` (list), ``n`` audits,
+        or e.g. ``"Team Heron, started 2026Q2"``), ``team``, ``cohort_start`` (a cohort's start
+        quarter, e.g. ``"2026Q2"``; None for agents), ``agents`` (list), ``n`` audits,
         ``error_category``, ``count``, ``share`` and ``rest_share``, ``difference`` with its
         interval, ``risk_ratio``, ``p_value``, ``q_value``, ``examples``. Most significant first;
         empty when the month has no audits.
@@ -85,11 +86,12 @@ def coaching_needs(
         mine = kinds[str(r.group_type)] == r.group
         hits = df[mine & (df["error_category"] == r.item)]
         team = df.loc[mine, "team"].mode() if "team" in df else pd.Series(dtype=str)
+        start = _start_quarter(df.loc[mine]).mode().iloc[0] if r.group_type == "cohort" else None
         comments: Iterable[object] = hits["comment"] if "comment" in df else []
         rows.append(
             {
                 "group_type": r.group_type, "group": r.group,
-                "team": team.iloc[0] if len(team) else None,
+                "team": team.iloc[0] if len(team) else None, "cohort_start": start,
                 "agents": sorted(df.loc[mine, "agent"].unique()),
                 "n": r.n_current, "error_category": r.item, "count": r.count_current,
                 "share": r.share_current, "rest_share": r.share_previous,
@@ -101,11 +103,16 @@ def coaching_needs(
     return pd.DataFrame(rows, columns=list(COACHING_COLUMNS))
 
 
+def _start_quarter(df: pd.DataFrame) -> pd.Series:
+    """Calendar quarter each row's agent started in, e.g. ``"2026Q2"``."""
+    return pd.to_datetime(df["agent_start_date"]).dt.to_period("Q").astype(str)
+
+
 def _cohorts(df: pd.DataFrame) -> pd.Series:
     """Cohort label per row: team and start quarter, for cohorts of two or more agents."""
     if "team" not in df or "agent_start_date" not in df:
         return pd.Series(np.nan, index=df.index, dtype=object)
-    start = pd.to_datetime(df["agent_start_date"]).dt.to_period("Q").astype(str)
+    start = _start_quarter(df)
     label = df["team"].astype(str) + ", started " + start
     label = label.where(df["team"].notna() & df["agent_start_date"].notna())
     size = df.groupby(label)["agent"].nunique()
