@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from rca.analysis.member_steps import section_agents, section_teams
 from rca.analysis.workspace import Workspace
 from rca.core.errors import ParameterError
 from rca.stats.kpis import add_period, kpis_by
@@ -20,6 +21,8 @@ from rca.stats.kpis import add_period, kpis_by
 __all__ = ["POLICY_THEME_COLUMNS", "SECTIONS", "Context"]
 
 SEGMENTS = ("market", "queue", "team")
+#: Weeks in each window of a technical issue's trend (``window_weeks`` of ``tech_issues``).
+ISSUE_WEEKS = 4
 
 
 @dataclass
@@ -267,8 +270,8 @@ def section_operations(ctx: Context) -> dict[str, pd.DataFrame]:
         as_of = pd.Period(ctx.month, freq="M").end_time.normalize()
         issues = technical_issues(
             feedback, theme_info=ctx.ws.themes("feedback"), known_issues=ctx.known_issues,
-            as_of=as_of,
-        )  # fmt: skip
+            as_of=as_of, weeks=ISSUE_WEEKS,
+        ).assign(window_weeks=ISSUE_WEEKS)  # fmt: skip
         timeline = issue_timeline(feedback)
     return {
         "macros": macros,
@@ -363,5 +366,7 @@ SECTIONS: tuple[Section, ...] = (
     section_labels,
     section_operations,
     section_policy,
+    section_teams,
+    section_agents,
     section_findings,
 )
