@@ -61,7 +61,7 @@ def section_agents(ctx: MonthContext) -> dict[str, pd.DataFrame]:
     month = ctx.month
     return {
         "agent_kpis": kpis_per_agent(audits, month=month, previous=ctx.previous, min_n=ctx.min_n),
-        "agent_trend": trend_per_agent(audits, month=month, period="week"),
+        "agent_trend": trend_per_agent(audits, month=month, period="week", min_n=ctx.min_n),
         "agent_strengths": strengths_per_agent(audits, month=month),
         "agent_focus": focus_per_agent(audits, month=month),
     }

@@ -105,6 +105,22 @@ def kpis_per_team(
     return out.drop(columns="_o")
 
 
+def _agents_and_teams(
+    rows: pd.DataFrame, audits: pd.DataFrame, team_of: pd.Series, by: str, min_n: int
+) -> pd.DataFrame:
+    """KPIs per ``by`` of each agent (``rows``) and of their team (``team_of``, from ``audits``)."""
+    own = kpis_by(rows, ["agent", by], min_n=min_n)
+    own = own.assign(team=own["agent"].map(team_of), segment="agent")
+    teams = kpis_by(audits[audits["team"].isin(list(team_of))], ["team", by], min_n=min_n)
+    teams = teams.assign(team=teams["team"].astype(str))
+    pairs = pd.DataFrame({"agent": team_of.index, "team": team_of.to_numpy()})
+    mates = pairs.merge(teams, on="team").assign(segment="team")
+    out = _keyed(
+        pd.concat([own, mates], ignore_index=True), "agent", ["agent", "team", "segment", by]
+    )
+    return out.sort_values(["agent", "segment", by], ignore_index=True)
+
+
 def kpis_per_agent(
     audits: pd.DataFrame, *, month: str, previous: str | None, min_n: int = 30
 ) -> pd.DataFrame:
@@ -120,21 +136,16 @@ def kpis_per_agent(
     agents = _members(audits, "agent", month)
     current = audits[(audits["month"] == month) & audits["agent"].isin(agents)]
     team_of = current.groupby("agent")["team"].agg(_mode)
-    own = kpis_by(df[df["agent"].isin(agents)], ["agent", "month"], min_n=min_n)
-    own = own.assign(team=own["agent"].map(team_of), segment="agent")
-    teams = kpis_by(df[df["team"].isin(list(team_of))], ["team", "month"], min_n=min_n)
-    teams = teams.assign(team=teams["team"].astype(str))
-    pairs = pd.DataFrame({"agent": team_of.index, "team": team_of.to_numpy()})
-    mates = pairs.merge(teams, on="team").assign(segment="team")
-    out = pd.concat([own, mates], ignore_index=True)
-    out = _keyed(out, "agent", ["agent", "team", "segment", "month"])
-    return out.sort_values(["agent", "segment", "month"], ignore_index=True)
+    return _agents_and_teams(df[df["agent"].isin(agents)], df, team_of, "month", min_n)
 
 
-def trend_per_agent(audits: pd.DataFrame, *, month: str, period: str = "week") -> pd.DataFrame:
+def trend_per_agent(
+    audits: pd.DataFrame, *, month: str, period: str = "week", min_n: int = 30
+) -> pd.DataFrame:
     """KPIs of each agent with audits in ``month``, and of their team, per ``period`` (all audits).
 
-    The team is the one the agent worked in most over all audits.
+    The team is the one the agent worked in most over all audits (as the agent report always
+    drew it; the KPI cards use the team of ``month``, the same one unless the agent moved).
 
     Returns
     -------
@@ -142,18 +153,10 @@ def trend_per_agent(audits: pd.DataFrame, *, month: str, period: str = "week") -
         ``agent``, ``team``, ``segment`` (``"agent"`` / ``"team"``), ``period`` and the
         `rca.stats.kpis.kpis_by` columns.
     """
-    agents = _members(audits, "agent", month)
-    rows = audits[audits["agent"].isin(agents)]
+    rows = audits[audits["agent"].isin(_members(audits, "agent", month))]
     team_of = rows.groupby("agent")["team"].agg(_mode)
-    own = kpis_by(rows, ["agent", period]).assign(segment="agent")
-    own["team"] = own["agent"].map(team_of)
-    teams = kpis_by(audits[audits["team"].isin(list(team_of))], ["team", period])
-    teams = teams.assign(team=teams["team"].astype(str))
-    pairs = pd.DataFrame({"agent": team_of.index, "team": team_of.to_numpy()})
-    mates = pairs.merge(teams, on="team").assign(segment="team")
-    out = pd.concat([own, mates], ignore_index=True).rename(columns={period: "period"})
-    out = _keyed(out, "agent", ["agent", "team", "segment", "period"])
-    return out.sort_values(["agent", "segment", "period"], ignore_index=True)
+    out = _agents_and_teams(rows, audits, team_of, period, min_n)
+    return out.rename(columns={period: "period"})
 
 
 def theme_shares_per_team(
