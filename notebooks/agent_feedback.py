@@ -12,9 +12,10 @@
 # ---
 
 # %% tags=["rca-setup"]
+import rca.reports.agent as va
 import rca.reports.fragments as rr
-import rca.reports.team as vt
 from rca.batch.parameters import notebook_parameters
+from rca.reports.member import load_member
 
 _before = set(globals())
 rr.setup()
@@ -28,38 +29,36 @@ agent = None
 
 # %% tags=["rca-validate"]
 P = notebook_parameters("agent_feedback", globals(), _before)
-_, month, previous, audits, agent = vt.load_member(
-    P["workspace"], P["month"], "agent", P["agent"]
-)
+A, month, previous, agent = load_member(P["workspace"], P["month"], "agent", P["agent"])
 
 # %%
 rr.heading(f"Your quality feedback · {month}", 1)
 
 # %%
-cards = vt.agent_cards(audits, agent, month, previous, min_n=P["min_n"])
+cards = va.agent_cards(A.table("agent_kpis"), agent, month, previous, min_n=P["min_n"])
 rr.kpi_cards(cards)
 
 # %%
 rr.heading("What went well")
 
 # %%
-vt.strengths_fragment(vt.agent_strengths(audits, agent, month))
+va.strengths_fragment(va.agent_strengths(A.table("agent_strengths"), agent))
 
 # %%
 rr.heading("What to work on")
 
 # %%
-vt.focus_fragment(vt.agent_focus(audits, agent, month))
+va.focus_fragment(va.agent_focus(A.table("agent_focus"), agent))
 
 # %%
 rr.heading("Your trend")
 
 # %%
-trend = vt.agent_trend(audits, agent, "week")
-rr.figure(vt.agent_trend_figure(trend, "pass_rate", "Weekly pass rate: you and your team"))
+trend = va.agent_trend(A.table("agent_trend"), agent)
+rr.figure(va.agent_trend_figure(trend, "pass_rate", "Weekly pass rate: you and your team"))
 
 # %%
-rr.figure(vt.agent_trend_figure(trend, "mean_score", "Weekly average score: you and your team"))
+rr.figure(va.agent_trend_figure(trend, "mean_score", "Weekly average score: you and your team"))
 
 # %%
-vt.agent_closing(cards)
+va.agent_closing(cards)

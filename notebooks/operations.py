@@ -13,9 +13,9 @@
 
 # %% tags=["rca-setup"]
 import rca.reports.fragments as rr
-import rca.reports.load as views
 import rca.reports.team as vt
 from rca.batch.parameters import notebook_parameters
+from rca.reports.member import load_member
 
 _before = set(globals())
 rr.setup()
@@ -29,14 +29,13 @@ team = None
 
 # %% tags=["rca-validate"]
 P = notebook_parameters("operations", globals(), _before)
-ws, month, previous, audits, team = vt.load_member(P["workspace"], P["month"], "team", P["team"])
-analysis = views.load(P["workspace"], month)
+A, month, previous, team = load_member(P["workspace"], P["month"], "team", P["team"])
 
 # %%
 rr.heading(f"{team} · quality review · {month}", 1)
 
 # %%
-kpis = vt.team_kpis(audits, team, month, previous, min_n=P["min_n"])
+kpis = vt.team_kpis(A.table("team_kpis"), team, min_n=P["min_n"])
 rr.kpi_cards(vt.team_vs_operation_cards(kpis, team, month, previous))
 
 # %%
@@ -55,7 +54,7 @@ rr.table(
 rr.heading(f"What auditors wrote about {team} in {month}")
 
 # %%
-themes = vt.team_themes(audits, team, month, previous, top_n=P["top_n"])
+themes = vt.team_themes(A.table("team_themes"), team, top_n=P["top_n"])
 rr.figure(vt.comparison_bars(themes, "theme_label", "share", "operation_share",
                              (team, "Operation"), "Themes in audit comments"))  # fmt: skip
 
@@ -63,7 +62,7 @@ rr.figure(vt.comparison_bars(themes, "theme_label", "share", "operation_share",
 rr.heading("Error categories")
 
 # %%
-errors = vt.team_errors(audits, team, month)
+errors = vt.team_errors(A.table("team_errors"), team)
 rr.figure(vt.comparison_bars(errors, "error_category", "share", "operation_share",
                              (team, "Operation"), "Share of errors by category"))  # fmt: skip
 
@@ -72,7 +71,7 @@ rr.heading("Who needs coaching, and on what")
 
 # %%
 rr.table(
-    vt.team_coaching(analysis.table("coaching"), audits, team, month).rename(
+    vt.team_coaching(A.table("team_coaching"), team).rename(
         columns={"who": "Agent / cohort", "kind": "Kind", "focus": "Focus", "n": "Audits",
                  "count": "With this error", "share": "Share", "rest_share": "Everyone else",
                  "examples": "Example comments"}),
@@ -83,7 +82,7 @@ rr.table(
 rr.heading("Weekly pass rate: control chart")
 
 # %%
-p_chart = analysis.table("p_chart_team")
+p_chart = A.table("p_chart_team")
 rr.figure(vt.p_chart_figure(p_chart, team))
 
 # %%
@@ -99,7 +98,7 @@ rr.heading("Macros and SOPs in the team's failing audits")
 
 # %%
 rr.table(
-    vt.team_macros(audits, team, month, analysis.table("macros"), top_n=P["top_n"]).rename(
+    vt.team_macros(A.table("team_macros"), team, top_n=P["top_n"]).rename(
         columns={"macro_id": "Macro / SOP", "failing": "Failing audits", "audits": "Audits",
                  "fail_rate": "Fail rate", "operation_fail_rate": "Operation fail rate",
                  "example": "Example comment"}),
@@ -108,4 +107,4 @@ rr.table(
 )  # fmt: skip
 
 # %%
-rr.data_note(ws.info)
+rr.data_note(A.workspace.info)

@@ -63,6 +63,7 @@ def issues_frame(label: str = "OTP never arrives") -> pd.DataFrame:
             "trend": ["rising", "stable", "stable"],
             "markets": [["MY (98%)"], ["ID (26%)"], ["US (22%)"]],
             "examples": [["otp tak masuk"], ["stuck at 99"], ["app keeps crashing"]],
+            "window_weeks": [4, 4, 4],
         }
     )  # fmt: skip
 
@@ -135,6 +136,12 @@ def test_issues_table_shows_new_then_known_with_dates():
     assert out.index("OTP never arrives") < out.index("App crashes") < out.index("Upload stuck")
     assert "Known (KI-2057: Video upload stuck at 99%)" in out and "10 Oct 2026" in out
     assert out.count('class="flag"') == 1  # only the clearly rising issue
+
+
+def test_issue_trend_windows_are_the_analysis_windows():
+    out = pv.issues_table(issues_frame().assign(window_weeks=6), "2026-10").data
+    assert "Reports, last 6 weeks" in out and "last 6 weeks vs the 6 before" in out
+    assert "4 weeks" not in out
 
 
 def test_timeline_chart_draws_known_issues_dashed():

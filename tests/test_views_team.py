@@ -1,4 +1,7 @@
-"""Team-lead and per-agent report views: small frames, XSS, privacy, notebook smoke runs."""
+"""Team-lead report views on tables built from small frames: XSS, privacy; notebook smoke runs.
+
+The per-agent views are tested in test_views_agent.py, on the same `small_audits`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ import pandas as pd
 import pytest
 
 import rca.reports.fragments as rr
+import rca.reports.member as vm
 import rca.reports.team as vt
+import rca.stats.segments as sg
 from rca.core.errors import ParameterError
 
 XSS = "<script>alert(1)</script>"
@@ -28,8 +33,8 @@ def _audit(i: int, agent: str, team: str, month: str, passed: bool, **kw: object
     return row
 
 
-@pytest.fixture
-def audits() -> pd.DataFrame:
+def small_audits() -> pd.DataFrame:
+    """Two months of 20 audits: agents a1, a2 (team T1) and b1 (T2); a script in one comment."""
     rows = []
     for i in range(40):
         agent, team = [("a1", "T1"), ("a2", "T1"), ("b1", "T2")][i % 3]
@@ -38,6 +43,14 @@ def audits() -> pd.DataFrame:
     df = pd.DataFrame(rows)
     df["passed"] = df["passed"].astype("boolean")
     return df
+
+
+@pytest.fixture
+def audits() -> pd.DataFrame:
+    return small_audits()
+
+
+M, P = "2026-10", "2026-09"
 
 
 def _empty(audits: pd.DataFrame) -> pd.DataFrame:
@@ -50,37 +63,49 @@ def _empty(audits: pd.DataFrame) -> pd.DataFrame:
      ("agent", None, "required.*a1, a2, b1"), ("agent", "zz", "no audits in 2026-10")],
 )  # fmt: skip
 def test_check_member_lists_available_values(audits, column, value, match):
+    per = {"team": sg.kpis_per_team, "agent": sg.kpis_per_agent}[column]
+    available = vm.members(per(audits, month=M, previous=P), column, M)
     with pytest.raises(ParameterError, match=match):
-        vt.check_member(audits, column, value, "2026-10")
+        vm.check_member(available, column, value, M)
 
 
 def test_check_member_accepts_a_known_value(audits):
-    assert vt.check_member(audits, "team", "T1", "2026-10") == "T1"
+    available = vm.members(sg.kpis_per_team(audits, month=M, previous=P), "team", M)
+    assert vm.check_member(available, "team", "T1", M) == "T1"
+    assert vm.members(sg.kpis_per_team(audits, month="2026-11", previous=M), "team", M) == []
     with pytest.raises(ParameterError, match="none"):
-        vt.check_member(_empty(audits), "team", "T1", "2026-10")
+        vm.check_member([], "team", "T1", M)
 
 
 def test_team_kpis_and_cards(audits):
-    kpis = vt.team_kpis(audits, "T1", "2026-10", "2026-09", min_n=5)
-    assert set(kpis["segment"]) == {"T1", "Operation"}
-    assert len(kpis) == 4 and kpis["small_n"].dtype == bool
-    cards = vt.team_vs_operation_cards(kpis, "T1", "2026-10", "2026-09")
+    table = sg.kpis_per_team(audits, month=M, previous=P, min_n=5)
+    kpis = vt.team_kpis(table, "T1")
+    assert kpis["segment"].tolist() == ["T1", "T1", "Operation", "Operation"]
+    assert kpis["month"].tolist() == [P, M, P, M] and kpis["small_n"].dtype == bool
+    assert not kpis["small_n"].any() and vt.team_kpis(table, "T1", min_n=1000)["small_n"].all()
+    cards = vt.team_vs_operation_cards(kpis, "T1", M, P)
     assert [c.label.split(" (")[0] for c in cards] == [
         "Audits", "Pass rate", "Average score", "Critical errors"]  # fmt: skip
     assert "operation" in cards[1].label and cards[1].delta.endswith("pts")
-    assert vt.team_vs_operation_cards(kpis.iloc[0:0], "T1", "2026-10", None) == []
+    assert vt.team_vs_operation_cards(kpis.iloc[0:0], "T1", M, None) == []
+    assert vt.team_kpis(table, "T9").empty
 
 
 def test_team_themes_and_errors_compare_with_the_operation(audits):
-    themes = vt.team_themes(audits, "T1", "2026-10", "2026-09")
-    assert {"share", "operation_share"} <= set(themes.columns)
-    errors = vt.team_errors(audits, "T1", "2026-10")
+    table = sg.theme_shares_per_team(audits, month=M, previous=P)
+    themes = vt.team_themes(table, "T1")
+    assert {"share", "operation_share"} <= set(themes.columns) and "team" not in themes
+    assert themes["theme_label"].tolist() == ["Empathy", "Verification"]  # largest first
+    assert vt.team_themes(table, "T1", 1)["theme_label"].tolist() == ["Empathy"]
+    errors = vt.team_errors(sg.error_shares_per_team(audits, month=M), "T1")
     assert errors["share"].sum() == pytest.approx(1.0)
-    assert vt.team_errors(_empty(audits), "T1", "2026-10").empty
+    assert errors["error_category"].tolist() == ["missed verification", XSS]  # largest first
+    assert vt.team_errors(sg.error_shares_per_team(_empty(audits), month=M), "T1").empty
+    assert vt.team_themes(sg.theme_shares_per_team(_empty(audits), month=M, previous=P), "T1").empty
 
 
 def test_comparison_bars_escape_labels(audits):
-    errors = vt.team_errors(audits, "T1", "2026-10")
+    errors = vt.team_errors(sg.error_shares_per_team(audits, month=M), "T1")
     fig = vt.comparison_bars(errors, "error_category", "share", "operation_share",
                              ("T1", "Operation"), "Errors")  # fmt: skip
     html = rr.figure(fig).data
@@ -96,10 +121,11 @@ def test_team_coaching_keeps_only_the_teams_agents(audits):
             "count": [5, 5, 8], "share": [0.5, 0.5, 0.4], "rest_share": [0.1, 0.1, 0.1],
         }
     )  # fmt: skip
-    out = vt.team_coaching(coaching, audits, "T1", "2026-10")
-    assert out["who"].tolist() == ["a1"]
-    assert all("a1" in c for c in out["examples"][0])
-    assert vt.team_coaching(coaching.iloc[0:0], audits, "T1", "2026-10").empty
+    table = sg.coaching_per_team(coaching, audits, month=M)
+    out = vt.team_coaching(table, "T1")
+    assert out["who"].tolist() == ["a1"] and vt.team_coaching(table, "T2")["who"].tolist() == ["b1"]
+    assert out["examples"][0] and all("a1" in c for c in out["examples"][0])
+    assert vt.team_coaching(sg.coaching_per_team(coaching.iloc[0:0], audits, month=M), "T1").empty
 
 
 def test_p_chart_figure_and_signals():
@@ -117,42 +143,12 @@ def test_p_chart_figure_and_signals():
 
 def test_team_macros(audits):
     macros = pd.DataFrame({"macro_id": ["MAC-1"], "fail_rate": [0.3]})
-    out = vt.team_macros(audits, "T1", "2026-10", macros)
+    out = vt.team_macros(sg.macros_per_team(audits, month=M, macros=macros), "T1")
     assert out["macro_id"].tolist() == ["MAC-1"] and out["operation_fail_rate"][0] == 0.3
-    assert vt.team_macros(_empty(audits), "T1", "2026-10").empty
-
-
-def test_agent_views_use_only_the_agents_own_audits(audits):
-    strengths = vt.agent_strengths(audits, "a1", "2026-10")
-    focus = vt.agent_focus(audits, "a1", "2026-10")
-    for df in (strengths, focus):
-        assert all("by a1" in c or c == XSS for ex in df["examples"] for c in ex)
-    text = vt.strengths_fragment(strengths).data + vt.focus_fragment(focus).data
-    assert "One thing to focus on next month" in text
-    assert XSS not in text and "&lt;script&gt;" in text
-    assert "a2" not in text and "b1" not in text
-
-
-def test_agent_views_on_empty_frames(audits):
-    empty = _empty(audits)
-    assert vt.agent_strengths(empty, "a1", "2026-10").empty
-    assert vt.agent_focus(empty, "a1", "2026-10").empty
-    assert "No errors" in vt.focus_fragment(vt.agent_focus(empty, "a1", "2026-10")).data
-    assert "keep going" in vt.strengths_fragment(vt.agent_strengths(empty, "a1", "m")).data
-    assert vt.agent_trend(empty, "a1").empty
-
-
-def test_agent_cards_trend_and_closing(audits):
-    cards = vt.agent_cards(audits, "a1", "2026-10", "2026-09", min_n=5)
-    assert all("operation" not in c.label for c in cards)
-    assert any("your team" in c.label for c in cards)
-    trend = vt.agent_trend(audits, "a1", "month")
-    assert set(trend["who"]) == {"You", "Your team"}
-    fig = vt.agent_trend_figure(trend, "pass_rate", XSS)
-    assert XSS not in rr.figure(fig).data
-    assert {t.name for t in fig.data} == {"You", "Your team"}
-    closing = vt.agent_closing(cards).data
-    assert "rank" not in closing.lower()
+    assert out["failing"][0] == out["audits"][0] > 0 and "rank" not in out
+    no_ops = vt.team_macros(sg.macros_per_team(audits, month=M, macros=pd.DataFrame()), "T1")
+    assert no_ops["operation_fail_rate"].isna().all()
+    assert vt.team_macros(sg.macros_per_team(_empty(audits), month=M), "T1").empty
 
 
 # --- notebook smoke runs ---------------------------------------------------------------------

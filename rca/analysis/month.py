@@ -55,6 +55,15 @@ TABLES: dict[str, str] = {
     "issue_timeline": "Weekly volume of each technical issue",
     "coaching": "Agents and cohorts whose error share is significantly above the rest",
     "policy_themes": "Themes of each policy's failing audits vs other policies' failures (BH q)",
+    "team_kpis": "Each team's audit KPIs and the operation's, this month and the previous one",
+    "team_themes": "Each team's comment theme shares this month vs previous, with the operation's",
+    "team_errors": "Each team's error categories: count, share of its errors, operation's share",
+    "team_coaching": "Coaching needs per team (its own agents only) with the team's examples",
+    "team_macros": "Macros / SOPs in each team's failing audits, with the operation's fail rate",
+    "agent_kpis": "Each agent's audit KPIs and their team's, this month and the previous one",
+    "agent_trend": "Each agent's weekly audit KPIs and their team's",
+    "agent_strengths": "Themes of each agent's passed audits, with their own comments",
+    "agent_focus": "Error categories of each agent's audits, with their own comments",
     "findings": "Ranked findings as structured records: subject, place, metric, value vs "
     "baseline, effect and interval, p, q, root cause, quotes (rca.findings.build.FINDING_COLUMNS)",
 }

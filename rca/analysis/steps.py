@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rca.analysis.context import Context, EmptyTable, Section, Table, enough, lacking
+from rca.analysis.member_steps import section_agents, section_teams
 from rca.analysis.prepare import MIN_NOTES
 from rca.core.errors import ParameterError
 from rca.stats.kpis import kpis_by
@@ -18,6 +19,8 @@ from rca.stats.kpis import kpis_by
 __all__ = ["POLICY_THEME_COLUMNS", "SECTIONS", "Context", "EmptyTable", "Section"]
 
 SEGMENTS = ("market", "queue", "team")
+#: Weeks in each window of a technical issue's trend (``window_weeks`` of ``tech_issues``).
+ISSUE_WEEKS = 4
 
 
 def _error_pareto(current: pd.DataFrame) -> Table:
@@ -251,8 +254,8 @@ def section_operations(ctx: Context) -> dict[str, Table]:
         as_of = pd.Period(ctx.month, freq="M").end_time.normalize()
         out["tech_issues"] = technical_issues(
             feedback, theme_info=ctx.ws.themes("feedback"), known_issues=ctx.known_issues,
-            as_of=as_of,
-        )  # fmt: skip
+            as_of=as_of, weeks=ISSUE_WEEKS,
+        ).assign(window_weeks=ISSUE_WEEKS)  # fmt: skip
         out["issue_timeline"] = issue_timeline(feedback)
     reason = lacking(audits, "audits", "error_category")
     out["coaching"] = EmptyTable(reason) if reason else coaching_needs(audits, current=ctx.month)
@@ -345,5 +348,7 @@ SECTIONS: tuple[Section, ...] = (
     section_labels,
     section_operations,
     section_policy,
+    section_teams,
+    section_agents,
     section_findings,
 )

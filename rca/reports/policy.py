@@ -10,7 +10,6 @@ table gives a plain callout, never an error.
 from __future__ import annotations
 
 import html
-import inspect
 from typing import Any
 
 import pandas as pd
@@ -22,10 +21,8 @@ from rca.reports.executive import cause_name, change_words
 from rca.reports.finding_text import describe
 from rca.reports.load import load
 from rca.reports.recommendations import recommendation_list
-from rca.stats.tech_issues import technical_issues
 
 __all__ = [
-    "ISSUE_WEEKS",
     "OWNERS",
     "evidence",
     "issue_timeline_chart",
@@ -40,8 +37,6 @@ __all__ = [
 
 #: Owners this report's recommendations are for.
 OWNERS: tuple[str, ...] = ("policy", "product")
-#: Weeks in each window of a technical issue's trend (the analysis' setting).
-ISSUE_WEEKS: int = inspect.signature(technical_issues).parameters["weeks"].default
 
 _Q = 0.05
 
@@ -213,7 +208,8 @@ def product_causes(
                     "Theme": r["theme_label"], "Heard in": "User feedback",
                     "cause": r["root_cause"],
                     "Volume": f"{int(r['size']):,} messages, all months",
-                    "Trend": "–" if t is None else _trend_words(str(t)), "_n": r["size"],
+                    "Trend": "–" if t is None else _trend_words(str(t), _window_weeks(issues)),
+                    "_n": r["size"],
                 }
             )  # fmt: skip
     if not rows:
@@ -224,10 +220,15 @@ def product_causes(
     return rr.table(view, hide=["_n"])
 
 
-def _trend_words(trend: str) -> str:
+def _window_weeks(issues: pd.DataFrame) -> int:
+    """Weeks in each window of the issues' trend, as the analysis computed it (``tech_issues``)."""
+    return int(issues["window_weeks"].iloc[0])
+
+
+def _trend_words(trend: str, weeks: int) -> str:
     return {
-        "rising": f"clearly rising (last {ISSUE_WEEKS} weeks vs the {ISSUE_WEEKS} before)",
-        "falling": f"clearly falling (last {ISSUE_WEEKS} weeks vs the {ISSUE_WEEKS} before)",
+        "rising": f"clearly rising (last {weeks} weeks vs the {weeks} before)",
+        "falling": f"clearly falling (last {weeks} weeks vs the {weeks} before)",
         "stable": "about the same (any change could be chance)",
     }.get(trend, "not enough reports to tell")
 
@@ -259,21 +260,22 @@ def issues_table(df: pd.DataFrame, month: str | None = None, top_n: int = 8) -> 
     if df.empty or "status" not in df:
         return _none(df, "technical issues in user feedback", month)
     d = _by_status(df, top_n)
+    weeks = _window_weeks(df)
     view = pd.DataFrame(
         {
             "Issue": d["theme_label"], "Status": [_status(r) for r in d.to_dict("records")],
             "First seen": [_day(v) for v in d["first_seen"]],
             "Last seen": [_day(v) for v in d["last_seen"]],
-            f"Reports, last {ISSUE_WEEKS} weeks": d["count_current"],
-            f"Reports, {ISSUE_WEEKS} weeks before": d["count_previous"],
-            "Trend": [_trend_words(str(t)) for t in d["trend"]],
+            f"Reports, last {weeks} weeks": d["count_current"],
+            f"Reports, {weeks} weeks before": d["count_previous"],
+            "Trend": [_trend_words(str(t), weeks) for t in d["trend"]],
             "Markets": [_first(m, 3) for m in d["markets"]],
             "Example report": [_first(e, 1) for e in d["examples"]],
             "rising": d["trend"] == "rising",
         }
     )  # fmt: skip
-    return rr.table(view, flag="rising", formats={f"Reports, last {ISSUE_WEEKS} weeks": "int",
-                    f"Reports, {ISSUE_WEEKS} weeks before": "int"})  # fmt: skip
+    return rr.table(view, flag="rising", formats={f"Reports, last {weeks} weeks": "int",
+                    f"Reports, {weeks} weeks before": "int"})  # fmt: skip
 
 
 def issue_timeline_chart(

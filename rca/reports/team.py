@@ -1,40 +1,26 @@
-"""Views for the team-lead (``operations``) and per-agent (``agent_feedback``) reports.
+"""Views for the team-lead (``operations``) report: select a team's rows, format and draw them.
 
-Small functions: audits (with ``month``/``week`` from `rca.stats.kpis.add_period`) and analysis
-tables in, DataFrames, report fragments or plotly figures out. Agent views only ever read the
-agent's own audits, plus their team as an aggregate; team views only show the team's own agents.
+Every figure is computed once by the analysis (`rca.analysis.member_steps`, tables ``team_kpis``,
+``team_themes``, ``team_errors``, ``team_coaching``, ``team_macros``, ``p_chart_team``); these
+functions take such a table and a team, and return a DataFrame, KPI cards or a plotly figure.
+A team's views show only the team's own agents, and the whole operation as an aggregate.
 """
 
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from IPython.display import HTML
 
-from rca.analysis.workspace import Workspace
-from rca.core.errors import ParameterError
-from rca.reports.fragments import Kpi, esc
+from rca.reports.fragments import Kpi
+from rca.reports.member import escaped, rows_of
 from rca.stats.control_charts import RULES
-from rca.stats.kpis import add_period, kpis_by, theme_shares
 
 __all__ = [
-    "agent_cards",
-    "agent_closing",
-    "agent_focus",
-    "agent_strengths",
-    "agent_team",
-    "agent_trend",
-    "agent_trend_figure",
-    "check_member",
     "comparison_bars",
-    "focus_fragment",
-    "load_member",
     "p_chart_figure",
     "p_chart_signals",
-    "strengths_fragment",
     "team_coaching",
     "team_errors",
     "team_kpis",
@@ -46,81 +32,36 @@ __all__ = [
 _BLUE, _GREY, _RED = "#0969da", "#8c959f", "#cf222e"
 
 
-def _safe(values: Any) -> list[str]:
-    return [html.escape(str(v)) for v in values]
+def _top(table: pd.DataFrame, team: str, top_n: int) -> pd.DataFrame:
+    """Return the team's first ``top_n`` rows, in rank order (the table's)."""
+    return rows_of(table, "team", team, drop=("rank",)).head(top_n)
 
 
-def load_member(
-    workspace: str | Path, month: str | None, column: str, value: str | None
-) -> tuple[Workspace, str, str | None, pd.DataFrame, str]:
-    """Open a report's workspace for one team or agent (the validation cell of both notebooks).
-
-    Returns
-    -------
-    tuple
-        ``(workspace, month, previous month or None, audits with period columns, value)``.
-
-    Raises
-    ------
-    ParameterError
-        Unknown month, or ``value`` missing or without audits in the month (`check_member`).
-    """
-    ws = Workspace(Path(workspace))
-    month, previous = ws.resolve_month(month)
-    audits = add_period(ws.audits())
-    return ws, month, previous, audits, check_member(audits, column, value, month)
+def _flag_small(kpis: pd.DataFrame, min_n: int | None) -> pd.DataFrame:
+    return kpis if min_n is None else kpis.assign(small_n=kpis["n"] < min_n)
 
 
-def check_member(audits: pd.DataFrame, column: str, value: str | None, month: str) -> str:
-    """Return ``value`` if it has audits in ``month``; else raise listing the available values.
+def team_kpis(table: pd.DataFrame, team: str, min_n: int | None = None) -> pd.DataFrame:
+    """KPIs of ``team`` and of the whole operation, this month and the previous one.
 
     Parameters
     ----------
-    audits
-        Audits with a ``month`` column.
-    column
-        ``"team"`` or ``"agent"``.
-    value
-        The requested team / agent (``None`` when not given).
-    month
-        Report month.
-
-    Raises
-    ------
-    ParameterError
-        ``value`` is missing or has no audits in ``month``.
-    """
-    available = sorted(audits.loc[audits["month"] == month, column].dropna().astype(str).unique())
-    if value is None:
-        raise ParameterError(
-            f"parameter '{column}' is required; {column}s with audits in {month}: "
-            f"{', '.join(available) or 'none'}"
-        )
-    if value not in available:
-        raise ParameterError(
-            f"{column} {value!r} has no audits in {month}; "
-            f"{column}s with audits in {month}: {', '.join(available) or 'none'}"
-        )
-    return value
-
-
-def team_kpis(
-    audits: pd.DataFrame, team: str, month: str, previous: str | None, min_n: int = 30
-) -> pd.DataFrame:
-    """KPIs of ``team`` and of the whole operation in ``month`` (and ``previous``).
+    table
+        The analysis' ``team_kpis`` table.
+    team
+        The report's team.
+    min_n
+        Flag rows with fewer audits as ``small_n`` (the analysis' own flag when None).
 
     Returns
     -------
     DataFrame
-        `rca.stats.kpis.kpis_by` columns with ``segment`` (``team`` name or ``"Operation"``) and
-        ``month``, one row per segment × month present.
+        ``segment`` (``team`` or ``"Operation"``), ``month`` and the `rca.stats.kpis.kpis_by`
+        columns: the team's rows, then the operation's.
     """
-    months = [m for m in (previous, month) if m is not None]
-    df = audits[audits["month"].isin(months)]
-    own = kpis_by(df[df["team"] == team], "month", min_n=min_n).assign(segment=team)
-    ops = kpis_by(df, "month", min_n=min_n).assign(segment="Operation")
-    out = pd.concat([own, ops], ignore_index=True)
-    return out[["segment", *[c for c in out.columns if c != "segment"]]]
+    rows = rows_of(table, "team", team)
+    names = {"team": team, "operation": "Operation"}
+    return _flag_small(rows.assign(segment=rows["segment"].map(names)), min_n)
 
 
 def _row(kpis: pd.DataFrame, segment: str, month: str | None) -> pd.Series | None:
@@ -167,39 +108,29 @@ def team_vs_operation_cards(
     return cards
 
 
-def team_themes(
-    audits: pd.DataFrame, team: str, month: str, previous: str | None, top_n: int = 8
-) -> pd.DataFrame:
-    """Return the team's largest comment themes in ``month`` with the operation's share.
+def team_themes(table: pd.DataFrame, team: str, top_n: int = 8) -> pd.DataFrame:
+    """Return the team's ``top_n`` largest comment themes of the month, with the operation's share.
 
     Returns
     -------
     DataFrame
         ``theme_id``, ``theme_label``, ``root_cause``, ``n``, ``share``, ``previous_share``,
-        ``change`` (as `rca.stats.kpis.theme_shares`, for the team) and ``operation_share``.
+        ``change`` (as `rca.stats.kpis.theme_shares`, for the team) and ``operation_share``,
+        from the analysis' ``team_themes`` table.
     """
-    own = theme_shares(audits[audits["team"] == team], month, previous, top_n=top_n)
-    ops = theme_shares(audits, month, None, top_n=10_000)
-    return own.assign(
-        operation_share=own["theme_id"].map(ops.set_index("theme_id")["share"]).fillna(0.0)
-    )
+    return _top(table, team, top_n)
 
 
-def team_errors(audits: pd.DataFrame, team: str, month: str) -> pd.DataFrame:
+def team_errors(table: pd.DataFrame, team: str) -> pd.DataFrame:
     """Error categories of the month: the team's count and share of its errors vs the operation.
 
     Returns
     -------
     DataFrame
-        ``error_category``, ``n``, ``share``, ``operation_share``, largest first.
+        ``error_category``, ``n``, ``share``, ``operation_share``, largest first (the analysis'
+        ``team_errors`` table).
     """
-    cur = audits[(audits["month"] == month) & audits["error_category"].notna()]
-    own = cur[cur["team"] == team]["error_category"].value_counts()
-    ops = cur["error_category"].value_counts(normalize=True)
-    out = pd.DataFrame({"error_category": own.index.astype(str), "n": own.to_numpy()})
-    out["share"] = out["n"] / max(int(own.sum()), 1)
-    out["operation_share"] = out["error_category"].map(ops).fillna(0.0)
-    return out.sort_values(["n", "error_category"], ascending=[False, True], ignore_index=True)
+    return rows_of(table, "team", team)
 
 
 def comparison_bars(
@@ -212,7 +143,7 @@ def comparison_bars(
     import plotly.graph_objects as go
 
     d = df.iloc[::-1]
-    labels = _safe(d[label])
+    labels = escaped(d[label])
     fig = go.Figure()
     for col, name, color in ((other, names[1], _GREY), (value, names[0], _BLUE)):
         fig.add_trace(
@@ -227,17 +158,10 @@ def comparison_bars(
     return fig
 
 
-def _examples(audits: pd.DataFrame, n: int) -> list[str]:
-    comments = audits["comment"].dropna().astype(str).str.strip()
-    return comments[comments != ""].drop_duplicates().head(n).tolist()
-
-
-def team_coaching(
-    coaching: pd.DataFrame, audits: pd.DataFrame, team: str, month: str, n_examples: int = 2
-) -> pd.DataFrame:
+def team_coaching(table: pd.DataFrame, team: str) -> pd.DataFrame:
     """Coaching needs of the team's agents and cohorts, with examples from the team's audits.
 
-    Rows whose agents are not all in ``team`` are dropped, so no other team's agent appears.
+    Only rows whose agents are all in the team are in the analysis' ``team_coaching`` table.
 
     Returns
     -------
@@ -245,28 +169,7 @@ def team_coaching(
         ``who``, ``kind`` (agent / cohort), ``focus`` (error category), ``n``, ``count``,
         ``share``, ``rest_share``, ``examples`` (the group's own comments in that category).
     """
-    cur = audits[(audits["month"] == month) & (audits["team"] == team)]
-    members = set(cur["agent"].astype(str))
-    keep = coaching[coaching["team"] == team]
-    ok = keep["agents"].map(lambda a: len(a) > 0 and set(map(str, a)) <= members)
-    keep = keep[ok.astype(bool)]
-    examples = []
-    for agents, category in zip(keep["agents"], keep["error_category"], strict=True):
-        mask = cur["agent"].isin([str(a) for a in agents]) & (cur["error_category"] == category)
-        examples.append(_examples(cur[mask], n_examples))
-    out = pd.DataFrame(
-        {
-            "who": keep["group"].astype(str).to_numpy(),
-            "kind": keep["group_type"].astype(str).to_numpy(),
-            "focus": keep["error_category"].astype(str).to_numpy(),
-            "n": keep["n"].to_numpy(),
-            "count": keep["count"].to_numpy(),
-            "share": keep["share"].to_numpy(),
-            "rest_share": keep["rest_share"].to_numpy(),
-        }
-    )
-    out["examples"] = examples
-    return out
+    return rows_of(table, "team", team)
 
 
 def p_chart_figure(
@@ -276,7 +179,7 @@ def p_chart_figure(
     import plotly.graph_objects as go
 
     d = p_chart[p_chart[by] == group].sort_values(period)
-    xs = _safe(d[period])
+    xs = escaped(d[period])
     fig = go.Figure()
     for col, name, dash in (("ucl", "Upper limit", "dot"), ("lcl", "Lower limit", "dot")):
         fig.add_trace(
@@ -316,178 +219,13 @@ def p_chart_signals(p_chart: pd.DataFrame, group: str, by: str = "team") -> pd.D
     )
 
 
-def team_macros(
-    audits: pd.DataFrame, team: str, month: str, macros: pd.DataFrame | None = None, top_n: int = 8
-) -> pd.DataFrame:
-    """Macros / SOPs in the team's failing audits of ``month``, most failures first.
+def team_macros(table: pd.DataFrame, team: str, top_n: int = 8) -> pd.DataFrame:
+    """Macros / SOPs in the team's failing audits of the month, most failures first.
 
     Returns
     -------
     DataFrame
-        ``macro_id``, ``failing``, ``audits``, ``fail_rate`` (team), ``operation_fail_rate`` (from
-        the analysis ``macros`` table when given), ``example`` (one of the team's comments).
+        ``macro_id``, ``failing``, ``audits``, ``fail_rate`` (team), ``operation_fail_rate``,
+        ``example`` (one of the team's comments), from the analysis' ``team_macros`` table.
     """
-    cur = audits[(audits["month"] == month) & (audits["team"] == team) & audits["macro_id"].notna()]
-    failing = cur["passed"].eq(False).fillna(False).astype(bool)
-    g = cur.assign(_fail=failing.astype(int)).groupby("macro_id")["_fail"]
-    out = pd.DataFrame({"failing": g.sum(), "audits": g.size()}).reset_index()
-    out = out[out["failing"] > 0].copy()
-    out["fail_rate"] = out["failing"] / out["audits"]
-    ops = {} if macros is None else dict(zip(macros["macro_id"], macros["fail_rate"], strict=False))
-    out["operation_fail_rate"] = out["macro_id"].map(ops)
-    out["example"] = [
-        next(iter(_examples(cur[failing & (cur["macro_id"] == m)], 1)), "") for m in out["macro_id"]
-    ]
-    out = out.sort_values(["failing", "macro_id"], ascending=[False, True], ignore_index=True)
-    return out.head(top_n)
-
-
-def agent_team(audits: pd.DataFrame, agent: str, month: str) -> str:
-    """Return the team ``agent`` worked in during ``month`` (the most frequent one)."""
-    teams = audits.loc[(audits["agent"] == agent) & (audits["month"] == month), "team"]
-    return str(teams.mode().iloc[0]) if not teams.dropna().empty else ""
-
-
-def agent_cards(
-    audits: pd.DataFrame, agent: str, month: str, previous: str | None, min_n: int = 30
-) -> list[Kpi]:
-    """Return the agent's own KPI cards, with their team's value for context."""
-    team = agent_team(audits, agent, month)
-    months = [m for m in (previous, month) if m is not None]
-    df = audits[audits["month"].isin(months)]
-    own = kpis_by(df[df["agent"] == agent], "month", min_n=min_n).assign(segment=agent)
-    mates = kpis_by(df[df["team"] == team], "month", min_n=min_n).assign(segment=team)
-    cards = team_vs_operation_cards(
-        pd.concat([own, mates.assign(segment="Operation")]), agent, month, previous
-    )
-    return [
-        Kpi(k.label.replace("(operation", "(your team"), k.value, k.delta, k.good) for k in cards
-    ]
-
-
-def agent_trend(audits: pd.DataFrame, agent: str, period: str = "week") -> pd.DataFrame:
-    """Pass rate and score of the agent and of their team (as a whole) per ``period``.
-
-    Returns
-    -------
-    DataFrame
-        ``period``, ``who`` (``"You"`` / ``"Your team"``), ``n``, ``pass_rate``, ``mean_score``.
-    """
-    own = audits[audits["agent"] == agent]
-    if own.empty:
-        return pd.DataFrame(columns=["period", "who", "n", "pass_rate", "mean_score"])
-    team = str(own["team"].mode().iloc[0])
-    parts = [
-        kpis_by(df, period).assign(who=who)
-        for df, who in ((own, "You"), (audits[audits["team"] == team], "Your team"))
-    ]
-    out = pd.concat(parts, ignore_index=True).rename(columns={period: "period"})
-    return out[["period", "who", "n", "pass_rate", "mean_score"]]
-
-
-def agent_trend_figure(trend: pd.DataFrame, value: str = "pass_rate", title: str = "") -> Any:
-    """Line chart of the agent vs their team (``value`` 0-1 rates shown as %)."""
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    scale = 100 if value == "pass_rate" else 1
-    for who, color in (("Your team", _GREY), ("You", _BLUE)):
-        d = trend[trend["who"] == who].sort_values("period")
-        fig.add_trace(
-            go.Scatter(x=_safe(d["period"]), y=d[value] * scale, mode="lines+markers",
-                       name=who, line={"color": color, "width": 2})
-        )  # fmt: skip
-    fig.update_layout(title=html.escape(title), yaxis_title="%" if scale == 100 else "score")
-    return fig
-
-
-def _own(audits: pd.DataFrame, agent: str, month: str) -> pd.DataFrame:
-    return audits[(audits["agent"] == agent) & (audits["month"] == month)]
-
-
-def agent_strengths(
-    audits: pd.DataFrame, agent: str, month: str, n_themes: int = 3, n_examples: int = 2
-) -> pd.DataFrame:
-    """Themes of the agent's passed audits in ``month``, with their own comments as examples.
-
-    Returns
-    -------
-    DataFrame
-        ``theme``, ``n`` (passed audits), ``examples``.
-    """
-    own = _own(audits, agent, month)
-    ok = own[own["passed"].eq(True).fillna(False).astype(bool)]
-    ok = ok[ok["theme_id"].notna() & (ok["theme_id"] != -1)]
-    counts = ok.groupby("theme_label").size().sort_values(ascending=False, kind="stable")
-    rows = [
-        {"theme": t, "n": int(n), "examples": _examples(ok[ok["theme_label"] == t], n_examples)}
-        for t, n in counts.head(n_themes).items()
-    ]
-    return pd.DataFrame(rows, columns=["theme", "n", "examples"])
-
-
-def agent_focus(
-    audits: pd.DataFrame, agent: str, month: str, n_focus: int = 2, n_examples: int = 3
-) -> pd.DataFrame:
-    """Return the one or two error categories to work on, with the agent's own examples.
-
-    Returns
-    -------
-    DataFrame
-        ``focus`` (error category), ``n`` (audits), ``examples``.
-    """
-    own = _own(audits, agent, month)
-    errs = own[own["error_category"].notna()]
-    counts = errs.groupby("error_category").size().sort_values(ascending=False, kind="stable")
-    rows = [
-        {
-            "focus": c,
-            "n": int(n),
-            "examples": _examples(errs[errs["error_category"] == c], n_examples),
-        }
-        for c, n in counts.head(n_focus).items()
-    ]
-    return pd.DataFrame(rows, columns=["focus", "n", "examples"])
-
-
-def _quotes(examples: Any) -> str:
-    return "".join(f"<li>“{esc(q)}”</li>" for q in examples)
-
-
-def strengths_fragment(strengths: pd.DataFrame) -> HTML:
-    """Say what went well, with quotes from the agent's passed audits."""
-    if strengths.empty:
-        return HTML("<p>No passed audits with comments this month yet: keep going!</p>")
-    parts = [
-        f"<h4>{esc(r.theme)} <small>({r.n} passed audits)</small></h4>"
-        f"<ul>{_quotes(r.examples)}</ul>"
-        for r in strengths.itertuples()
-    ]
-    return HTML("".join(parts))
-
-
-def focus_fragment(focus: pd.DataFrame) -> HTML:
-    """Word the focus areas kindly ("One thing to focus on next month"), with examples."""
-    if focus.empty:
-        return HTML(
-            '<div class="rca-callout">No errors were noted in your audits this month.</div>'
-        )
-    parts = []
-    for i, r in enumerate(focus.itertuples()):
-        lead = "One thing to focus on next month" if i == 0 else "Also worth a look"
-        parts.append(
-            f'<div class="rca-callout"><strong>{lead}:</strong> {esc(r.focus)} '
-            f"(noted in {r.n} of your audits).</div><ul>{_quotes(r.examples)}</ul>"
-        )
-    return HTML("".join(parts))
-
-
-def agent_closing(cards: list[Kpi]) -> HTML:
-    """Return a short, encouraging closing line (noting a rising pass rate)."""
-    up = any(k.label.startswith("Pass rate") and k.good and k.delta for k in cards)
-    text = (
-        "Your pass rate went up this month: great progress, keep it going!"
-        if up
-        else "Thank you for your work this month: every audit is a chance to grow."
-    )
-    return HTML(f'<div class="rca-callout">{esc(text)}</div>')
+    return _top(table, team, top_n)
