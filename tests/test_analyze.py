@@ -157,6 +157,27 @@ def test_labellers_notes_are_redacted_and_themed_once(sample, tmp_path, monkeypa
     assert not analysis.table("ai_disagreement_themes").empty
 
 
+def test_each_kind_of_text_gets_the_number_of_themes_asked_for(sample, tmp_path, monkeypatch):
+    """Feedback is themed with the caller's n_themes, not the number of audit themes found."""
+    import rca.themes.find
+    from rca.analysis.prepare import prepare_workspace
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for kind in ("audits", "feedback"):
+        shutil.copy(sample / f"{kind}.csv", data / f"{kind}.csv")
+    asked: list[object] = []
+    find_themes = rca.themes.find.find_themes
+
+    def themes(texts, *args, **kwargs):
+        asked.append(kwargs.get("n_themes"))
+        return find_themes(texts, *args, **kwargs)
+
+    monkeypatch.setattr(rca.themes.find, "find_themes", themes)
+    prepare_workspace(data, tmp_path / "ws", embedder="fake", verbose=False)
+    assert asked == ["auto", "auto"]
+
+
 def test_no_audits_file_is_a_one_line_error(tmp_path):
     with pytest.raises(InputError, match="no audits file"):
         analyze_month(tmp_path, tmp_path / "out", embedder="fake")

@@ -222,8 +222,8 @@ def prepare_workspace(
             curation=curation_file if kind == "audits" else None,
         )  # fmt: skip
         found = themed[kind]
-        n_themes = int((found.theme_info["theme_id"] >= 0).sum())
-        say(f"themes: {kind}: {n_themes} themes, {found.model.outlier_share_:.1%} unassigned")
+        n_found = int((found.theme_info["theme_id"] >= 0).sum())
+        say(f"themes: {kind}: {n_found} themes, {found.model.outlier_share_:.1%} unassigned")
         for line in found.unmatched_curation:
             say(f"curation not applied: {line}")
     audits = tables["audits"]

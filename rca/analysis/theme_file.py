@@ -74,10 +74,10 @@ def run_themes(
     topics.to_csv(out / "themes.csv", index=False)
     for line in themes.unmatched_curation:
         log(f"curation not applied: {line}")
-    n_themes = int((info["theme_id"] >= 0).sum())
+    n_found = int((info["theme_id"] >= 0).sum())
     unassigned = float((themes.theme_ids == -1).mean()) if len(themes.theme_ids) else 0.0
     return (
-        f"{n_themes} themes, {unassigned:.1%} of texts unassigned, "
+        f"{n_found} themes, {unassigned:.1%} of texts unassigned, "
         f"{time.perf_counter() - start:.0f} s\n"
         f"wrote {out / 'assignments.csv'} ({len(rows):,} rows) and {out / 'themes.csv'}"
     )
