@@ -21,7 +21,12 @@ __all__ = ["app", "main"]
 app = typer.Typer(
     name="rca",
     help="Root-cause analysis for QA audits and user feedback: validate exports, find themes "
-    "and root causes, and build reports for every audience.",
+    "and root causes, and build reports for every audience.\n\n"
+    "Commands work in a working folder (`rca init DIR` makes one for a team): the current "
+    "directory when it holds parameters/monthly.yaml, else $RCA_HOME, else the source checkout "
+    "when run from one, else the current directory. The default plan, parameters, data (data/, "
+    "or outputs/sample-data when there is no data/) and outputs (outputs/) are the working "
+    "folder's.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -30,20 +35,54 @@ console = Console(stderr=True)
 out_console = Console()
 
 KIND_HELP = "Input kind: audits, feedback, calibration or ai_labels."
+MAPPING_HELP = (
+    "KIND=FILE: the YAML column mapping of an export in a vendor's format (KIND: audits, "
+    "feedback, calibration or ai_labels). Repeat for several kinds."
+)
+# Defaults resolved at run time from the working folder (rca.core.paths.working_dir).
+PLAN_HELP = "Plan of reports [default: parameters/monthly.yaml of the working folder, or shipped]."
+DATA_HELP = "Folder with the exports [default: the working folder's data/ or outputs/sample-data]."
+OUT_HELP = "Outputs folder; a month goes to OUT/YYYY-MM [default: the working folder's outputs/]."
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder to create (may exist).")],
+    force: Annotated[bool, typer.Option(help="Overwrite files that already exist.")] = False,
+) -> None:
+    """Create a working folder for a team: parameters/, data/, outputs/ and a README.
+
+    parameters/ gets the monthly plan, the root-cause taxonomy, an example column mapping in
+    parameters/mappings/ and an empty curation file, copied from the shipped defaults. Run rca
+    from that folder and it uses them. Existing files are never overwritten without --force.
+    """
+    from rca.batch.working_folder import init_working_folder
+
+    files = init_working_folder(folder, force=force)
+    for path in files:
+        out_console.print(f"wrote {path}", soft_wrap=True, highlight=False, markup=False)
+    out_console.print(
+        f"Edit {Path(folder) / 'parameters'}, put the exports in {Path(folder) / 'data'}, then "
+        f"run rca batch --month YYYY-MM from {folder} (see its README.md).",
+        soft_wrap=True, highlight=False, markup=False,
+    )  # fmt: skip
 
 
 @app.command()
 def sample(
-    out: Annotated[Path, typer.Option(help="Folder to write the sample files to.")] = Path(
-        "outputs/sample-data"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the sample files [default: outputs/sample-data]."),
+    ] = None,
     months: Annotated[int, typer.Option(min=2, max=36, help="Months of data (>= 2).")] = 6,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same bytes.")] = 0,
     end: Annotated[str, typer.Option(help="Last month covered, YYYY-MM.")] = "2026-10",
 ) -> None:
     """Write realistic sample exports (all four kinds) with planted root causes."""
+    from rca.core.paths import outputs_dir
     from rca.sample import generate_sample
 
+    out = out or outputs_dir() / "sample-data"
     summary = generate_sample(out, months=months, seed=seed, end=end)
     out_console.print(str(summary))
 
@@ -56,19 +95,21 @@ def validate(
         Path | None, typer.Option(help="YAML column mapping for a vendor export.")
     ] = None,
     quarantine: Annotated[
-        Path, typer.Option(help="Folder for the quarantine file of invalid rows.")
-    ] = Path("outputs/quarantine"),
+        Path | None, typer.Option(help="Folder for invalid rows [default: outputs/quarantine].")
+    ] = None,
 ) -> None:
     """Check an export against its schema; invalid rows are set aside with the reason.
 
     Exits 0 when the file is usable (quarantined rows are counted), 2 with a one-line error when
     it is not.
     """
+    from rca.core.paths import outputs_dir
     from rca.ingest.schemas import KINDS
     from rca.ingest.validate import validate_file
 
     if kind not in KINDS:
         raise typer.BadParameter(f"expected one of {', '.join(KINDS)}", param_hint="--kind")
+    quarantine = quarantine or outputs_dir() / "quarantine"
     result = validate_file(file, kind, mapping=mapping, quarantine_dir=quarantine)
     out_console.print(result.summary(), highlight=False, markup=False, soft_wrap=True)
 
@@ -119,8 +160,8 @@ app.command("topics", hidden=True)(themes)
 
 @app.command()
 def analyze(
-    data: Annotated[Path, typer.Option(help="Folder with audits.* and the other exports.")],
     out: Annotated[Path, typer.Option(help="Folder for workspace/, tables/ and tables.json.")],
+    data: Annotated[Path | None, typer.Option(help=DATA_HELP)] = None,
     month: Annotated[
         str | None, typer.Option(help="Month to analyse, YYYY-MM (default: the latest).")
     ] = None,
@@ -142,13 +183,21 @@ def analyze(
             "tested against before. Repeat for several."
         ),
     ] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(help=MAPPING_HELP + " Default: the working folder plan's mappings."),
+    ] = None,
 ) -> None:
     """Compute every table of a month once (KPIs, trends, calibration, labels, findings).
 
     Writes each table as Parquet and CSV under OUT/tables, described in OUT/tables.json, plus the
     fitted theme models in OUT/workspace. Reports read these tables; they never recompute them.
+    In a working folder, the curation file and column mappings of its plan
+    (parameters/monthly.yaml) apply unless --curation / --mapping are given.
     """
     from rca.analysis.month import analyze_month
+    from rca.analysis.workspace import parse_mappings
+    from rca.core.paths import data_dir, working_dir
 
     changes: dict[str, str] = {}
     for item in macro_changed or []:
@@ -157,11 +206,19 @@ def analyze(
             raise typer.BadParameter(f"expected MACRO=YYYY-MM-DD, got {item!r}",
                                      param_hint="--macro-changed")  # fmt: skip
         changes[macro] = date
+    maps = parse_mappings(mapping or [])
+    own_plan = working_dir() / "parameters" / "monthly.yaml"
+    if own_plan.is_file() and (curation is None or not maps):
+        from rca.batch.plan import load_plan
+
+        plan = load_plan(own_plan)
+        curation = curation or plan.curation
+        maps = maps or plan.mappings
     start = time.perf_counter()
     result = analyze_month(
-        data, out, month=month, embedder=embedder, seed=seed, curation=curation,
+        data or data_dir(), out, month=month, embedder=embedder, seed=seed, curation=curation,
         known_issues=known_issues, target_accuracy=target_accuracy, log=console.log,
-        verbose=True, macro_changes=changes or None,
+        verbose=True, macro_changes=changes or None, mappings=maps,
     )  # fmt: skip
     info = result.info
     out_console.print(
@@ -174,15 +231,9 @@ def analyze(
 @app.command()
 def batch(
     month: Annotated[str, typer.Option(help="Month to report on, YYYY-MM.")],
-    plan: Annotated[Path, typer.Option(help="Plan of reports (YAML).")] = Path(
-        "parameters/monthly.yaml"
-    ),
-    data: Annotated[Path, typer.Option(help="Folder with the exports.")] = Path(
-        "outputs/sample-data"
-    ),
-    out: Annotated[
-        Path, typer.Option(help="Outputs folder; the month goes to OUT/YYYY-MM.")
-    ] = Path("outputs"),
+    plan: Annotated[Path | None, typer.Option(help=PLAN_HELP)] = None,
+    data: Annotated[Path | None, typer.Option(help=DATA_HELP)] = None,
+    out: Annotated[Path | None, typer.Option(help=OUT_HELP)] = None,
     jobs: Annotated[
         int | None, typer.Option(min=1, help="Reports run in parallel (default: cores).")
     ] = None,
@@ -192,17 +243,25 @@ def batch(
         Path | None,
         typer.Option(help="Analysts' curation YAML for audit themes (default: the plan's)."),
     ] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(help=MAPPING_HELP + " Overrides the plan's mappings kind by kind."),
+    ] = None,
 ) -> None:
     """Analyse a month once, then build every planned report in parallel, with an index.
 
     A failing report never stops the others: it is listed as failed in the index and the command
     exits 1 after the rest finish. Re-running a month replaces its folder atomically.
     """
+    from rca.analysis.workspace import parse_mappings
     from rca.batch.monthly import run_batch
+    from rca.core.paths import data_dir, outputs_dir, parameter_file
 
+    maps = parse_mappings(mapping or [])
     result = run_batch(
-        plan, month, data_dir=data, out_root=out, jobs=jobs,
-        embedder=embedder, seed=seed, curation=curation, log=console.log,
+        plan or parameter_file("monthly.yaml"), month, data_dir=data or data_dir(),
+        out_root=out or outputs_dir(), jobs=jobs, embedder=embedder, seed=seed,
+        curation=curation, mappings=maps, log=console.log,
     )  # fmt: skip
     out_console.print(
         f"Open the reports: {result.index.resolve()}", soft_wrap=True, highlight=False, markup=False
@@ -214,26 +273,28 @@ def batch(
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option(help="Outputs folder.")] = Path("outputs"),
+    out: Annotated[Path | None, typer.Option(help=OUT_HELP)] = None,
     seed: Annotated[int, typer.Option(help="Seed of the sample data and the theme model.")] = 0,
     months: Annotated[int, typer.Option(min=2, max=24, help="Months of sample data.")] = 6,
     embedder: Annotated[str, typer.Option(help="Embedding backend for themes.")] = "minilm",
-    plan: Annotated[
-        Path | None, typer.Option(help="Plan of reports (default: parameters/monthly.yaml).")
-    ] = None,
+    plan: Annotated[Path | None, typer.Option(help=PLAN_HELP)] = None,
 ) -> None:
-    """Generate sample data, analyse it and build the month's reports; print the index path."""
+    """Generate sample data, analyse it and build the month's reports; print the index path.
+
+    The sample goes to OUT/sample-data and the reports to OUT/YYYY-MM.
+    """
     from rca.batch.monthly import run_batch
-    from rca.core.paths import parameters_dir
+    from rca.core.paths import outputs_dir, parameter_file
     from rca.sample import generate_sample
 
     start = time.perf_counter()
+    out = out or outputs_dir()
     data = out / "sample-data"
     console.log(f"sample data -> {data}")
     summary = generate_sample(data, months=months, seed=seed)
     month = summary.months[-1]
     result = run_batch(
-        plan or parameters_dir() / "monthly.yaml", month, data_dir=data, out_root=out,
+        plan or parameter_file("monthly.yaml"), month, data_dir=data, out_root=out,
         embedder=embedder, seed=seed, log=console.log,
     )  # fmt: skip
     if result.failed:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,12 +18,12 @@ import pandas as pd
 
 from rca.core.errors import InputError, ParameterError
 from rca.ingest.inputs import find_inputs
-from rca.ingest.schemas import TEXT_COLUMNS
+from rca.ingest.schemas import KINDS, TEXT_COLUMNS
 
 if TYPE_CHECKING:
     from rca.themes.find import Themes
 
-__all__ = ["Workspace", "prepare_workspace"]
+__all__ = ["Workspace", "check_mappings", "parse_mappings", "prepare_workspace"]
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,46 @@ def _check_month(audits: pd.DataFrame, month: str) -> None:
         raise ParameterError(f"month {month}: no earlier month in the data to compare with")
 
 
+def check_mappings(mappings: Mapping[str, str | Path] | None) -> dict[str, Path]:
+    """Return ``{kind: mapping file}`` after checking every kind and file.
+
+    Raises
+    ------
+    ParameterError
+        For a kind that is not an input kind (audits, feedback, calibration, ai_labels).
+    InputError
+        For a mapping file that does not exist.
+    """
+    checked: dict[str, Path] = {}
+    for kind, file in (mappings or {}).items():
+        if kind not in KINDS:
+            raise ParameterError(f"mapping for {kind!r}: expected one of {', '.join(KINDS)}")
+        path = Path(file)
+        if not path.is_file():
+            raise InputError(path, f"mapping file for {kind} not found")
+        checked[kind] = path
+    return checked
+
+
+def parse_mappings(items: Iterable[str]) -> dict[str, Path]:
+    """Parse and check ``KIND=FILE`` items (the CLI's ``--mapping``); see `check_mappings`.
+
+    Raises
+    ------
+    ParameterError
+        For an item that is not ``KIND=FILE`` or names an unknown kind.
+    InputError
+        For a mapping file that does not exist.
+    """
+    pairs: dict[str, str] = {}
+    for item in items:
+        kind, sep, file = item.partition("=")
+        if not sep or not kind.strip() or not file.strip():
+            raise ParameterError(f"--mapping {item!r}: expected KIND=FILE, e.g. audits=vendor.yaml")
+        pairs[kind.strip()] = file.strip()
+    return check_mappings(pairs)
+
+
 def _progress(message: str) -> None:
     from rich.console import Console
 
@@ -140,7 +181,7 @@ def prepare_workspace(
     data_dir: str | Path,
     out_dir: str | Path,
     *,
-    mapping_dir: str | Path | None = None,
+    mappings: Mapping[str, str | Path] | None = None,
     embedder: str = "minilm",
     seed: int = 0,
     n_themes: int | str = "auto",
@@ -157,8 +198,9 @@ def prepare_workspace(
         ``ai_labels.*``.
     out_dir
         Workspace folder to write (created; quarantine files go to ``out_dir/quarantine``).
-    mapping_dir
-        Folder with ``<kind>.yaml`` column mappings for vendor exports, if any.
+    mappings
+        ``{kind: YAML column mapping}`` for exports that use a vendor's column names (see
+        `rca.ingest.columns`); kinds without one must use the canonical names.
     embedder
         Embedding backend for the theme model.
     seed
@@ -181,7 +223,10 @@ def prepare_workspace(
     Raises
     ------
     ParameterError
-        If ``month`` has no audits or no earlier month with audits.
+        If ``month`` has no audits or no earlier month with audits, or a mapping's kind is
+        unknown.
+    InputError
+        If a mapping file is missing or invalid, or an export is unusable.
     """
     from rca.ingest.validate import validate_file
     from rca.text.clean import clean_series
@@ -194,13 +239,10 @@ def prepare_workspace(
     counts: dict[str, dict[str, int]] = {}
     tables: dict[str, pd.DataFrame] = {}
     t0 = time.perf_counter()
+    mapping_files = check_mappings(mappings)
     for kind, path in find_inputs(data_dir).items():
-        mapping = Path(mapping_dir) / f"{kind}.yaml" if mapping_dir else None
         result = validate_file(
-            path,
-            kind,
-            mapping=mapping if mapping and mapping.exists() else None,
-            quarantine_dir=out / "quarantine",
+            path, kind, mapping=mapping_files.get(kind), quarantine_dir=out / "quarantine"
         )
         df = result.data.copy()
         for col in TEXT_COLUMNS[kind]:
@@ -252,6 +294,7 @@ def prepare_workspace(
         "n_themes": int((themes.theme_info["theme_id"] >= 0).sum()),
         "outlier_share": model.outlier_share_,
         "curation": str(curation_file.resolve()) if curation_file else None,
+        "mappings": {kind: str(path.resolve()) for kind, path in mapping_files.items()},
         "timings": timings,
     }
     (out / "workspace.json").write_text(json.dumps(info, indent=2, sort_keys=True))

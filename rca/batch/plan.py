@@ -19,6 +19,7 @@ import pandas as pd
 
 from rca.batch.parameters import NOTEBOOK_PARAMS, check_parameters, load_parameter_file
 from rca.core.errors import ParameterError
+from rca.ingest.schemas import KINDS
 
 __all__ = ["Plan", "PlanEntry", "PlannedReport", "expand_plan", "load_plan", "slugify"]
 
@@ -26,7 +27,7 @@ __all__ = ["Plan", "PlanEntry", "PlannedReport", "expand_plan", "load_plan", "sl
 EACH_COLUMNS: tuple[str, ...] = ("team", "agent", "queue", "market", "auditor")
 
 _ENTRY_KEYS = frozenset({"notebook", "each", "only", "title", "name", "parameters"})
-_PLAN_KEYS = frozenset({"reports", "parameters", "curation"})
+_PLAN_KEYS = frozenset({"reports", "parameters", "curation", "mappings"})
 #: Parameters the batch fills in itself for every report.
 _AUTOMATIC = ("workspace", "month")
 
@@ -68,6 +69,8 @@ class Plan:
     parameters: dict[str, Any]
     #: Analysts' curation YAML applied to the audit themes (need not exist yet).
     curation: Path | None = None
+    #: Column mapping per input kind, for exports in a vendor's format.
+    mappings: dict[str, Path] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,19 @@ def load_plan(path: str | Path) -> Plan:
     if curation is not None and (not isinstance(curation, str) or not curation.strip()):
         raise _fail(path, "curation", "expected a file path (relative to the plan's folder)")
     curation_path = (path.parent / curation).resolve() if curation else None
-    return Plan(path, entries, dict(shared), curation_path)
+    return Plan(path, entries, dict(shared), curation_path, _mappings(path, data.get("mappings")))
+
+
+def _mappings(path: Path, raw: Any) -> dict[str, Path]:
+    """Parse ``mappings: {kind: file}`` (files relative to the plan's folder)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(v, str) and v for v in raw.values()):
+        raise _fail(path, "mappings", "expected {kind: mapping file relative to the plan}")
+    unknown = sorted(set(raw) - set(KINDS))
+    if unknown:
+        raise _fail(path, "mappings", f"unknown kind {unknown[0]!r}; known: {', '.join(KINDS)}")
+    return {kind: (path.parent / file).resolve() for kind, file in raw.items()}
 
 
 def _distinct(audits: pd.DataFrame, column: str) -> list[str]:
