@@ -40,9 +40,9 @@ MAPPING_HELP = (
     "feedback, calibration or ai_labels). Repeat for several kinds."
 )
 # Defaults resolved at run time from the working folder (rca.core.paths.working_dir).
-PLAN_HELP = "Plan of reports [default: parameters/monthly.yaml of the working folder, or shipped]."
-DATA_HELP = "Folder with the exports [default: the working folder's data/ or outputs/sample-data]."
-OUT_HELP = "Outputs folder; a month goes to OUT/YYYY-MM [default: the working folder's outputs/]."
+PLAN_HELP = "Plan of reports (default: parameters/monthly.yaml of the working folder, or shipped)."
+DATA_HELP = "Folder with the exports (default: the working folder's data/ or outputs/sample-data)."
+OUT_HELP = "Outputs folder; a month goes to OUT/YYYY-MM (default: the working folder's outputs/)."
 
 
 @app.command()
@@ -72,7 +72,9 @@ def init(
 def sample(
     out: Annotated[
         Path | None,
-        typer.Option(help="Folder for the sample files [default: outputs/sample-data]."),
+        typer.Option(
+            help="Folder for the sample files (default: outputs/sample-data in the working folder)."
+        ),
     ] = None,
     months: Annotated[int, typer.Option(min=2, max=36, help="Months of data (>= 2).")] = 6,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same bytes.")] = 0,
@@ -95,7 +97,10 @@ def validate(
         Path | None, typer.Option(help="YAML column mapping for a vendor export.")
     ] = None,
     quarantine: Annotated[
-        Path | None, typer.Option(help="Folder for invalid rows [default: outputs/quarantine].")
+        Path | None,
+        typer.Option(
+            help="Folder for invalid rows (default: the working folder's outputs/quarantine)."
+        ),
     ] = None,
 ) -> None:
     """Check an export against its schema; invalid rows are set aside with the reason.
