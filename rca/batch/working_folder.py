@@ -62,7 +62,10 @@ Commands, run here:
 
 
 def _plan_text(source: Path) -> str:
+    """Return the shipped plan with a note on ``mappings:``, unless it documents them already."""
     text = source.read_text(encoding="utf-8")
+    if "# mappings:" in text:
+        return text
     cut = text.find("\n# Files:")  # the mappings note goes with the other keys' notes
     if cut < 0:
         return text.rstrip("\n") + "\n" + _MAPPINGS_NOTE
