@@ -19,8 +19,10 @@ help:  ## list targets
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	# torch first with pip, which finds this machine's CPU build (uv does not look there), so
-	# nothing later pulls the CUDA build; then the same pins with uv: seconds instead of minutes
-	$(BIN)/pip install --quiet -c constraints.txt torch==2.13.0 uv==0.13.8
+	# nothing later pulls the CUDA build; then the same pins with uv: seconds instead of minutes.
+	# torch's own dependencies come with uv too, so uv's cache holds every package but torch and
+	# tests/test_install.py can install the wheel into a fresh environment offline.
+	$(BIN)/pip install --quiet --no-deps -c constraints.txt torch==2.13.0 uv==0.13.8
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -c constraints.txt -e ".[dev]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	# compile UMAP's numba kernels once into numba's cache, as pip compiles bytecode

@@ -50,7 +50,9 @@ def test_errors_share_one_base():
     )
 
 
-MODULES = sorted(m.name for m in pkgutil.walk_packages(rca.__path__, "rca.") if m.name != "rca.cli")
+MODULES = sorted(
+    m.name for m in pkgutil.walk_packages(rca.__path__, "rca.") if not m.name.startswith("rca.cli")
+)
 
 
 @pytest.mark.parametrize("name", MODULES)

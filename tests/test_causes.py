@@ -43,6 +43,7 @@ def test_default_path_comes_from_the_parameters_folder(tmp_path, monkeypatch):
     (tmp_path / "parameters").mkdir()
     (tmp_path / "parameters" / "root_causes.yaml").write_text("process:\n" + GOOD_CAUSE)
     monkeypatch.setenv("RCA_HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)  # not the checkout: a working folder there would come first
     assert load_taxonomy().ids == ("process.outdated_macro",)
 
 

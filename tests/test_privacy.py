@@ -167,6 +167,7 @@ def test_shareable_text_hides_folders_home_and_personal_data(tmp_path):
 
 def test_rca_validate_quarantines_into_the_private_area(monkeypatch, capsys, tmp_path):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RCA_OUTPUTS", str(tmp_path / "outputs"))
     bad = tmp_path / "audits.csv"
     df = pd.read_csv(ROOT / "tests" / "data" / "bad" / "score_out_of_range.csv", dtype=str)
     df.loc[df.index[0], "comment"] = f"mail {QUARANTINED['email']}"

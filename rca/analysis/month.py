@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,6 +139,7 @@ def analyze_month(
     margin: float = 0.03,
     min_n: int = 30,
     macro_changes: dict[str, str] | None = None,
+    mappings: Mapping[str, str | Path] | None = None,
     log: Callable[[str], object] = lambda _m: None,
     verbose: bool = False,
 ) -> Analysis:
@@ -167,6 +168,9 @@ def analyze_month(
     macro_changes
         ``{macro_id: date}`` of known macro / SOP / policy changes: each macro's fail rate after
         the date is tested against before it (``worse_after`` in the macros table).
+    mappings
+        ``{kind: YAML column mapping}`` for exports in a vendor's format (see
+        `rca.analysis.workspace.prepare_workspace`).
     log
         Progress callback.
     verbose
@@ -189,8 +193,8 @@ def analyze_month(
     out = Path(out)
     start = time.perf_counter()
     ws = prepare_workspace(
-        data_dir, out / "workspace", embedder=embedder, seed=seed, curation=curation,
-        verbose=verbose, month=month,
+        data_dir, out / "workspace", mappings=mappings, embedder=embedder, seed=seed,
+        curation=curation, verbose=verbose, month=month,
     )  # fmt: skip
     month, previous = ws.resolve_month(month)
     if previous is None:

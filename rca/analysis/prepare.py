@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ import pandas as pd
 
 from rca.analysis.workspace import Workspace
 from rca.core.errors import ParameterError
-from rca.ingest.inputs import find_inputs
+from rca.ingest.inputs import check_mappings, find_inputs
 from rca.ingest.schemas import TEXT_COLUMNS
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ def prepare_workspace(
     data_dir: str | Path,
     out_dir: str | Path,
     *,
-    mapping_dir: str | Path | None = None,
+    mappings: Mapping[str, str | Path] | None = None,
     embedder: str = "minilm",
     seed: int = 0,
     n_themes: int | str = "auto",
@@ -150,8 +151,9 @@ def prepare_workspace(
         ``ai_labels.*``.
     out_dir
         Workspace folder to write (created; quarantine files go to ``out_dir/quarantine``).
-    mapping_dir
-        Folder with ``<kind>.yaml`` column mappings for vendor exports, if any.
+    mappings
+        ``{kind: YAML column mapping}`` for exports that use a vendor's column names (see
+        `rca.ingest.columns`); kinds without one must use the canonical names.
     embedder
         Embedding backend for the theme model.
     seed
@@ -190,13 +192,10 @@ def prepare_workspace(
     counts: dict[str, dict[str, int]] = {}
     tables: dict[str, pd.DataFrame] = {}
     t0 = time.perf_counter()
+    mapping_files = check_mappings(mappings)
     for kind, path in find_inputs(data_dir).items():
-        mapping = Path(mapping_dir) / f"{kind}.yaml" if mapping_dir else None
         result = validate_file(
-            path,
-            kind,
-            mapping=mapping if mapping and mapping.exists() else None,
-            quarantine_dir=out / "quarantine",
+            path, kind, mapping=mapping_files.get(kind), quarantine_dir=out / "quarantine"
         )
         df = result.data.copy()
         for col in TEXT_COLUMNS[kind]:
@@ -257,6 +256,7 @@ def prepare_workspace(
         "n_themes": int((themes.theme_info["theme_id"] >= 0).sum()),
         "outlier_share": model.outlier_share_,
         "curation": str(curation_file.resolve()) if curation_file else None,
+        "mappings": {kind: str(path.resolve()) for kind, path in mapping_files.items()},
         "ai_label_notes": {"month": report_month, "n_notes": n_notes},
         "timings": timings,
     }

@@ -21,7 +21,7 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,6 +106,7 @@ def _analysis(
     seed: int,
     min_n: int,
     curation: Path | None,
+    mappings: dict[str, Path],
     log: Callable[[str], object],
 ) -> Analysis:
     """Reuse ``analysis_dir`` (copied if it lives in the month being replaced) or analyse anew.
@@ -119,7 +120,7 @@ def _analysis(
         log(f"analysing {month} ({embedder}, seed {seed})")
         return analyze_month(
             data_dir, target, month=month, embedder=embedder, seed=seed, min_n=min_n,
-            curation=curation, log=log, verbose=True,
+            curation=curation, mappings=mappings, log=log, verbose=True,
         )  # fmt: skip
     source = Path(analysis_dir).resolve()
     if not (source / "tables.json").exists():
@@ -151,6 +152,7 @@ def run_batch(
     retries: int = 2,
     analysis_dir: str | Path | None = None,
     curation: str | Path | None = None,
+    mappings: Mapping[str, str | Path] | None = None,
     log: Callable[[str], object] = _stderr_log,
 ) -> BatchResult:
     """Build every report of ``plan_path`` for ``month`` into ``<out_root>/<month>/``.
@@ -186,6 +188,9 @@ def run_batch(
     curation
         Analysts' curation YAML for the audit themes; default: the plan's ``curation`` file
         (applied when it exists, so renames saved from the explore notebook reach the batch).
+    mappings
+        ``{kind: YAML column mapping}`` for exports in a vendor's format; override the plan's
+        ``mappings`` kind by kind.
     log
         Progress callback: one line per finished report with the running failure count.
 
@@ -221,8 +226,9 @@ def run_batch(
     try:
         min_n = int(plan.parameters.get("min_n", 30))
         curation_file = Path(curation) if curation else plan.curation
+        maps = {**plan.mappings, **{k: Path(v) for k, v in (mappings or {}).items()}}
         analysis = _analysis(
-            analysis_dir, data_dir, build, month, embedder, seed, min_n, curation_file, log
+            analysis_dir, data_dir, build, month, embedder, seed, min_n, curation_file, maps, log
         )
         ws = analysis.workspace
         planned = expand_plan(plan, ws.audits(), month, ws.path.resolve())

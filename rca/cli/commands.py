@@ -1,4 +1,4 @@
-"""The ``rca`` command line.
+"""The ``rca`` commands (typer).
 
 Every command catches `rca.core.errors.RcaError` and prints its one-line message (exit code 2)
 instead of a traceback: a user's mistake is never a crash.
@@ -9,96 +9,82 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from rca.cli.output import (
+    BATCH_WORK_HELP,
+    DATA_HELP,
+    KIND_HELP,
+    MAPPING_HELP,
+    OUT_HELP,
+    PLAN_HELP,
+    WORK_HELP,
+    console,
+    out_console,
+    refuse_shared,
+    tell_batch,
+    tell_quarantine,
+    work_root,
+)
 from rca.core.errors import RcaError
-
-if TYPE_CHECKING:
-    from rca.batch.monthly import BatchResult
 
 __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="rca",
     help="Root-cause analysis for QA audits and user feedback: validate exports, find themes "
-    "and root causes, and build reports for every audience.",
+    "and root causes, and build reports for every audience.\n\n"
+    "Commands work in a working folder (`rca init DIR` makes one for a team): the current "
+    "directory when it holds parameters/monthly.yaml, else $RCA_HOME, else the source checkout "
+    "when run from one, else the current directory. The default plan, parameters, data (data/, "
+    "or outputs/.work/sample-data when there is no data/) and outputs (outputs/) are the working "
+    "folder's.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
-out_console = Console()
-
-KIND_HELP = "Input kind: audits, feedback, calibration or ai_labels."
-WORK_HELP = "Private working area, never shared (default: outputs/.work)."
-BATCH_WORK_HELP = (
-    "Private working area: the month's analysis, executed notebooks and quarantine files go to "
-    "WORK/YYYY-MM; never share it (default: OUT/.work)."
-)
 
 
-def _work_root(work: Path | None, out: Path = Path("outputs")) -> Path:
-    """Return the private working area: ``--work``, else ``<out>/.work``."""
-    from rca.batch.month_folder import default_work_root
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder to create (may exist).")],
+    force: Annotated[bool, typer.Option(help="Overwrite files that already exist.")] = False,
+) -> None:
+    """Create a working folder for a team: parameters/, data/, outputs/ and a README.
 
-    return work if work is not None else default_work_root(out)
+    parameters/ gets the monthly plan, the root-cause taxonomy, an example column mapping in
+    parameters/mappings/ and an empty curation file, copied from the shipped defaults. Run rca
+    from that folder and it uses them. Existing files are never overwritten without --force.
+    """
+    from rca.batch.working_folder import init_working_folder
 
-
-def _refuse_shared(folder: Path, option: str) -> None:
-    """Private files are never written inside a shared month folder."""
-    from rca.batch.month_folder import shared_month_folder
-    from rca.core.errors import ParameterError
-
-    inside = shared_month_folder(folder)
-    if inside is not None:
-        raise ParameterError(
-            f"{option} {folder} is inside the shared month folder {inside}; private files "
-            "(every row, quarantined rows) must stay out of it"
-        )
-
-
-def _say(text: str) -> None:
-    out_console.print(text, soft_wrap=True, highlight=False, markup=False)
-
-
-def _tell_quarantine(files: list[Path]) -> None:
-    """Say where quarantined rows went: original values, for the analyst only."""
+    files = init_working_folder(folder, force=force)
     for path in files:
-        _say(
-            f"Quarantined rows, with their original values (private: fix the export, never "
-            f"share): {path.resolve()}"
-        )
-
-
-def _tell_batch(result: BatchResult) -> None:
-    """Print what may be shared, what stays private, and where each failed report's error is."""
-    for report in result.failed:
-        kept = report.ipynb is not None and report.ipynb.exists()
-        where = f"; executed notebook with the error: {report.ipynb}" if kept else ""
-        console.print(
-            f"{report.title} failed: {report.reason}{where}", markup=False, soft_wrap=True
-        )
-    _tell_quarantine(result.quarantine)
-    _say(f"Private working files (never share): {result.work_dir}")
-    _say(f"Share only this folder: {result.month_dir}")
-    _say(f"Open the reports: {result.index.resolve()}")
+        out_console.print(f"wrote {path}", soft_wrap=True, highlight=False, markup=False)
+    out_console.print(
+        f"Edit {Path(folder) / 'parameters'}, put the exports in {Path(folder) / 'data'}, then "
+        f"run rca batch --month YYYY-MM from {folder} (see its README.md).",
+        soft_wrap=True, highlight=False, markup=False,
+    )  # fmt: skip
 
 
 @app.command()
 def sample(
-    out: Annotated[Path, typer.Option(help="Folder to write the sample files to.")] = Path(
-        "outputs/sample-data"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the sample files (default: outputs/.work/sample-data)."),
+    ] = None,
     months: Annotated[int, typer.Option(min=2, max=36, help="Months of data (>= 2).")] = 6,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same bytes.")] = 0,
     end: Annotated[str, typer.Option(help="Last month covered, YYYY-MM.")] = "2026-10",
 ) -> None:
     """Write realistic sample exports (all four kinds) with planted root causes."""
+    from rca.core.paths import outputs_dir
     from rca.sample import generate_sample
 
+    out = out or outputs_dir() / ".work" / "sample-data"
     summary = generate_sample(out, months=months, seed=seed, end=end)
     out_console.print(str(summary))
 
@@ -124,16 +110,17 @@ def validate(
     be fixed: they go to the private working area, never to a shared folder. Exits 0 when the file
     is usable (quarantined rows are counted), 2 with a one-line error when it is not.
     """
+    from rca.core.paths import outputs_dir
     from rca.ingest.schemas import KINDS
     from rca.ingest.validate import validate_file
 
     if kind not in KINDS:
         raise typer.BadParameter(f"expected one of {', '.join(KINDS)}", param_hint="--kind")
-    folder = quarantine or _work_root(work) / "quarantine"
-    _refuse_shared(folder, "--quarantine" if quarantine else "--work")
+    folder = quarantine or work_root(work, outputs_dir()) / "quarantine"
+    refuse_shared(folder, "--quarantine" if quarantine else "--work")
     result = validate_file(file, kind, mapping=mapping, quarantine_dir=folder)
     out_console.print(result.summary(), highlight=False, markup=False, soft_wrap=True)
-    _tell_quarantine([result.quarantine_path] if result.quarantine_path else [])
+    tell_quarantine([result.quarantine_path] if result.quarantine_path else [])
 
 
 @app.command()
@@ -182,8 +169,8 @@ app.command("topics", hidden=True)(themes)
 
 @app.command()
 def analyze(
-    data: Annotated[Path, typer.Option(help="Folder with audits.* and the other exports.")],
     out: Annotated[Path, typer.Option(help="Folder for workspace/, tables/ and tables.json.")],
+    data: Annotated[Path | None, typer.Option(help=DATA_HELP)] = None,
     month: Annotated[
         str | None, typer.Option(help="Month to analyse, YYYY-MM (default: the latest).")
     ] = None,
@@ -205,6 +192,10 @@ def analyze(
             "tested against before. Repeat for several."
         ),
     ] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(help=MAPPING_HELP + " Default: the working folder plan's mappings."),
+    ] = None,
 ) -> None:
     """Compute every table of a month once (KPIs, trends, calibration, labels, findings).
 
@@ -212,11 +203,15 @@ def analyze(
     fitted theme models in OUT/workspace. Reports read these tables; they never recompute them.
     OUT holds every row and the quarantined rows' original values (OUT/workspace/quarantine): keep
     it private, never inside a shared month folder.
+    In a working folder, the curation file and column mappings of its plan
+    (parameters/monthly.yaml) apply unless --curation / --mapping are given.
     """
     from rca.analysis.month import analyze_month
     from rca.batch.month_folder import quarantine_files
+    from rca.core.paths import data_dir, working_dir
+    from rca.ingest.inputs import parse_mappings
 
-    _refuse_shared(out, "--out")
+    refuse_shared(out, "--out")
 
     changes: dict[str, str] = {}
     for item in macro_changed or []:
@@ -225,11 +220,19 @@ def analyze(
             raise typer.BadParameter(f"expected MACRO=YYYY-MM-DD, got {item!r}",
                                      param_hint="--macro-changed")  # fmt: skip
         changes[macro] = date
+    maps = parse_mappings(mapping or [])
+    own_plan = working_dir() / "parameters" / "monthly.yaml"
+    if own_plan.is_file() and (curation is None or not maps):
+        from rca.batch.plan import load_plan
+
+        plan = load_plan(own_plan)
+        curation = curation or plan.curation
+        maps = maps or plan.mappings
     start = time.perf_counter()
     result = analyze_month(
-        data, out, month=month, embedder=embedder, seed=seed, curation=curation,
+        data or data_dir(), out, month=month, embedder=embedder, seed=seed, curation=curation,
         known_issues=known_issues, target_accuracy=target_accuracy, log=console.log,
-        verbose=True, macro_changes=changes or None,
+        verbose=True, macro_changes=changes or None, mappings=maps,
     )  # fmt: skip
     info = result.info
     out_console.print(
@@ -237,21 +240,15 @@ def analyze(
         f"{out / 'tables'} ({time.perf_counter() - start:.0f} s)",
         highlight=False,
     )
-    _tell_quarantine(quarantine_files(out))
+    tell_quarantine(quarantine_files(out))
 
 
 @app.command()
 def batch(
     month: Annotated[str, typer.Option(help="Month to report on, YYYY-MM.")],
-    plan: Annotated[Path, typer.Option(help="Plan of reports (YAML).")] = Path(
-        "parameters/monthly.yaml"
-    ),
-    data: Annotated[Path, typer.Option(help="Folder with the exports.")] = Path(
-        "outputs/sample-data"
-    ),
-    out: Annotated[
-        Path, typer.Option(help="Outputs folder; the month goes to OUT/YYYY-MM.")
-    ] = Path("outputs"),
+    plan: Annotated[Path | None, typer.Option(help=PLAN_HELP)] = None,
+    data: Annotated[Path | None, typer.Option(help=DATA_HELP)] = None,
+    out: Annotated[Path | None, typer.Option(help=OUT_HELP)] = None,
     jobs: Annotated[
         int | None, typer.Option(min=1, help="Reports run in parallel (default: cores).")
     ] = None,
@@ -262,6 +259,10 @@ def batch(
         typer.Option(help="Analysts' curation YAML for audit themes (default: the plan's)."),
     ] = None,
     work: Annotated[Path | None, typer.Option(help=BATCH_WORK_HELP)] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(help=MAPPING_HELP + " Overrides the plan's mappings kind by kind."),
+    ] = None,
 ) -> None:
     """Analyse a month once, then build every planned report in parallel, with an index.
 
@@ -271,12 +272,16 @@ def batch(
     finish. Re-running a month replaces both folders atomically.
     """
     from rca.batch.monthly import run_batch
+    from rca.core.paths import data_dir, outputs_dir, parameter_file
+    from rca.ingest.inputs import parse_mappings
 
+    maps = parse_mappings(mapping or [])
     result = run_batch(
-        plan, month, data_dir=data, out_root=out, work_root=work, jobs=jobs,
-        embedder=embedder, seed=seed, curation=curation, log=console.log,
+        plan or parameter_file("monthly.yaml"), month, data_dir=data or data_dir(),
+        out_root=out or outputs_dir(), work_root=work, jobs=jobs, embedder=embedder, seed=seed,
+        curation=curation, mappings=maps, log=console.log,
     )  # fmt: skip
-    _tell_batch(result)
+    tell_batch(result)
     if result.failed:
         console.print(f"{len(result.failed)} report(s) failed; see the index.", markup=False)
         raise typer.Exit(1)
@@ -284,34 +289,37 @@ def batch(
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option(help="Outputs folder.")] = Path("outputs"),
+    out: Annotated[Path | None, typer.Option(help=OUT_HELP)] = None,
     seed: Annotated[int, typer.Option(help="Seed of the sample data and the theme model.")] = 0,
     months: Annotated[int, typer.Option(min=2, max=24, help="Months of sample data.")] = 6,
     embedder: Annotated[str, typer.Option(help="Embedding backend for themes.")] = "minilm",
-    plan: Annotated[
-        Path | None, typer.Option(help="Plan of reports (default: parameters/monthly.yaml).")
-    ] = None,
+    plan: Annotated[Path | None, typer.Option(help=PLAN_HELP)] = None,
     work: Annotated[Path | None, typer.Option(help=BATCH_WORK_HELP)] = None,
 ) -> None:
-    """Generate sample data, analyse it and build the month's reports; print the index path."""
+    """Generate sample data, analyse it and build the month's reports; print the index path.
+
+    The sample data (synthetic, with planted personal data for the redaction to catch) goes to
+    the private WORK/sample-data, the reports to OUT/YYYY-MM.
+    """
     from rca.batch.monthly import run_batch
-    from rca.core.paths import parameters_dir
+    from rca.core.paths import outputs_dir, parameter_file
     from rca.sample import generate_sample
 
     start = time.perf_counter()
-    data = out / "sample-data"
+    out = out or outputs_dir()
+    data = work_root(work, out) / "sample-data"
     console.log(f"sample data -> {data}")
     summary = generate_sample(data, months=months, seed=seed)
     month = summary.months[-1]
     result = run_batch(
-        plan or parameters_dir() / "monthly.yaml", month, data_dir=data, out_root=out,
+        plan or parameter_file("monthly.yaml"), month, data_dir=data, out_root=out,
         work_root=work, embedder=embedder, seed=seed, log=console.log,
     )  # fmt: skip
     if result.failed:
-        _tell_batch(result)
+        tell_batch(result)
         raise typer.Exit(1)
     console.log(f"done in {time.perf_counter() - start:.0f} s")
-    _tell_batch(result)
+    tell_batch(result)
 
 
 @app.command()
@@ -362,7 +370,3 @@ def main() -> None:
 
         console.print(Text("error: ", style="bold red") + Text(str(exc)), soft_wrap=True)
         sys.exit(2)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -1,0 +1,11 @@
+"""The ``rca`` command line.
+
+Every command catches `rca.core.errors.RcaError` and prints its one-line message (exit code 2)
+instead of a traceback: a user's mistake is never a crash. ``python -m rca.cli`` runs it too.
+"""
+
+from __future__ import annotations
+
+from rca.cli.commands import app, main
+
+__all__ = ["app", "main"]

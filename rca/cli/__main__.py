@@ -1,0 +1,7 @@
+"""``python -m rca.cli``."""
+
+from rca.cli.commands import main
+
+__all__: list[str] = []
+
+main()
