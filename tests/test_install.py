@@ -166,5 +166,6 @@ def test_installed_rca_runs_init_and_demo_outside_the_checkout(installed: Path, 
         assert f'href="{name}.html"' in index
     manifest = json.loads((month / "manifest.json").read_text())
     assert [r["status"] for r in manifest["reports"]] == ["ok", "ok"]
-    assert manifest["plan"]["path"] == str(plan_file)  # the team's plan, not the shipped one
+    private = json.loads((team / "outputs" / ".work" / "2026-10" / "manifest.json").read_text())
+    assert private["plan"]["path"] == str(plan_file)
     assert (team / "outputs" / ".work" / "sample-data" / "audits.csv").is_file()

@@ -289,8 +289,9 @@ def test_a_vendor_export_reaches_the_reports(elsewhere, monkeypatch, capsys):
     assert f"Open the reports: {month / 'index.html'}" in out
     manifest = json.loads((month / "manifest.json").read_text())
     assert [r["status"] for r in manifest["reports"]] == ["ok", "ok"]
-    assert manifest["plan"]["path"] == str(plan_file)
-    workspace = month / "analysis" / "workspace"
+    private = json.loads((team / "outputs" / ".work" / "2026-03" / "manifest.json").read_text())
+    assert private["plan"]["path"] == str(plan_file)
+    workspace = team / "outputs" / ".work" / "2026-03" / "analysis" / "workspace"
     info = json.loads((workspace / "workspace.json").read_text())
     assert info["mappings"] == {"audits": str(team / "parameters/mappings/vendor_example.yaml")}
     assert info["counts"]["audits"]["quarantined"] == 0
