@@ -99,7 +99,8 @@ def section_trends(ctx: Context) -> dict[str, Table]:
     changes = _with_causes(enough(changes_fn, "commented audits"), causes)
     if not isinstance(changes, EmptyTable):  # the month's audits behind each change
         now = themed[themed["month"] == ctx.month]
-        changes = changes.assign(example_ids=theme_ids(now, changes, id_column(now)))
+        ids = pd.Series(theme_ids(now, changes, id_column(now)), changes.index, dtype=object)
+        changes = changes.assign(example_ids=ids)
     weeks = sorted(themed.loc[themed["month"] == ctx.month, "week"].unique())
     weekly: Table = EmptyTable(f"{ctx.month} has fewer than two weeks of commented audits")
     if len(weeks) >= 2:
