@@ -283,3 +283,49 @@ def test_policy_themes_table_is_written(analysis):
     )
     themed = failing[failing["theme_id"].notna()].groupby("policy").size()
     assert per_policy["failing"].sum().to_dict() == themed.to_dict()
+
+
+def _behind(f, ws: dict[str, pd.DataFrame], month: str) -> tuple[pd.DataFrame, pd.Series]:
+    """The rows a finding's ``evidence_ids`` name, and whether each matches its subject."""
+    ids = [str(i) for i in f.evidence_ids]
+    if f.type in ("macro", "coaching_need", "emerging_theme"):
+        rows = ws["audits"].loc[ids]
+        ok = pd.to_datetime(rows["audit_date"]).dt.strftime("%Y-%m") == month
+        if f.type == "macro":
+            return rows, ok & (rows["macro_id"] == f.macro_id) & ~rows["passed"].astype(bool)
+        if f.type == "emerging_theme":
+            here = rows[f.segment_type] == f.segment_value if f.segment_type != "all" else ok
+            return rows, ok & here & (rows["theme_id"] == f.theme_id)
+        who = rows["agent"] == f.agent if f.group_type == "agent" else rows["team"] == f.team
+        return rows, ok & who & (rows["error_category"] == f.error_category)
+    if f.type == "technical_issue":
+        rows = ws["feedback"].loc[ids]
+        return rows, rows["theme_id"] == f.theme_id
+    if f.type == "calibration_gap":
+        mine = ws["calibration"][ws["calibration"]["auditor"] == f.auditor]
+        return mine[mine["case_id"].isin(ids)], pd.Series(ids).isin(mine["case_id"])
+    rows = ws["ai_labels"].loc[ids]
+    labels = (rows["gold_label"] == f.gold_label) & (rows["model_label"] == f.predicted_label)
+    return rows, labels
+
+
+def test_findings_name_the_rows_behind_them(analysis):
+    ws = {kind: analysis.workspace.table(kind) for kind in ("audits", "feedback", "ai_labels")}
+    ws = {kind: df.set_index(f"{kind.rstrip('s')}_id".replace("ai_label", "item"), drop=False)
+          for kind, df in ws.items()}  # fmt: skip
+    ws["calibration"] = analysis.workspace.table("calibration")
+    findings = analysis.table("findings")
+    significant = findings[findings["significant"]]
+    assert {"macro", "coaching_need", "technical_issue"} <= set(significant["type"])
+    for f in findings.itertuples():
+        if f.type in ("macro", "coaching_need", "technical_issue") and f.significant:
+            assert len(f.evidence_ids) > 0, f
+        assert len(f.evidence_ids) <= 20 and len(set(f.evidence_ids)) == len(f.evidence_ids)
+        if len(f.evidence_ids):
+            rows, ok = _behind(f, ws, analysis.info["month"])
+            assert len(rows) >= len(f.evidence_ids) and ok.all(), (f.title, rows)
+    macros = analysis.table("macros").set_index("macro_id")
+    quoted = findings[findings["type"] == "macro"].iloc[0]
+    examples = list(macros.loc[quoted["macro_id"], "examples"])
+    first = ws["audits"].loc[[str(i) for i in quoted["evidence_ids"][: len(examples)]]]
+    assert first["comment"].tolist() == examples  # the first ids are the audits quoted

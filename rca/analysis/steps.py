@@ -77,7 +77,11 @@ def _with_causes(changes: Table, causes: pd.Series | None) -> Table:
 
 
 def section_trends(ctx: Context) -> dict[str, Table]:
-    """Theme share changes month over month per segment, with emerging and fading themes."""
+    """Theme share changes month over month per segment, with emerging and fading themes.
+
+    The monthly changes list the ids of the month's audits behind each (``example_ids``).
+    """
+    from rca.stats.evidence import id_column, theme_ids
     from rca.stats.trends import emerging_themes, fading_themes, share_changes
 
     audits = ctx.frame("audits")
@@ -93,6 +97,10 @@ def section_trends(ctx: Context) -> dict[str, Table]:
         )  # fmt: skip
 
     changes = _with_causes(enough(changes_fn, "commented audits"), causes)
+    if not isinstance(changes, EmptyTable):  # the month's audits behind each change
+        now = themed[themed["month"] == ctx.month]
+        ids = pd.Series(theme_ids(now, changes, id_column(now)), changes.index, dtype=object)
+        changes = changes.assign(example_ids=ids)
     weeks = sorted(themed.loc[themed["month"] == ctx.month, "week"].unique())
     weekly: Table = EmptyTable(f"{ctx.month} has fewer than two weeks of commented audits")
     if len(weeks) >= 2:

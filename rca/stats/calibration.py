@@ -18,6 +18,7 @@ from scipy import stats
 from rca.core.checks import check_choice, check_fraction
 from rca.core.errors import ParameterError
 from rca.stats.agreement import agreement, pairwise_kappa
+from rca.stats.evidence import row_ids
 from rca.stats.primitives import wilson_interval
 from rca.stats.ratings import ALL, NOTE_IDENTICAL, UNIT, check_ratings, select_item
 
@@ -117,7 +118,8 @@ def _test(d: np.ndarray, test: str) -> float:
 
 SUMMARY_COLUMNS = ["auditor", "item", "reference", "n", "mean_rating", "mean_reference",
                    "mean_deviation", "ci_lo", "ci_hi", "p_value", "direction", "n_binary",
-                   "disagreement_rate", "disagreement_lo", "disagreement_hi"]  # fmt: skip
+                   "disagreement_rate", "disagreement_lo", "disagreement_hi",
+                   "example_ids"]  # fmt: skip
 
 
 def _summary(dev: pd.DataFrame, test: str, alpha: float) -> dict[str, Any]:
@@ -144,7 +146,16 @@ def _summary(dev: pd.DataFrame, test: str, alpha: float) -> dict[str, Any]:
         "disagreement_rate": k / m if m else np.nan,
         "disagreement_lo": float(lo[0]),
         "disagreement_hi": float(hi[0]),
+        "example_ids": _cases(dev, mean),
     }
+
+
+def _cases(dev: pd.DataFrame, mean: float) -> list[str]:
+    """Cases rated off the reference in the direction of ``mean``, farthest first."""
+    sign = float(np.sign(mean)) if pd.notna(mean) else 0.0
+    off = dev[dev["deviation"] * sign > 0] if sign else dev[dev["deviation"] != 0]
+    off = off.iloc[np.argsort(-off["deviation"].abs().to_numpy(), kind="stable")]
+    return row_ids(off, "case_id")
 
 
 def auditor_deviation(
@@ -185,8 +196,10 @@ def auditor_deviation(
     DataFrame
         ``auditor``, ``item``, ``reference``, ``n``, ``mean_rating``, ``mean_reference``,
         ``mean_deviation``, ``ci_lo``, ``ci_hi``, ``p_value``, ``direction``, ``n_binary``,
-        ``disagreement_rate``, ``disagreement_lo``, ``disagreement_hi``; per auditor the items
-        sorted, then ``ALL``.
+        ``disagreement_rate``, ``disagreement_lo``, ``disagreement_hi``, ``example_ids`` (the
+        ``case_id`` of the cases rated off the reference in the direction of the mean
+        deviation, farthest first, each once, at most `rca.stats.evidence.MAX_EVIDENCE_IDS`);
+        per auditor the items sorted, then ``ALL``.
 
     References
     ----------

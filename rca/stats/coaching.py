@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable
 
 import numpy as np
 import pandas as pd
 
 from rca.core.checks import require_columns
+from rca.stats.evidence import quotes_and_ids
 from rca.stats.kpis import add_period
 from rca.stats.primitives import bh_qvalues
 from rca.stats.trends import group_vs_rest
-from rca.text.quotes import evidence_quotes
 
 __all__ = ["COACHING_COLUMNS", "coaching_needs"]
 
@@ -19,7 +19,7 @@ __all__ = ["COACHING_COLUMNS", "coaching_needs"]
 COACHING_COLUMNS: tuple[str, ...] = (
     "group_type", "group", "team", "cohort_start", "agents", "n", "error_category", "count",
     "share", "rest_share", "difference", "diff_lo", "diff_hi", "risk_ratio", "p_value",
-    "q_value", "examples",
+    "q_value", "examples", "example_ids",
 )  # fmt: skip
 
 
@@ -53,7 +53,9 @@ def coaching_needs(
     q_max
         Largest q-value reported.
     n_examples
-        Quotes per row (auditors' comments on those audits, redacted).
+        Quotes per row (auditors' comments on those audits, redacted). ``example_ids`` lists
+        the ``audit_id`` of the group's audits with that error (when the column exists), the
+        quoted ones first, at most `rca.stats.evidence.MAX_EVIDENCE_IDS`.
 
     Returns
     -------
@@ -62,8 +64,8 @@ def coaching_needs(
         or e.g. ``"Team Heron, started 2026Q2"``), ``team``, ``cohort_start`` (a cohort's start
         quarter, e.g. ``"2026Q2"``; None for agents), ``agents`` (list), ``n`` audits,
         ``error_category``, ``count``, ``share`` and ``rest_share``, ``difference`` with its
-        interval, ``risk_ratio``, ``p_value``, ``q_value``, ``examples``. Most significant first;
-        empty when the month has no audits.
+        interval, ``risk_ratio``, ``p_value``, ``q_value``, ``examples``, ``example_ids``. Most
+        significant first; empty when the month has no audits.
     """
     require_columns(audits, ["agent", "error_category"], "audits")
     df = audits if "month" in audits else add_period(audits)
@@ -87,7 +89,7 @@ def coaching_needs(
         hits = df[mine & (df["error_category"] == r.item)]
         team = df.loc[mine, "team"].mode() if "team" in df else pd.Series(dtype=str)
         start = _start_quarter(df.loc[mine]).mode().iloc[0] if r.group_type == "cohort" else None
-        comments: Iterable[object] = hits["comment"] if "comment" in df else []
+        quotes, ids = quotes_and_ids(hits, "comment", "audit_id", n=n_examples)
         rows.append(
             {
                 "group_type": r.group_type, "group": r.group,
@@ -97,7 +99,7 @@ def coaching_needs(
                 "share": r.share_current, "rest_share": r.share_previous,
                 "difference": r.difference, "diff_lo": r.diff_lo, "diff_hi": r.diff_hi,
                 "risk_ratio": r.risk_ratio, "p_value": r.p_value, "q_value": r.q_value,
-                "examples": evidence_quotes(comments, n_examples),
+                "examples": quotes, "example_ids": ids,
             }
         )  # fmt: skip
     return pd.DataFrame(rows, columns=list(COACHING_COLUMNS))

@@ -19,6 +19,7 @@ from statsmodels.stats.proportion import samplesize_confint_proportion
 
 from rca.core.checks import check_fraction, require_columns
 from rca.core.errors import ParameterError
+from rca.stats.evidence import id_column, row_ids
 from rca.stats.primitives import wilson_interval
 
 __all__ = [
@@ -183,11 +184,16 @@ def confused_pairs(
 
     Method: off-diagonal cells of `confusion`; ``share`` is n over the rows of that gold label
     (the share of X predicted as Y), ``share_of_errors`` n over all wrong rows.
+    ``example_ids`` lists the ids of the rows so confused, in their order in ``df``, at most
+    `rca.stats.evidence.MAX_EVIDENCE_IDS`: the first id column of
+    `rca.stats.evidence.ID_COLUMNS` that ``df`` has (``item_id`` for AI labels,
+    ``feedback_id`` for feedback); empty lists without one.
 
     Returns
     -------
     DataFrame
-        ``gold``, ``predicted``, ``n``, ``share``, ``share_of_errors``; most frequent first.
+        ``gold``, ``predicted``, ``n``, ``share``, ``share_of_errors``, ``example_ids``; most
+        frequent first.
     """
     if isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 1:
         raise ParameterError(f"top_n must be a whole number >= 1, got {top_n!r}")
@@ -201,7 +207,14 @@ def confused_pairs(
         ["n", "share", "gold", "predicted"], ascending=[False, False, True, True]
     )
     columns = ["gold", "predicted", "n", "share", "share_of_errors"]
-    return cells[columns].head(top_n).reset_index(drop=True)
+    out = cells[columns].head(top_n).reset_index(drop=True)
+    y_true, y_pred, _ = _labels(df, pred, gold)
+    column = id_column(df)
+    out["example_ids"] = [
+        row_ids(df[(y_true == g) & (y_pred == p)], column)
+        for g, p in zip(out["gold"], out["predicted"], strict=True)
+    ]
+    return out
 
 
 def sample_size_for_margin(

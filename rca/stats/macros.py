@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from rca.core.checks import require_columns
+from rca.stats.evidence import quotes_and_ids
 from rca.stats.kpis import add_period
 from rca.stats.primitives import bh_qvalues, wilson_interval
 from rca.stats.trends import group_vs_rest, share_changes
-from rca.text.quotes import evidence_quotes
 
 __all__ = ["MACRO_COLUMNS", "TREND_COLUMNS", "macro_report", "macro_trend"]
 
@@ -28,7 +28,7 @@ MACRO_COLUMNS: tuple[str, ...] = (
     "fail_lo", "fail_hi", "rest_fail_rate", "excess_rate", "excess_failures", "excess_p",
     "excess_q", "previous_audits", "previous_fail_rate", "change", "change_lo", "change_hi",
     "change_p", "change_q", "changed_after", "before_fail_rate", "after_fail_rate", "after_p",
-    "after_q", "worse_after", "trend", "top_themes", "examples", "small_n", "score",
+    "after_q", "worse_after", "trend", "top_themes", "examples", "example_ids", "small_n", "score",
 )  # fmt: skip
 #: Columns of `macro_trend`'s result, in order.
 TREND_COLUMNS: tuple[str, ...] = (
@@ -115,6 +115,9 @@ def macro_report(
         Significance level of ``worse_after``.
     n_examples
         Redacted comments of the month's failing audits per macro (most recent first).
+        ``example_ids`` lists those audits' ``audit_id`` (when the column exists), the quoted
+        ones first, then the macro's other failing audits of the month (most recent first), at
+        most `rca.stats.evidence.MAX_EVIDENCE_IDS`.
 
     Returns
     -------
@@ -153,10 +156,12 @@ def macro_report(
     out["trend"] = trend.reindex(out.index)
     fails = now[now["_failed"]].sort_values("audit_date", ascending=False)
     out["top_themes"] = [_top_themes(fails[fails["macro_id"] == m]) for m in out.index]
-    comments = fails["comment"] if "comment" in fails else pd.Series("", index=fails.index)
-    out["examples"] = [
-        evidence_quotes(comments[fails["macro_id"] == m], n_examples) for m in out.index
+    quoted = [
+        quotes_and_ids(fails[fails["macro_id"] == m], "comment", "audit_id", n=n_examples)
+        for m in out.index
     ]
+    out["examples"] = [quotes for quotes, _ in quoted]
+    out["example_ids"] = [ids for _, ids in quoted]
     out["score"] = out["excess_failures"]
     out = out.reset_index().sort_values(
         ["small_n", "score", "macro_id"], ascending=[True, False, True], kind="stable"

@@ -18,8 +18,8 @@ import pandas as pd
 
 from rca.core.checks import require_columns
 from rca.ingest.known_issues import load_known_issues, normalise_words
+from rca.stats.evidence import quotes_and_ids
 from rca.stats.primitives import bh_qvalues, rate_change_poisson
-from rca.text.quotes import evidence_quotes
 
 __all__ = [
     "ISSUE_COLUMNS",
@@ -34,6 +34,7 @@ ISSUE_COLUMNS: tuple[str, ...] = (
     "matched_keywords", "n", "bug_share", "first_report", "first_seen", "last_seen",
     "count_current", "count_previous", "rate_ratio", "ratio_lo", "ratio_hi", "p_value",
     "q_value", "trend", "top_market", "top_market_share", "market_lift", "markets", "examples",
+    "example_ids",
 )  # fmt: skip
 
 
@@ -194,6 +195,9 @@ def technical_issues(
         Significance level of ``trend``.
     n_examples
         Redacted quotes per issue (most typical first when ``confidence`` is present).
+        ``example_ids`` lists the ``feedback_id`` of the issue's reports (when the column
+        exists), the quoted ones first, then the others in the same order, at most
+        `rca.stats.evidence.MAX_EVIDENCE_IDS`.
 
     Returns
     -------
@@ -222,7 +226,9 @@ def technical_issues(
     rows = []
     for topic, meta in info.iterrows():
         mine = (feedback["theme_id"] == topic).fillna(False).astype(bool)  # NA: no text
-        quotes = evidence_quotes(order.loc[mine.loc[order.index].to_numpy(), "text"], n_examples)
+        quotes, ids = quotes_and_ids(
+            order.loc[mine.loc[order.index].to_numpy()], "text", "feedback_id", n=n_examples
+        )
         texts = [*details.get(topic, []), *quotes]
         ki_id, ki_title, found = (
             match_known_issue(texts, known_issues) if known_issues is not None else (None, None, [])
@@ -241,7 +247,7 @@ def technical_issues(
                 "top_market": markets.index[0], "top_market_share": float(markets.iloc[0]),
                 "market_lift": float(markets.iloc[0] / market_share[markets.index[0]]),
                 "markets": [f"{m} ({s:.0%})" for m, s in markets.head(3).items()],
-                "examples": quotes,
+                "examples": quotes, "example_ids": ids,
             }
         )  # fmt: skip
     out = pd.DataFrame(rows, columns=list(ISSUE_COLUMNS))
