@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rca.core.checks import require_columns
+from rca.core.argument_checks import require_columns
 from rca.stats.primitives import wilson_interval
 from rca.text.quotes import evidence_quotes
 from rca.themes.causes import UNMAPPED

@@ -18,7 +18,7 @@ import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa as _sm_fleiss_kappa
 
-from rca.core.checks import check_choice, check_fraction
+from rca.core.argument_checks import check_choice, check_fraction
 from rca.core.errors import ParameterError
 from rca.stats.ratings import (
     ALL,

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from rca.core.checks import check_choice, check_fraction
+from rca.core.argument_checks import check_choice, check_fraction
 from rca.core.errors import ParameterError
 from rca.stats.agreement import agreement, pairwise_kappa
 from rca.stats.evidence import row_ids

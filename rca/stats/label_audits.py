@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 from statsmodels.stats.proportion import samplesize_confint_proportion
 
-from rca.core.checks import check_fraction, require_columns
+from rca.core.argument_checks import check_fraction, require_columns
 from rca.core.errors import ParameterError
 from rca.stats.evidence import id_column, row_ids
 from rca.stats.primitives import wilson_interval

@@ -14,7 +14,7 @@ from collections.abc import Hashable, Mapping
 import numpy as np
 import pandas as pd
 
-from rca.core.checks import require_columns
+from rca.core.argument_checks import require_columns
 from rca.stats.evidence import quotes_and_ids
 from rca.stats.kpis import add_period
 from rca.stats.primitives import bh_qvalues, wilson_interval

@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from rca.core.checks import require_columns
+from rca.core.argument_checks import require_columns
 from rca.core.errors import ParameterError
 from rca.ingest.columns import Mapping, parse_values
 

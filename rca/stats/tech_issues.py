@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rca.core.checks import require_columns
+from rca.core.argument_checks import require_columns
 from rca.ingest.known_issues import load_known_issues, normalise_words
 from rca.stats.evidence import quotes_and_ids
 from rca.stats.primitives import bh_qvalues, rate_change_poisson
