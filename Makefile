@@ -4,7 +4,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-MONTH ?=
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
@@ -38,7 +37,7 @@ system-deps:  ## Debian packages for browser tests (Chromium, ChromeDriver)
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-dejavu-core >/dev/null; }
 
 demo: install  ## sample data -> analysis -> HTML reports; prints the index path
-	$(BIN)/rca demo $(if $(MONTH),--month $(MONTH),)
+	$(BIN)/rca demo
 
 lab: install  ## JupyterLab on notebooks/ (installs the `lab` extra once)
 	@$(BIN)/python -c "import jupyterlab" 2>/dev/null || \
