@@ -88,3 +88,15 @@ def test_headline_kpis_and_trend():
 def test_points_format_for_changes_in_share():
     html = rr.table(pd.DataFrame({"change": [0.012, -0.034]}), formats={"change": "pts"}).data
     assert "+1.2 pts" in html and "-3.4 pts" in html
+
+
+def test_a_table_left_empty_for_lack_of_data_shows_its_reason_escaped():
+    empty = pd.DataFrame(columns=["week", "n"])
+    empty.attrs["empty_reason"] = "fewer than two weeks of <audits>"
+    # the reason travels through what views do to a table before it is shown
+    shown = empty.rename(columns={"week": "Week"}).head(8)
+    html = rr.table(shown).data
+    assert "Not enough data: fewer than two weeks of &lt;audits&gt;." in html
+    assert "<table" not in html
+    # an empty table without a recorded reason is an answer (no rows), shown as a table
+    assert "<table" in rr.table(pd.DataFrame(columns=["week", "n"])).data

@@ -191,7 +191,12 @@ def table(
         Rows shown at most; a note says how many were left out.
     hide
         Columns not to show.
+
+    An empty table that the analysis left empty for lack of data (its reason travels in
+    ``df.attrs["empty_reason"]``, see `empty_note`) is shown as that reason instead.
     """
+    if df.empty and df.attrs.get("empty_reason"):
+        return empty_note(df, "")
     formats = dict(formats or {})
     shown = [c for c in df.columns if c != flag and c not in hide]
     head = "".join(f"<th>{esc(c)}</th>" for c in shown)
