@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
+import rca.reports.fragments as rr
 from rca.reports.fragments import Kpi, esc
-from rca.reports.member import escaped, rows_of
+from rca.reports.member import rows_of
 from rca.reports.team import team_vs_operation_cards
 
 __all__ = [
@@ -84,7 +85,7 @@ def agent_trend_figure(trend: pd.DataFrame, value: str = "pass_rate", title: str
     for who, color in (("Your team", _GREY), ("You", _BLUE)):
         d = trend[trend["who"] == who].sort_values("period")
         fig.add_trace(
-            go.Scatter(x=escaped(d["period"]), y=d[value] * scale, mode="lines+markers",
+            go.Scatter(x=rr.escape_labels(d["period"]), y=d[value] * scale, mode="lines+markers",
                        name=who, line={"color": color, "width": 2})
         )  # fmt: skip
     fig.update_layout(title=html.escape(title), yaxis_title="%" if scale == 100 else "score")

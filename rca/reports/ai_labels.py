@@ -10,10 +10,6 @@ recorded, see `rca.reports.fragments.empty_note`), never an error.
 
 from __future__ import annotations
 
-import html
-from collections.abc import Sequence
-from typing import Any
-
 import numpy as np
 import pandas as pd
 from IPython.display import HTML
@@ -37,14 +33,6 @@ __all__ = [
 WEAK_F1 = 0.8
 
 
-def _safe(values: Any) -> list[str]:
-    return [html.escape(str(v)) for v in values]
-
-
-def _empty(df: pd.DataFrame, columns: Sequence[str]) -> bool:
-    return df.empty or not set(columns) <= set(df.columns)
-
-
 def _no_data(df: pd.DataFrame, month: str | None) -> HTML:
     """Return the callout shown instead of an empty AI-label table."""
     where = f" in {month}" if month else ""
@@ -56,7 +44,7 @@ _VERDICTS = {"yes": "Meets target", "no": "Does not meet target", "inconclusive"
 
 def accuracy_cards(df: pd.DataFrame, target: float, month: str | None = None) -> HTML:
     """KPI cards: accuracy with its 95 % interval, the target, the verdict and items audited."""
-    if _empty(df, ["n", "accuracy", "ci_lo", "ci_hi"]):
+    if rr.unusable(df, ["n", "accuracy", "ci_lo", "ci_hi"]):
         return _no_data(df, month)
     r = df.iloc[0]
     verdict = _verdict(r, target)
@@ -82,7 +70,7 @@ def _verdict(row: pd.Series, target: float) -> str:
 
 def verdict_callout(df: pd.DataFrame, target: float, month: str | None = None) -> HTML:
     """One sentence saying what the accuracy interval means against the target."""
-    if _empty(df, ["accuracy", "ci_lo", "ci_hi"]):
+    if rr.unusable(df, ["accuracy", "ci_lo", "ci_hi"]):
         return _no_data(df, month)
     r = df.iloc[0]
     lo, hi, t = r["ci_lo"] * 100, r["ci_hi"] * 100, target * 100
@@ -99,7 +87,7 @@ def verdict_callout(df: pd.DataFrame, target: float, month: str | None = None) -
 
 def per_class_table(df: pd.DataFrame, month: str | None = None, weak: float = WEAK_F1) -> HTML:
     """Precision, recall and F1 per label; classes with F1 below ``weak`` flagged."""
-    if _empty(df, ["label", "support", "precision", "recall", "f1"]):
+    if rr.unusable(df, ["label", "support", "precision", "recall", "f1"]):
         return _no_data(df, month)
     view = df.rename(columns={"label": "Label", "support": "Gold items", "n_predicted":
                               "Predicted", "precision": "Precision", "recall": "Recall",
@@ -113,12 +101,13 @@ def confusion_heatmap(df: pd.DataFrame, month: str | None = None) -> HTML:
     """Heat map of the most confused pairs (``ai_confused_pairs``): gold rows, predicted columns."""
     import plotly.graph_objects as go
 
-    if _empty(df, ["gold", "predicted", "n"]):
+    if rr.unusable(df, ["gold", "predicted", "n"]):
         return _no_data(df, month)
     grid = df.pivot_table(index="gold", columns="predicted", values="n", aggfunc="sum")
     fig = go.Figure(
         go.Heatmap(
-            z=grid.to_numpy(), x=_safe(grid.columns), y=_safe(grid.index), colorscale="Reds",
+            z=grid.to_numpy(), x=rr.escape_labels(grid.columns), y=rr.escape_labels(grid.index),
+            colorscale="Reds",
             text=np.vectorize(lambda v: "" if pd.isna(v) else f"{int(v)}")(grid.to_numpy()),
             texttemplate="%{text}",
             hovertemplate="gold %{y} labelled %{x}: %{z} items<extra></extra>",
@@ -133,7 +122,7 @@ def confusion_heatmap(df: pd.DataFrame, month: str | None = None) -> HTML:
 
 def confused_pairs_table(df: pd.DataFrame, month: str | None = None, top_n: int = 8) -> HTML:
     """Return the gold → model label pairs the model confuses most."""
-    if _empty(df, ["gold", "predicted", "n", "share"]):
+    if rr.unusable(df, ["gold", "predicted", "n", "share"]):
         return _no_data(df, month)
     view = df.head(top_n).rename(columns={"gold": "Gold label", "predicted": "Model said",
                                           "n": "Items", "share": "Share of the gold label",
@@ -144,7 +133,7 @@ def confused_pairs_table(df: pd.DataFrame, month: str | None = None, top_n: int 
 
 def themes_table(df: pd.DataFrame, month: str | None = None, n_examples: int = 2) -> HTML:
     """Themes in the labellers' notes on disagreements, with label pairs and example notes."""
-    if _empty(df, ["theme_label", "size"]):
+    if rr.unusable(df, ["theme_label", "size"]):
         fallback = f"Too few labeller notes on disagreements in {month} to find themes."
         return rr.empty_note(df, fallback, kind="info")
     examples = df["examples"] if "examples" in df else pd.Series([[]] * len(df), index=df.index)
@@ -163,7 +152,7 @@ def themes_table(df: pd.DataFrame, month: str | None = None, n_examples: int = 2
 
 def sample_size_note(df: pd.DataFrame, month: str | None = None) -> HTML:
     """How many items to audit next month for the chosen margin (``ai_sample_size``)."""
-    if _empty(df, ["n", "margin", "confidence"]):
+    if rr.unusable(df, ["n", "margin", "confidence"]):
         return _no_data(df, month)
     r = df.iloc[0]
     return rr.callout(

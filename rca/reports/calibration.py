@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,14 +42,6 @@ _BLUE, _RED, _AMBER, _GREY = "#0969da", "#cf222e", "#bf8700", "#8c959f"
 _DIRECTION_COLOURS = {"lenient": _AMBER, "strict": _RED, "in line": _BLUE}
 
 
-def _safe(values: Any) -> list[str]:
-    return [html.escape(str(v)) for v in values]
-
-
-def _empty(df: pd.DataFrame, columns: Sequence[str]) -> bool:
-    return df.empty or not set(columns) <= set(df.columns)
-
-
 def _no_data(df: pd.DataFrame, month: str | None) -> HTML:
     """Return the callout shown instead of an empty calibration table."""
     where = f" in {month}" if month else ""
@@ -61,7 +52,7 @@ def agreement_table(
     df: pd.DataFrame, month: str | None = None, threshold: float = ALPHA_THRESHOLD
 ) -> HTML:
     """Agreement per rubric item (``calibration_agreement``), items below ``threshold`` flagged."""
-    if _empty(df, ["item", "alpha", "alpha_lo", "alpha_hi"]):
+    if rr.unusable(df, ["item", "alpha", "alpha_lo", "alpha_hi"]):
         return _no_data(df, month)
     ci = [
         "–" if pd.isna(lo) else f"{lo:.2f} to {hi:.2f}"
@@ -91,12 +82,12 @@ def alpha_chart(
     """Krippendorff's α per rubric item with its interval; items below ``threshold`` in red."""
     import plotly.graph_objects as go
 
-    if _empty(df, ["item", "alpha", "alpha_lo", "alpha_hi"]):
+    if rr.unusable(df, ["item", "alpha", "alpha_lo", "alpha_hi"]):
         return _no_data(df, month)
     items = df[df["item"] != ALL].sort_values("alpha", na_position="first")
     fig = go.Figure(
         go.Scatter(
-            x=items["alpha"], y=_safe(items["item"]), mode="markers",
+            x=items["alpha"], y=rr.escape_labels(items["item"]), mode="markers",
             marker={"size": 11, "color": [_RED if a < threshold else _BLUE
                                           for a in items["alpha"]]},
             error_x={"type": "data", "symmetric": False,
@@ -122,7 +113,7 @@ def deviation_chart(df: pd.DataFrame, month: str | None = None) -> HTML:
     """Diverging bars of each auditor's mean deviation from the reference, with 95 % intervals."""
     import plotly.graph_objects as go
 
-    if _empty(df, ["auditor", "item", "mean_deviation", "ci_lo", "ci_hi", "direction"]):
+    if rr.unusable(df, ["auditor", "item", "mean_deviation", "ci_lo", "ci_hi", "direction"]):
         return _no_data(df, month)
     rows = _overall(df)
     fig = go.Figure()
@@ -132,7 +123,7 @@ def deviation_chart(df: pd.DataFrame, month: str | None = None) -> HTML:
             continue
         fig.add_trace(
             go.Bar(
-                x=part["mean_deviation"], y=_safe(part["auditor"]), orientation="h",
+                x=part["mean_deviation"], y=rr.escape_labels(part["auditor"]), orientation="h",
                 marker_color=colour, name=direction,
                 error_x={"type": "data", "symmetric": False,
                          "array": part["ci_hi"] - part["mean_deviation"],
@@ -143,7 +134,7 @@ def deviation_chart(df: pd.DataFrame, month: str | None = None) -> HTML:
     fig.update_layout(
         title="Auditors vs the expert: mean deviation (+ lenient, − strict), 95 % interval",
         xaxis_title="rating points vs reference", barmode="overlay",
-        yaxis={"categoryorder": "array", "categoryarray": _safe(rows["auditor"])},
+        yaxis={"categoryorder": "array", "categoryarray": rr.escape_labels(rows["auditor"])},
         height=140 + 30 * len(rows),
     )  # fmt: skip
     fig.add_vline(x=0, line_color="#1f2328")
@@ -152,14 +143,14 @@ def deviation_chart(df: pd.DataFrame, month: str | None = None) -> HTML:
 
 def flagged_auditors(df: pd.DataFrame) -> list[str]:
     """Return the auditors rating significantly more leniently or strictly overall."""
-    if _empty(df, ["auditor", "item", "direction"]):
+    if rr.unusable(df, ["auditor", "item", "direction"]):
         return []
     return [str(a) for a in df.loc[(df["item"] == ALL) & (df["direction"] != "in line"), "auditor"]]
 
 
 def deviation_summary(df: pd.DataFrame, month: str | None = None) -> HTML:
     """Plain-language list of the auditors rating significantly more leniently or strictly."""
-    if _empty(df, ["auditor", "item", "mean_deviation", "direction"]):
+    if rr.unusable(df, ["auditor", "item", "mean_deviation", "direction"]):
         return _no_data(df, month)
     rows = _overall(df)
     off = rows[rows["direction"] != "in line"]
@@ -184,7 +175,7 @@ def drift_chart(df: pd.DataFrame, month: str | None = None, flagged: Sequence[st
     """
     import plotly.graph_objects as go
 
-    if _empty(df, ["auditor", "session_id", "session_index", "mean_deviation"]):
+    if rr.unusable(df, ["auditor", "session_id", "session_index", "mean_deviation"]):
         return _no_data(df, month)
     trending = df.loc[df["slope_p"] < 0.05, "auditor"] if "slope_p" in df else pd.Series()
     emphasised = {str(a) for a in (*flagged, *trending)}
@@ -205,14 +196,14 @@ def drift_chart(df: pd.DataFrame, month: str | None = None, flagged: Sequence[st
         title="Deviation from the reference per calibration session",
         yaxis_title="mean rating points vs reference",
         xaxis={"tickvals": sessions["session_index"].tolist(),
-               "ticktext": _safe(sessions["session_id"]), "title": "session"},
+               "ticktext": rr.escape_labels(sessions["session_id"]), "title": "session"},
     )  # fmt: skip
     return rr.figure(fig)
 
 
 def disputed_table(df: pd.DataFrame, month: str | None = None) -> HTML:
     """Return the rubric items raters disagree on most (``disputed_items``)."""
-    if _empty(df, ["rank", "item", "disagreement", "alpha"]):
+    if rr.unusable(df, ["rank", "item", "disagreement", "alpha"]):
         return _no_data(df, month)
     view = df[["rank", "item", "disagreement", "alpha", "percent_agreement", "n_cases"]].rename(
         columns={"rank": "Rank", "item": "Rubric item", "disagreement": "Disagreement (1 − α)",
@@ -226,7 +217,7 @@ def retrain_recommendation(
     df: pd.DataFrame, month: str | None = None, threshold: float = ALPHA_THRESHOLD
 ) -> HTML:
     """Plain-language advice: which rubric items to re-train auditors on, if any."""
-    if _empty(df, ["item", "alpha"]):
+    if rr.unusable(df, ["item", "alpha"]):
         return _no_data(df, month)
     low = df[(df["item"] != ALL) & (df["alpha"] < threshold)]
     if low.empty:
@@ -246,14 +237,14 @@ def pairs_heatmap(df: pd.DataFrame, month: str | None = None) -> HTML:
     """Heat map of Cohen's κ between every two raters, averaged over the rubric items."""
     import plotly.graph_objects as go
 
-    if _empty(df, ["rater_a", "rater_b", "kappa"]):
+    if rr.unusable(df, ["rater_a", "rater_b", "kappa"]):
         return _no_data(df, month)
     mean = df.groupby(["rater_a", "rater_b"])["kappa"].mean().reset_index()
     both = pd.concat([mean, mean.rename(columns={"rater_a": "rater_b", "rater_b": "rater_a"})])
     grid = both.pivot_table(index="rater_a", columns="rater_b", values="kappa")
     names = sorted(set(grid.index) | set(grid.columns))
     grid = grid.reindex(index=names, columns=names)
-    labels = _safe(names)
+    labels = rr.escape_labels(names)
     fig = go.Figure(
         go.Heatmap(
             z=grid.to_numpy(), x=labels, y=labels, zmin=0, zmax=1, colorscale="Blues",

@@ -5,18 +5,15 @@ Labels that come from data are escaped, since plotly renders a subset of HTML in
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import pandas as pd
 
+import rca.reports.fragments as rr
+
 __all__ = ["rate_trend", "theme_bars"]
 
 _BLUE = "#0969da"
-
-
-def _safe(values: pd.Series) -> list[str]:
-    return [html.escape(str(v)) for v in values]
 
 
 def rate_trend(
@@ -37,7 +34,7 @@ def rate_trend(
     """
     import plotly.graph_objects as go
 
-    xs = _safe(df[x])
+    xs = rr.escape_labels(df[x])
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -75,7 +72,7 @@ def theme_bars(shares: pd.DataFrame, title: str) -> Any:
     import plotly.graph_objects as go
 
     df = shares.iloc[::-1]
-    labels = _safe(df["theme_label"])
+    labels = rr.escape_labels(df["theme_label"])
     fig = go.Figure()
     fig.add_trace(
         go.Bar(

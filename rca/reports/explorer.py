@@ -39,10 +39,6 @@ __all__ = [
 ]
 
 
-def _safe(values: Any) -> list[str]:
-    return [html.escape(str(v)) for v in values]
-
-
 def _filters(values: Mapping[str, Any]) -> dict[str, str | None]:
     return {c: values.get(c) or None for c in rx.SEGMENTS}
 
@@ -92,7 +88,7 @@ def trend_chart(trend: pd.DataFrame, freq: str = "week") -> HTML:
     for (_, label), rows in trend.groupby(["theme_id", "theme_label"], sort=False):
         fig.add_trace(
             go.Scatter(
-                x=_safe(rows[freq]), y=rows["share"] * 100, mode="lines+markers",
+                x=rr.escape_labels(rows[freq]), y=rows["share"] * 100, mode="lines+markers",
                 name=html.escape(str(label)), customdata=rows[["n", "total"]].to_numpy(),
                 hovertemplate="%{x}: %{y:.1f} % (%{customdata[0]} of %{customdata[1]})"
                 "<extra></extra>",
@@ -129,8 +125,8 @@ def segment_heatmaps(
         grid.loc[:, [c for c in grid.columns if small[c]]] = float("nan")
         fig = go.Figure(
             go.Heatmap(
-                z=grid.to_numpy() * 100, x=_safe(names[s] for s in grid.columns),
-                y=_safe(grid.index), colorscale="Blues", texttemplate="%{z:.0f}",
+                z=grid.to_numpy() * 100, x=rr.escape_labels(names[s] for s in grid.columns),
+                y=rr.escape_labels(grid.index), colorscale="Blues", texttemplate="%{z:.0f}",
                 hovertemplate="%{y} in %{x}: %{z:.1f} % of comments<extra></extra>",
             )
         )  # fmt: skip

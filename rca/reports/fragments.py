@@ -82,6 +82,16 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def escape_labels(values: Any) -> list[str]:
+    """Escape each label from data for a plotly axis, legend or hover text."""
+    return [html.escape(str(v)) for v in values]
+
+
+def unusable(df: pd.DataFrame, columns: Sequence[str]) -> bool:
+    """Whether a view cannot draw ``df``: no rows, or a column it needs is absent."""
+    return df.empty or not set(columns) <= set(df.columns)
+
+
 def heading(text: str, level: int = 2) -> HTML:
     """Return an escaped heading."""
     level = min(max(level, 1), 6)

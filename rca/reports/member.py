@@ -3,13 +3,12 @@
 The validation cell of ``notebooks/operations.py`` and ``notebooks/agent_feedback.py``: the
 report's team or agent must have audits in the analysed month (a row in ``team_kpis`` /
 ``agent_kpis``); otherwise the report stops with the values it could have been run for. Also
-the two helpers of their views: `rows_of` selects a team's or agent's rows of an analysis
-table, `escaped` escapes labels from data for a chart.
+the helper of their views: `rows_of` selects a team's or agent's rows of an analysis
+table.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from rca.analysis.month import Analysis
 from rca.core.errors import ParameterError
 from rca.reports.load import load
 
-__all__ = ["check_member", "escaped", "load_member", "members", "rows_of"]
+__all__ = ["check_member", "load_member", "members", "rows_of"]
 
 #: The analysis table listing each team / agent of the month.
 _KPI_TABLES = {"team": "team_kpis", "agent": "agent_kpis"}
@@ -131,8 +130,3 @@ def rows_of(
 
 def _as_list(value: Any) -> Any:
     return list(value) if isinstance(value, np.ndarray | tuple) else value
-
-
-def escaped(values: Any) -> list[str]:
-    """Escape labels from data for a plotly axis or legend."""
-    return [html.escape(str(v)) for v in values]

@@ -41,10 +41,6 @@ OWNERS: tuple[str, ...] = ("policy", "product")
 _Q = 0.05
 
 
-def _safe(values: Any) -> list[str]:
-    return [html.escape(str(v)) for v in values]
-
-
 def _first(values: Any, n: int) -> list[str]:
     """Return the first ``n`` items of a list cell (Parquet gives arrays back, or None)."""
     if values is None or isinstance(values, float | str):
@@ -126,7 +122,8 @@ def policy_themes_chart(
     names = [f"{p} (n<{min_n}, hidden)" if p in small else p for p in policies]
     fig = go.Figure(
         go.Heatmap(
-            z=grid.to_numpy(), x=_safe(themes), y=_safe(names), colorscale="Reds", zmin=0,
+            z=grid.to_numpy(), x=rr.escape_labels(themes), y=rr.escape_labels(names),
+            colorscale="Reds", zmin=0,
             text=[[f"{v:.0f} %" if v == v and v else "" for v in row] for row in grid.to_numpy()],
             texttemplate="%{text}",
             hovertemplate="%{y}: %{x} in %{z:.1f} % of failing audits<extra></extra>",

@@ -13,8 +13,9 @@ from typing import Any
 
 import pandas as pd
 
+import rca.reports.fragments as rr
 from rca.reports.fragments import Kpi
-from rca.reports.member import escaped, rows_of
+from rca.reports.member import rows_of
 from rca.stats.control_charts import RULES
 
 __all__ = [
@@ -143,7 +144,7 @@ def comparison_bars(
     import plotly.graph_objects as go
 
     d = df.iloc[::-1]
-    labels = escaped(d[label])
+    labels = rr.escape_labels(d[label])
     fig = go.Figure()
     for col, name, color in ((other, names[1], _GREY), (value, names[0], _BLUE)):
         fig.add_trace(
@@ -179,7 +180,7 @@ def p_chart_figure(
     import plotly.graph_objects as go
 
     d = p_chart[p_chart[by] == group].sort_values(period)
-    xs = escaped(d[period])
+    xs = rr.escape_labels(d[period])
     fig = go.Figure()
     for col, name, dash in (("ucl", "Upper limit", "dot"), ("lcl", "Lower limit", "dot")):
         fig.add_trace(
