@@ -132,3 +132,17 @@ def _heatmap_z(page: str) -> Any:
 def heatmap_z():
     """`_heatmap_z`: read the z grid of the last plotly heat map in a page."""
     return _heatmap_z
+
+
+def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: Any, *args: str) -> tuple[int, str, str]:
+    """Run ``rca ARGS`` in this process; return its exit code, stdout and stderr."""
+    import sys
+
+    from rca.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["rca", *args])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    out, err = capsys.readouterr()
+    code = exit_info.value.code
+    return (0 if code is None else int(code)), out, err

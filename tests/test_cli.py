@@ -6,21 +6,10 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
-
-from rca.cli import main
+from conftest import ROOT, run_cli
 
 BAD = ROOT / "tests" / "data" / "bad"
 VENDOR = ROOT / "tests" / "data" / "vendor"
-
-
-def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["rca", *args])
-    with pytest.raises(SystemExit) as exit_info:
-        main()
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (0 if code is None else int(code)), out, err
 
 
 def test_help_lists_the_commands(monkeypatch, capsys):

@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, run_cli
 
 import rca.core.paths as paths
 from rca.batch.plan import load_plan
 from rca.batch.working_folder import init_working_folder
-from rca.cli import main
 from rca.core.errors import InputError, ParameterError
 from rca.ingest.inputs import check_mappings, parse_mappings
 
 VENDOR = ROOT / "tests" / "data" / "vendor" / "vendor_audits.csv"
 VENDOR_MAPPING = ROOT / "parameters" / "mappings" / "vendor_example.yaml"
-
-
-def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["rca", *args])
-    with pytest.raises(SystemExit) as exit_info:
-        main()
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (0 if code is None else int(code)), out, err
 
 
 @pytest.fixture
