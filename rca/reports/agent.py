@@ -16,7 +16,7 @@ from IPython.display import HTML
 
 import rca.reports.fragments as rr
 from rca.reports.fragments import Kpi, esc
-from rca.reports.member import rows_of
+from rca.reports.member import flag_small, rows_of
 from rca.reports.team import team_vs_operation_cards
 
 __all__ = [
@@ -50,9 +50,9 @@ def agent_cards(
         Call the agent's sample small below this many audits (the analysis' flag when None).
     """
     rows = rows_of(table, "agent", agent)
-    kpis = rows.assign(segment=rows["segment"].map({"agent": agent, "team": "Operation"}))
-    if min_n is not None:
-        kpis = kpis.assign(small_n=kpis["n"] < min_n)
+    kpis = flag_small(
+        rows.assign(segment=rows["segment"].map({"agent": agent, "team": "Operation"})), min_n
+    )
     cards = team_vs_operation_cards(kpis, agent, month, previous)
     return [
         Kpi(k.label.replace("(operation", "(your team"), k.value, k.delta, k.good) for k in cards

@@ -20,7 +20,7 @@ from rca.analysis.month import Analysis
 from rca.core.errors import ParameterError
 from rca.reports.load import load
 
-__all__ = ["check_member", "load_member", "members", "rows_of"]
+__all__ = ["check_member", "flag_small", "load_member", "members", "rows_of"]
 
 #: The analysis table listing each team / agent of the month.
 _KPI_TABLES = {"team": "team_kpis", "agent": "agent_kpis"}
@@ -130,3 +130,8 @@ def rows_of(
 
 def _as_list(value: Any) -> Any:
     return list(value) if isinstance(value, np.ndarray | tuple) else value
+
+
+def flag_small(kpis: pd.DataFrame, min_n: int | None) -> pd.DataFrame:
+    """Re-flag ``small_n`` against the report's ``min_n`` (keep the analysis' flag when None)."""
+    return kpis if min_n is None else kpis.assign(small_n=kpis["n"] < min_n)

@@ -15,7 +15,7 @@ import pandas as pd
 
 import rca.reports.fragments as rr
 from rca.reports.fragments import Kpi
-from rca.reports.member import rows_of
+from rca.reports.member import flag_small, rows_of
 from rca.stats.control_charts import RULES
 
 __all__ = [
@@ -38,10 +38,6 @@ def _top(table: pd.DataFrame, team: str, top_n: int) -> pd.DataFrame:
     return rows_of(table, "team", team, drop=("rank",)).head(top_n)
 
 
-def _flag_small(kpis: pd.DataFrame, min_n: int | None) -> pd.DataFrame:
-    return kpis if min_n is None else kpis.assign(small_n=kpis["n"] < min_n)
-
-
 def team_kpis(table: pd.DataFrame, team: str, min_n: int | None = None) -> pd.DataFrame:
     """KPIs of ``team`` and of the whole operation, this month and the previous one.
 
@@ -62,7 +58,7 @@ def team_kpis(table: pd.DataFrame, team: str, min_n: int | None = None) -> pd.Da
     """
     rows = rows_of(table, "team", team)
     names = {"team": team, "operation": "Operation"}
-    return _flag_small(rows.assign(segment=rows["segment"].map(names)), min_n)
+    return flag_small(rows.assign(segment=rows["segment"].map(names)), min_n)
 
 
 def _row(kpis: pd.DataFrame, segment: str, month: str | None) -> pd.Series | None:
