@@ -10,7 +10,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export TOKENIZERS_PARALLELISM := false
 export MPLBACKEND := Agg
 
-.PHONY: help install system-deps demo lab test test-fast lint format bench-topics bench-static bench-batch clean
+.PHONY: help install system-deps demo lab test test-fast lint format bench-topics bench-languages bench-static bench-batch clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -62,6 +62,11 @@ test-fast: install  ## unit tests only (no real model, kernels or browser)
 
 bench-topics: install  ## topic quality/speed benchmark on ../shared/data
 	$(BIN)/python benchmarks/topics.py
+
+bench-languages: install  ## themes per language and on mixed months (MASSIVE), theme names, language id (about 15 min)
+	$(BIN)/python benchmarks/language_id.py
+	$(BIN)/python benchmarks/languages.py
+	$(BIN)/python benchmarks/naming.py
 
 bench-static: install  ## other distillation settings for the static embedder (about 10 min)
 	$(BIN)/python benchmarks/static_variants.py --seeds 0 1 2
