@@ -68,7 +68,7 @@ _THAI = re.compile(r"[\u0E00-\u0E7F]")
 
 
 def fasttext_restricted(texts: Sequence[str]) -> list[str]:
-    """The previous `detect_languages`: lid.176 restricted to the market languages, Thai by script."""
+    """Previous `detect_languages`: lid.176 restricted to the market languages, Thai by script."""
     model = _fasttext()
     out = []
     for text in texts:
@@ -193,7 +193,7 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(
-        "MASSIVE: odd rows, held out (weights chosen on even rows). \"ours: ...\": sentences "
+        'MASSIVE: odd rows, held out (weights chosen on even rows). "ours: ...": sentences '
         "written by the rca authors (benchmarks/data/language_support_sentences.csv), weaker "
         "evidence, never used for tuning."
     )
