@@ -111,7 +111,8 @@ def language_bars(mix: pd.DataFrame, title: str, by: str = "market") -> Any:
     order = mix.groupby("language")["n"].sum().sort_values(ascending=False, kind="stable").index
     fig = go.Figure()
     for code in order:
-        rows = mix[mix["language"] == code].set_index(mix[by].astype(str)).reindex(groups)
+        own = mix[mix["language"] == code]
+        rows = own.set_index(own[by].astype(str)).reindex(groups)
         name = str(rows["language_name"].dropna().iloc[0])
         fig.add_trace(
             go.Bar(
