@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import platform
 import re
 import time
@@ -173,7 +174,12 @@ def run() -> dict[str, Any]:
             ),
         },
         "speed": "texts/s over the odd MASSIVE rows in one call; 2 shared cores, indicative",
-        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average_1min_after": round(os.getloadavg()[0], 1),
+        },
         "detectors": results,
     }
 

@@ -112,6 +112,11 @@ _MARKERS: dict[tuple[str, ...], frozenset[str]] = {
         "también usted"
     ),
 }
+#: Each marker word and the languages it is evidence for.
+_WORD_LANGUAGES: dict[str, tuple[str, ...]] = {}
+for _langs, _vocab in _MARKERS.items():
+    for _word in _vocab:
+        _WORD_LANGUAGES[_word] = (*_WORD_LANGUAGES.get(_word, ()), *_langs)
 #: Letters that are evidence for Portuguese (ã õ ç) or Spanish (ñ ¿ ¡).
 _MARK_LETTERS = {"pt": re.compile("[ãõç]"), "es": re.compile("[ñ¿¡]")}
 #: Log-evidence added per function word (tuned on MASSIVE even rows, 0.5 of 0, 0.5, 1, 2, 3).
@@ -151,7 +156,7 @@ def _rule(text: str, allowed: tuple[str, ...]) -> str | None:
     letters = _LETTER.findall(text)
     if len(letters) < _MIN_LETTERS:
         return UNKNOWN
-    if "th" in allowed and sum(bool(_THAI.match(c)) for c in letters) * 2 >= len(letters):
+    if "th" in allowed and len(_THAI.findall(text)) * 2 >= len(letters):
         return "th"
     if "vi" in allowed and _VIETNAMESE.search(text):
         return "vi"
@@ -170,15 +175,16 @@ class _Evidence:
         flat = " ".join(text.split())
         found = {str(g["lang"]): float(g["score"]) for g in _model().detect(flat, k=_TOP_K)}
         self.probs = {code: found.get(code, 0.0) for code in allowed}
-        words = [w.lower() for w in _WORD.findall(text)]
         lowered = text.lower()
-        self.hits = {}
-        for code in allowed:
-            hits = sum(
-                w in vocab for langs, vocab in _MARKERS.items() if code in langs for w in words
-            )
-            letters = _MARK_LETTERS.get(code)
-            self.hits[code] = hits + int(bool(letters and letters.search(lowered)))
+        hits = dict.fromkeys(allowed, 0)
+        for word in _WORD.findall(lowered):
+            for code in _WORD_LANGUAGES.get(word, ()):
+                if code in hits:
+                    hits[code] += 1
+        for code, letters in _MARK_LETTERS.items():
+            if code in hits and letters.search(lowered):
+                hits[code] += 1
+        self.hits = hits
 
     def score(self, code: str, fasttext_weight: float = 1.0) -> float:
         """Weighted fastText log-probability plus function-word evidence."""
