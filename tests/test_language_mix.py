@@ -74,6 +74,7 @@ def test_language_mix_without_languages_is_empty_with_its_columns(df: pd.DataFra
         (["ms", "ms", "id", "en"], 1, "ms 50% · other 50%"),
         (["vi", None, "und"], 3, "vi 100%"),
         ([None, "und"], 3, ""),
+        (["en"] * 300 + ["tl"], 3, "en 100% · tl <1%"),
     ],
 )
 def test_compact_mix(codes: list[str | None], top: int, expected: str) -> None:

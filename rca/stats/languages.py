@@ -102,14 +102,20 @@ def compact_mix(languages: pd.Series, top: int = 3, *, unknown: bool = False) ->
 def mix_text(mix: pd.DataFrame, top: int = 3) -> str:
     """Return one group's rows of `language_mix` as ``"ms 40% · id 35% · en 25%"`` ('' if none).
 
-    Languages beyond the ``top`` largest are summed as ``"other"``.
+    Languages beyond the ``top`` largest are summed as ``"other"``; shares below 0.5 % read
+    ``"<1%"``.
     """
     if mix.empty:
         return ""
     mix = mix.sort_values(["n", "language"], ascending=[False, True])
-    parts = [f"{c} {s * 100:.0f}%" for c, s in zip(mix["language"], mix["share"], strict=True)]
+    parts = [f"{c} {_pct(s)}" for c, s in zip(mix["language"], mix["share"], strict=True)]
     rest = mix["share"].iloc[top:].sum()
-    return " · ".join(parts[:top] + ([f"other {rest * 100:.0f}%"] if len(parts) > top else []))
+    return " · ".join(parts[:top] + ([f"other {_pct(rest)}"] if len(parts) > top else []))
+
+
+def _pct(share: float) -> str:
+    """Whole percent, with "<1%" for a share that would round to 0."""
+    return "<1%" if share * 100 < 0.5 else f"{share * 100:.0f}%"
 
 
 def language_mix_by(
