@@ -190,7 +190,8 @@ def test_slice_languages_and_theme_languages() -> None:
     html = vl.slice_languages(audits).data
     assert "Audit comments: languages per market" in html
     polite = vl.slice_languages(audits.drop(columns="language")).data
-    assert "workspace was made before the language" in polite
+    assert "workspace was prepared before the language" in polite
+    assert "Run the analysis again" in polite
     overview = pd.DataFrame({"theme_id": [1, 2], "theme_label": ["a", "b"]})
     shown = vl.with_theme_languages(overview, audits)
     assert shown["Languages"].tolist() == ["id 50% · ms 50%", ""]

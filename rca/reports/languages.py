@@ -98,7 +98,7 @@ def language_section(mix: pd.DataFrame | None) -> HTML:
 def slice_languages(audits: pd.DataFrame) -> HTML:
     """Language mix of a slice's audit comments per market (explore notebook)."""
     if "language" not in audits.columns:
-        return rr.callout(NO_LANGUAGES.replace("analysis", "workspace"))
+        return rr.callout(NO_LANGUAGES.replace("analysis was made", "workspace was prepared"))
     mix = language_mix(audits, by="market")
     if mix.empty:
         return rr.callout("No audit comment in this slice has a language that could be told.")
