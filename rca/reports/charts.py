@@ -127,6 +127,6 @@ def language_bars(mix: pd.DataFrame, title: str, by: str = "market") -> Any:
     fig.update_layout(
         title=title, barmode="stack", xaxis={"title": "% of texts", "range": [0, 100]},
         uniformtext={"minsize": 9, "mode": "hide"}, height=140 + 30 * len(groups),
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
     )  # fmt: skip
     return fig
