@@ -196,3 +196,17 @@ def test_slice_languages_and_theme_languages() -> None:
     shown = vl.with_theme_languages(overview, audits)
     assert shown["Languages"].tolist() == ["id 50% · ms 50%", ""]
     assert vl.with_theme_languages(overview, audits.drop(columns="language")) is overview
+
+
+@pytest.mark.notebook
+def test_executive_notebook_shows_the_language_section(sample_analysis, tmp_path: Path) -> None:
+    from rca.batch.notebook_run import run_report
+
+    workspace = str(sample_analysis.path / "workspace")
+    result = run_report("executive", {"workspace": workspace}, tmp_path)
+    assert result.status == "ok", result.reason
+    page = result.html.read_text()
+    assert "Languages of comments and feedback in 2026-10" in page
+    # languages per market, or (prepared without a language column) the reason in plain words
+    shown = "languages per market" in page or "Not enough data: the prepared audits" in page
+    assert shown and "Traceback" not in page
