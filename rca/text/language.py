@@ -173,7 +173,8 @@ class _Evidence:
 
     def __init__(self, text: str, allowed: tuple[str, ...]) -> None:
         flat = " ".join(text.split())
-        found = {str(g["lang"]): float(g["score"]) for g in _model().detect(flat, k=_TOP_K)}
+        guesses = _model().detect(flat, k=_TOP_K, threshold=_EPS)
+        found = {str(g["lang"]): float(g["score"]) for g in guesses}
         self.probs = {code: found.get(code, 0.0) for code in allowed}
         lowered = text.lower()
         hits = dict.fromkeys(allowed, 0)
