@@ -14,6 +14,7 @@
 # %% tags=["rca-setup"]
 import rca.reports.fragments as rr
 import rca.reports.executive as ex
+import rca.reports.languages as vl
 from rca.batch.parameters import notebook_parameters
 
 _before = set(globals())
@@ -64,6 +65,12 @@ rr.heading(f"What auditors wrote about most in {month}")
 
 # %%
 ex.theme_chart(A.table("theme_changes"), P["top_n"])
+
+# %%
+rr.heading(f"Languages of comments and feedback in {month}")
+
+# %%
+vl.language_section(vl.load_language_mix(A))
 
 # %%
 rr.heading("What we recommend")

@@ -16,6 +16,7 @@ import rca.analysis.explore as rx
 from rca.analysis.curation_session import CurationSession
 import rca.reports.fragments as rr
 import rca.reports.explorer as ve
+import rca.reports.languages as vl
 from rca.batch.parameters import notebook_parameters
 from rca.analysis.workspace import Workspace
 
@@ -54,7 +55,8 @@ ve.slice_cards(audits)
 rr.heading("Themes in this slice")
 
 # %%
-ve.overview_table(rx.theme_overview(every_month, topics, month, previous), month, P["top_n"])
+overview = rx.theme_overview(every_month, topics, month, previous)
+ve.overview_table(vl.with_theme_languages(overview, audits), month, P["top_n"])
 
 # %%
 rr.heading("Themes over time")
@@ -67,6 +69,12 @@ rr.heading("Themes per market, queue and team")
 
 # %%
 ve.segment_heatmaps(audits, segments, P["top_n"], P["min_n"])
+
+# %%
+rr.heading("Languages of the comments")
+
+# %%
+vl.slice_languages(audits)
 
 # %%
 rr.heading(f"Drill-down: {detail.label}")

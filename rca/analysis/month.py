@@ -64,6 +64,7 @@ TABLES: dict[str, str] = {
     "agent_trend": "Each agent's weekly audit KPIs and their team's",
     "agent_strengths": "Themes of each agent's passed audits, with their own comments",
     "agent_focus": "Error categories of each agent's audits, with their own comments",
+    "language_mix": "Languages of the month's audit comments and feedback per market: n, share",
     "findings": "Ranked findings as structured records: subject, place, metric, value vs "
     "baseline, effect and interval, p, q, root cause, quotes (rca.findings.build.FINDING_COLUMNS)",
 }

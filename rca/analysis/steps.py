@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rca.analysis.context import Context, EmptyTable, Section, Table, enough, lacking
+from rca.analysis.language_steps import section_languages
 from rca.analysis.member_steps import section_agents, section_teams
 from rca.analysis.prepare import MIN_NOTES
 from rca.core.errors import ParameterError
@@ -356,6 +357,7 @@ SECTIONS: tuple[Section, ...] = (
     section_labels,
     section_operations,
     section_policy,
+    section_languages,
     section_teams,
     section_agents,
     section_findings,

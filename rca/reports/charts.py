@@ -11,7 +11,7 @@ import pandas as pd
 
 import rca.reports.fragments as rr
 
-__all__ = ["rate_trend", "theme_bars"]
+__all__ = ["language_bars", "rate_trend", "theme_bars"]
 
 _BLUE = "#0969da"
 
@@ -89,4 +89,44 @@ def theme_bars(shares: pd.DataFrame, title: str) -> Any:
             )
         )  # fmt: skip
     fig.update_layout(title=title, xaxis_title="% of audit comments", height=120 + 32 * len(df))
+    return fig
+
+
+#: Colour of each language code in `language_bars` (others grey), the same in every chart.
+LANGUAGE_COLOURS = {
+    "en": "#0969da", "ms": "#1a7f37", "id": "#bf3989", "tl": "#bc4c00", "th": "#8250df",
+    "vi": "#cf222e", "pt": "#4d2d00", "es": "#9a6700", "und": "#afb8c1",
+}  # fmt: skip
+
+
+def language_bars(mix: pd.DataFrame, title: str, by: str = "market") -> Any:
+    """Stacked horizontal bars: each ``by`` value's texts split by language (shares as %).
+
+    ``mix`` is `rca.stats.languages.language_mix` (``by``, ``language``, ``language_name``,
+    ``n``, ``share``); languages are stacked largest overall first, one colour per language.
+    """
+    import plotly.graph_objects as go
+
+    groups = sorted(mix[by].astype(str).unique(), reverse=True)  # first group on top
+    order = mix.groupby("language")["n"].sum().sort_values(ascending=False, kind="stable").index
+    fig = go.Figure()
+    for code in order:
+        own = mix[mix["language"] == code]
+        rows = own.set_index(own[by].astype(str)).reindex(groups)
+        name = str(rows["language_name"].dropna().iloc[0])
+        fig.add_trace(
+            go.Bar(
+                y=rr.escape_labels(groups), x=rows["share"].fillna(0) * 100, orientation="h",
+                name=rr.esc(name), marker_color=LANGUAGE_COLOURS.get(str(code), "#6e7781"),
+                customdata=rows["n"].fillna(0).astype(int), texttemplate="%{x:.0f}%",
+                textposition="inside", insidetextanchor="middle",
+                hovertemplate=f"%{{y}}: {rr.esc(name)} %{{x:.1f}} % (%{{customdata}} texts)"
+                "<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        title=title, barmode="stack", xaxis={"title": "% of texts", "range": [0, 100]},
+        uniformtext={"minsize": 9, "mode": "hide"}, height=140 + 30 * len(groups),
+        legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
+    )  # fmt: skip
     return fig
