@@ -132,7 +132,7 @@ def _thai_segmenter() -> Callable[..., list[str]]:
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
     from pythainlp.tokenize import word_tokenize
 
-    return word_tokenize  # type: ignore[no-any-return]
+    return word_tokenize
 
 
 @lru_cache(maxsize=65536)
