@@ -1,7 +1,8 @@
 """How a theme is described: c-TF-IDF keywords from BERTopic, a short label, the theme table.
 
 `rca.themes.model.ThemeModel` clusters the texts itself and hands its clusters to BERTopic in
-manual mode (`keyword_model`), which only computes each theme's c-TF-IDF keywords. `theme_label`
+manual mode (`keyword_model`), which only computes each theme's c-TF-IDF keywords, from each
+text's content words in its own language (`keyword_documents`, `rca.text.tokens`). `theme_label`
 names a theme from its keywords and `theme_info` builds ``ThemeModel.theme_info_``: one row per
 theme with its label, size, keywords and the texts closest to its centroid.
 """
@@ -15,22 +16,78 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["STOP_WORDS", "keyword_model", "theme_info", "theme_label"]
+from rca.text.tokens import DOMAIN_STOP_WORDS, ngrams, tokenize_texts
 
-#: Domain stop words on top of scikit-learn's English list: redaction placeholders, publishers'
-#: ``XXXX`` masks and filler that support text is full of.
-STOP_WORDS: frozenset[str] = frozenset(
-    {
-        "xxxx", "xx", "xxx", "email", "phone", "url", "handle", "card", "number",
-        "hi", "hello", "thanks", "thank", "pls", "please", "im", "ive", "dont", "didnt",
-        "doesnt", "cant", "wont", "u", "ur", "ok", "okay", "just", "really", "also", "got",
-        "get", "would", "could", "one", "still", "yet", "even",
-    }
-)  # fmt: skip
+__all__ = [
+    "STOP_WORDS",
+    "KeywordAnalyzer",
+    "fit_keywords",
+    "keyword_documents",
+    "keyword_model",
+    "theme_info",
+    "theme_label",
+]
+
+#: Domain stop words on top of scikit-learn's English list (kept here for existing imports).
+STOP_WORDS: frozenset[str] = DOMAIN_STOP_WORDS
+
+# Separates texts in a keyword document; BERTopic joins a theme's documents with spaces, and
+# `KeywordAnalyzer` forms n-grams within each text only.
+_TEXT_START = "\x1f"
+
+
+def keyword_documents(texts: Sequence[str], languages: Sequence[str] | None = None) -> list[str]:
+    """Return each text as its content words in its own language, ready for `keyword_model`.
+
+    Parameters
+    ----------
+    texts
+        The texts.
+    languages
+        ISO 639-1 code of each text; detected (`rca.text.language.detect_languages`) when None.
+
+    Returns
+    -------
+    list of str
+        One document per text: a start mark then the words of
+        `rca.text.tokens.tokenize_texts` (stop words removed), space-separated.
+    """
+    return [_TEXT_START + " ".join(words) for words in tokenize_texts(texts, languages)]
+
+
+class KeywordAnalyzer:
+    """CountVectorizer analyzer: unigrams and bigrams of each text's content words.
+
+    Documents from `keyword_documents` (one text, or a theme's texts joined by BERTopic) are
+    split at each text's start mark, so no bigram spans two texts. Any other string is a raw
+    text: its language is detected and it is tokenized first (cached), so that e.g. the NPMI of
+    ``benchmarks/topics.py`` counts the same words as the keywords.
+    """
+
+    def __init__(self) -> None:
+        self._raw: dict[str, list[str]] = {}
+
+    def __call__(self, doc: str) -> list[str]:
+        """Return the unigrams and bigrams of ``doc``'s texts."""
+        if _TEXT_START in doc:
+            texts = [part.split() for part in doc.split(_TEXT_START)]
+        else:
+            if doc not in self._raw:
+                self._raw[doc] = tokenize_texts([doc])[0]
+            texts = [self._raw[doc]]
+        return [gram for words in texts for gram in ngrams(words, 2)]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"_raw": {}}
+
+    def __repr__(self) -> str:
+        return "KeywordAnalyzer()"
 
 
 def keyword_model(verbose: bool = False) -> Any:
     """Return BERTopic in manual mode: our clusters in, c-TF-IDF keywords out.
+
+    Fit it on `keyword_documents`, not on the raw texts (`fit_keywords` does both).
 
     Parameters
     ----------
@@ -40,20 +97,18 @@ def keyword_model(verbose: bool = False) -> Any:
     Returns
     -------
     BERTopic
-        Unfitted; ``fit_transform(texts, embeddings=..., y=labels)`` keeps the given labels.
+        Unfitted; ``fit_transform(keyword_documents(texts), embeddings=..., y=labels)`` keeps
+        the given labels.
     """
     from bertopic.cluster import BaseCluster
     from bertopic.dimensionality import BaseDimensionalityReduction
     from bertopic.vectorizers import ClassTfidfTransformer
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+    from sklearn.feature_extraction.text import CountVectorizer
 
-    stop = sorted(ENGLISH_STOP_WORDS | STOP_WORDS)
     # BERTopic fits this on one concatenated document per theme: min_df counts themes, so it
-    # must be 1 or words unique to a theme (its best keywords) would be pruned.
-    vectorizer = CountVectorizer(
-        stop_words=stop, ngram_range=(1, 2), min_df=1,
-        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b",
-    )  # fmt: skip
+    # must be 1 or words unique to a theme (its best keywords) would be pruned. Stop words are
+    # removed per text and language by `keyword_documents`, before the bigrams are formed.
+    vectorizer = CountVectorizer(analyzer=KeywordAnalyzer(), min_df=1, token_pattern=None)
     return _keywords_only_bertopic()(
         embedding_model=None,
         umap_model=BaseDimensionalityReduction(),
@@ -61,8 +116,44 @@ def keyword_model(verbose: bool = False) -> Any:
         vectorizer_model=vectorizer,
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
         calculate_probabilities=False,
+        # Any value but "english": BERTopic then keeps non-ASCII letters (Thai, "não", "của").
+        language="multilingual",
         verbose=verbose,
     )
+
+
+def fit_keywords(
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    labels: np.ndarray,
+    languages: Sequence[str] | None = None,
+    verbose: bool = False,
+) -> tuple[Any, np.ndarray]:
+    """Fit `keyword_model` on the texts' words in their own languages.
+
+    Parameters
+    ----------
+    texts
+        The texts.
+    embeddings
+        One vector per text (BERTopic keeps the theme means).
+    labels
+        Theme of each text, ``-1`` unassigned.
+    languages
+        ISO 639-1 code of each text; detected when None.
+    verbose
+        Show BERTopic's progress.
+
+    Returns
+    -------
+    tuple
+        The fitted BERTopic and the labels it kept (the same as ``labels``).
+    """
+    model = keyword_model(verbose)
+    assigned, _ = model.fit_transform(
+        keyword_documents(texts, languages), embeddings=embeddings, y=labels
+    )
+    return model, np.asarray(assigned, dtype=int)
 
 
 @functools.cache

@@ -22,7 +22,7 @@ import pandas as pd
 from rca.core.errors import ParameterError
 from rca.themes.clustering import AutoKMeans, reduce_dimensions
 from rca.themes.embedders import Embedder, get_embedder
-from rca.themes.keywords import keyword_model, theme_info
+from rca.themes.keywords import fit_keywords, theme_info
 from rca.themes.vectors import unit_rows
 
 __all__ = ["ThemeModel"]
@@ -164,10 +164,9 @@ class ThemeModel:
         weak = noise & (conf < self.outlier_threshold) if self.reduce_outliers else noise
         labels[weak] = -1
         if (labels >= 0).any():
-            model = keyword_model(self.verbose)
-            assigned, _ = model.fit_transform(sorted_texts, embeddings=sorted_emb, y=labels)
-            labels = np.asarray(assigned, dtype=int)
-            self.bertopic_ = model
+            self.bertopic_, labels = fit_keywords(
+                sorted_texts, sorted_emb, labels, languages=None, verbose=self.verbose
+            )
         centroids = self._centroids(labels, sorted_emb)
         conf_sorted = np.where(labels >= 0, _similarity_to_own_centroid(labels, sorted_emb), 0.0)
         topics_sorted = labels
