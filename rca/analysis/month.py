@@ -64,6 +64,11 @@ TABLES: dict[str, str] = {
     "agent_trend": "Each agent's weekly audit KPIs and their team's",
     "agent_strengths": "Themes of each agent's passed audits, with their own comments",
     "agent_focus": "Error categories of each agent's audits, with their own comments",
+    "theme_impact": "Each comment theme's impact on pass rate, average score and critical-error "
+    "rate (KPI of all audits minus without the theme's), operation and teams, with the change "
+    "vs previous month",
+    "feedback_impact": "Each feedback theme's impact on the average rating, with the change vs "
+    "previous month",
     "findings": "Ranked findings as structured records: subject, place, metric, value vs "
     "baseline, effect and interval, p, q, root cause, quotes (rca.findings.build.FINDING_COLUMNS)",
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rca.analysis.context import Context, EmptyTable, Section, Table, enough, lacking
+from rca.analysis.impact_steps import section_impact
 from rca.analysis.member_steps import section_agents, section_teams
 from rca.analysis.prepare import MIN_NOTES
 from rca.core.errors import ParameterError
@@ -358,5 +359,6 @@ SECTIONS: tuple[Section, ...] = (
     section_policy,
     section_teams,
     section_agents,
+    section_impact,
     section_findings,
 )

@@ -157,7 +157,7 @@ def theme_impact(
     if not has_theme.any():
         return pd.DataFrame(columns=list(IMPACT_COLUMNS))
     n_all, total, total_sq = len(y), y.sum(), (y**2).sum()
-    frame = pd.DataFrame({"t": theme.to_numpy()[has_theme], "y": y[has_theme]})
+    frame = pd.DataFrame({"t": theme.array[has_theme], "y": y[has_theme]})
     frame["y2"] = frame["y"] ** 2
     sums = frame.groupby("t", sort=True).agg(n=("y", "size"), s=("y", "sum"), s2=("y2", "sum"))
     out = _impacts(sums, n_all, total, total_sq)
