@@ -10,10 +10,10 @@ are `rca.stats.impact`; the reports (`rca.reports.drivers`) only select and draw
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+
 import pandas as pd
 
 from rca.analysis.context import Context, EmptyTable, Table
-
 from rca.stats.evidence import id_column, quotes_and_ids
 from rca.stats.impact import CHANGE_COLUMNS, IMPACT_COLUMNS, KPIS, impact_change, theme_impact
 
