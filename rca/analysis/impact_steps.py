@@ -112,10 +112,10 @@ def impact_table(
                 _evidence(now, kpi, t, text) if segment == "all" else ([], [])
                 for t in changed["theme_id"]
             ]
-            pieces.append(changed.assign(
-                segment=segment, segment_value=value,
-                examples=[e[0] for e in evidence], example_ids=[e[1] for e in evidence],
-            ))  # fmt: skip
+            quotes = pd.Series([e[0] for e in evidence], changed.index, dtype=object)
+            ids = pd.Series([e[1] for e in evidence], changed.index, dtype=object)
+            pieces.append(changed.assign(segment=segment, segment_value=value, examples=quotes,
+                                         example_ids=ids))  # fmt: skip
     if not pieces:
         return pd.DataFrame(columns=list(IMPACT_TABLE_COLUMNS))
     out = pd.concat(pieces, ignore_index=True).reindex(columns=list(IMPACT_TABLE_COLUMNS))

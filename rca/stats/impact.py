@@ -177,7 +177,7 @@ def theme_impact(
     out["small_n"] = out["n"] < min_n
     tested = ~out["small_n"] & out["impact_se"].notna() & (out["theme_id"] != UNASSIGNED)
     with np.errstate(divide="ignore", invalid="ignore"):
-        stat = np.abs(out["impact"] / out["impact_se"]).to_numpy()
+        stat = np.abs((out["impact"] / out["impact_se"]).to_numpy(float))
     p = np.where(tested, 2 * norm.sf(stat), np.nan)
     p[tested.to_numpy() & (out["impact_se"] == 0).to_numpy()] = 1.0  # no variation at all
     out["p_value"], out["q_value"] = p, bh_qvalues(p)
