@@ -13,6 +13,7 @@
 
 # %% tags=["rca-setup"]
 import rca.reports.fragments as rr
+import rca.reports.drivers as drivers
 import rca.reports.executive as ex
 from rca.batch.parameters import notebook_parameters
 
@@ -49,6 +50,24 @@ rr.heading("The most important findings and their root causes")
 
 # %%
 ex.top_findings(findings, P["top_n"])
+
+# %%
+rr.heading(drivers.DRIVER_TITLES["pass_rate"])
+
+# %%
+drivers.drivers_chart(A.table("theme_impact"), "pass_rate", top_n=P["top_n"])
+
+# %%
+drivers.drivers_table(A.table("theme_impact"), "pass_rate", month, previous, top_n=P["top_n"])
+
+# %%
+rr.heading(drivers.DRIVER_TITLES["mean_rating"])
+
+# %%
+drivers.drivers_chart(A.table("feedback_impact"), "mean_rating", top_n=P["top_n"])
+
+# %%
+drivers.drivers_table(A.table("feedback_impact"), "mean_rating", month, previous, top_n=P["top_n"])
 
 # %%
 rr.heading(f"What changed since {previous}")

@@ -12,6 +12,7 @@
 # ---
 
 # %% tags=["rca-setup"]
+import rca.reports.drivers as drivers
 import rca.reports.fragments as rr
 import rca.reports.executive as ex
 import rca.reports.policy as pv
@@ -39,6 +40,15 @@ rr.heading(f"Policies, macros and the product · {month}", 1)
 ex.reading_guide(month, previous)
 
 # %%
+rr.heading(drivers.DRIVER_TITLES["pass_rate"])
+
+# %%
+drivers.drivers_chart(A.table("theme_impact"), "pass_rate", top_n=P["top_n"])
+
+# %%
+drivers.drivers_table(A.table("theme_impact"), "pass_rate", month, previous, top_n=P["top_n"])
+
+# %%
 rr.heading("Which themes dominate failing audits under each policy?")
 
 # %%
@@ -59,6 +69,15 @@ rr.heading("Root causes in the product and systems")
 # %%
 pv.product_causes(A.table("theme_changes"), topics, A.workspace.themes("feedback"), issues,
                   month, previous)  # fmt: skip
+
+# %%
+rr.heading(drivers.DRIVER_TITLES["mean_rating"])
+
+# %%
+drivers.drivers_chart(A.table("feedback_impact"), "mean_rating", top_n=P["top_n"])
+
+# %%
+drivers.drivers_table(A.table("feedback_impact"), "mean_rating", month, previous, top_n=P["top_n"])
 
 # %%
 rr.heading("Technical issues users report: new and known")

@@ -20,8 +20,10 @@ from rca.stats.impact import CHANGE_COLUMNS, IMPACT_COLUMNS, KPIS, impact_change
 __all__ = [
     "AUDIT_KPIS",
     "FEEDBACK_KPIS",
+    "FINDING_KPIS",
     "IMPACT_TABLE_COLUMNS",
     "MIN_THEME_N",
+    "driver_rows",
     "impact_table",
     "section_impact",
 ]
@@ -30,6 +32,9 @@ __all__ = [
 AUDIT_KPIS: tuple[str, ...] = ("pass_rate", "mean_score", "critical_rate")
 #: KPIs of the feedback.
 FEEDBACK_KPIS: tuple[str, ...] = ("mean_rating",)
+#: KPIs whose drivers (whole operation) become findings: the average score mostly repeats the
+#: pass rate, and teams' drivers are shown in the team reports.
+FINDING_KPIS: tuple[str, ...] = ("pass_rate", "critical_rate", "mean_rating")
 #: Themes with fewer items in a segment are shown but not tested (``small_n``).
 MIN_THEME_N = 10
 #: Columns of `impact_table`'s result (the ``theme_impact`` and ``feedback_impact`` tables).
@@ -153,3 +158,26 @@ def section_impact(ctx: Context) -> dict[str, Table]:
 def _kpi_words(kpis: Sequence[str]) -> str:
     names = [KPIS[k].name for k in kpis]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def driver_rows(*tables: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Select the rows of impact tables that may become top-driver findings.
+
+    Parameters
+    ----------
+    tables
+        ``theme_impact`` / ``feedback_impact`` tables (None or empty ones are skipped).
+
+    Returns
+    -------
+    DataFrame or None
+        Their whole-operation (``segment == "all"``) rows of `FINDING_KPIS`; None when
+        there are none.
+    """
+    rows = [
+        t[(t["segment"] == "all") & t["kpi"].isin(FINDING_KPIS)]
+        for t in tables
+        if t is not None and len(t)
+    ]
+    rows = [r for r in rows if len(r)]
+    return pd.concat(rows, ignore_index=True) if rows else None
