@@ -290,6 +290,7 @@ def impact_change(
     period_keys = list(dict.fromkeys(["kpi", *keys]))
     match = list(dict.fromkeys([*period_keys, on]))
     before = previous.reindex(columns=[*match, "n", "impact", "impact_se"])
+    before = before.astype({"n": float, "impact": float, "impact_se": float})
     dup = before.duplicated(match, keep=False)
     before = before.assign(impact=before["impact"].where(~dup),
                            impact_se=before["impact_se"].where(~dup))  # fmt: skip
