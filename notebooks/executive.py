@@ -52,22 +52,11 @@ rr.heading("The most important findings and their root causes")
 ex.top_findings(findings, P["top_n"])
 
 # %%
-rr.heading(drivers.DRIVER_TITLES["pass_rate"])
+drivers.drivers_section(A.table("theme_impact"), "pass_rate", month, previous, top_n=P["top_n"])
 
 # %%
-drivers.drivers_chart(A.table("theme_impact"), "pass_rate", top_n=P["top_n"])
-
-# %%
-drivers.drivers_table(A.table("theme_impact"), "pass_rate", month, previous, top_n=P["top_n"])
-
-# %%
-rr.heading(drivers.DRIVER_TITLES["mean_rating"])
-
-# %%
-drivers.drivers_chart(A.table("feedback_impact"), "mean_rating", top_n=P["top_n"])
-
-# %%
-drivers.drivers_table(A.table("feedback_impact"), "mean_rating", month, previous, top_n=P["top_n"])
+drivers.drivers_section(A.table("feedback_impact"), "mean_rating", month, previous,
+                        top_n=P["top_n"])  # fmt: skip
 
 # %%
 rr.heading(f"What changed since {previous}")

@@ -60,15 +60,8 @@ rr.figure(vt.comparison_bars(themes, "theme_label", "share", "operation_share",
                              (team, "Operation"), "Themes in audit comments"))  # fmt: skip
 
 # %%
-rr.heading(f"{drivers.DRIVER_TITLES['pass_rate']} in {team}")
-
-# %%
-drivers.drivers_chart(A.table("theme_impact"), "pass_rate", segment="team", value=team,
-                      top_n=P["top_n"])  # fmt: skip
-
-# %%
-drivers.drivers_table(A.table("theme_impact"), "pass_rate", month, previous, segment="team",
-                      value=team, top_n=P["top_n"])  # fmt: skip
+drivers.drivers_section(A.table("theme_impact"), "pass_rate", month, previous, segment="team",
+                        value=team, top_n=P["top_n"])  # fmt: skip
 
 # %%
 rr.heading("Error categories")

@@ -40,13 +40,7 @@ rr.heading(f"Policies, macros and the product · {month}", 1)
 ex.reading_guide(month, previous)
 
 # %%
-rr.heading(drivers.DRIVER_TITLES["pass_rate"])
-
-# %%
-drivers.drivers_chart(A.table("theme_impact"), "pass_rate", top_n=P["top_n"])
-
-# %%
-drivers.drivers_table(A.table("theme_impact"), "pass_rate", month, previous, top_n=P["top_n"])
+drivers.drivers_section(A.table("theme_impact"), "pass_rate", month, previous, top_n=P["top_n"])
 
 # %%
 rr.heading("Which themes dominate failing audits under each policy?")
@@ -71,13 +65,8 @@ pv.product_causes(A.table("theme_changes"), topics, A.workspace.themes("feedback
                   month, previous)  # fmt: skip
 
 # %%
-rr.heading(drivers.DRIVER_TITLES["mean_rating"])
-
-# %%
-drivers.drivers_chart(A.table("feedback_impact"), "mean_rating", top_n=P["top_n"])
-
-# %%
-drivers.drivers_table(A.table("feedback_impact"), "mean_rating", month, previous, top_n=P["top_n"])
+drivers.drivers_section(A.table("feedback_impact"), "mean_rating", month, previous,
+                        top_n=P["top_n"])  # fmt: skip
 
 # %%
 rr.heading("Technical issues users report: new and known")

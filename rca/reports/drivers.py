@@ -21,7 +21,7 @@ import rca.reports.charts as charts
 import rca.reports.fragments as rr
 from rca.stats.impact import KPIS
 
-__all__ = ["DRIVER_TITLES", "driver_rows", "drivers_chart", "drivers_table"]
+__all__ = ["DRIVER_TITLES", "driver_rows", "drivers_chart", "drivers_section", "drivers_table"]
 
 #: Heading of each KPI's drivers.
 DRIVER_TITLES: dict[str, str] = {
@@ -154,3 +154,29 @@ def drivers_chart(
     title = f"{DRIVER_TITLES.get(kpi, name)} (bars: 95 % interval; marks: last month)"
     axis = f"{name} {worse} because of the theme ({lost})"
     return rr.figure(charts.impact_bars(rows, title, axis, scale=100.0 if rate else 1.0))
+
+
+def drivers_section(
+    table: pd.DataFrame,
+    kpi: str,
+    month: str,
+    previous: str | None,
+    *,
+    segment: str = "all",
+    value: str = "all",
+    top_n: int = 5,
+    title: str | None = None,
+) -> HTML:
+    """Return a report section: heading, `drivers_chart` and `drivers_table` of one place.
+
+    The heading is ``title``, else `DRIVER_TITLES` (with "in <value>" for a place other than
+    the whole operation). When no theme lowers the KPI the section is the heading and one note.
+    """
+    where = f" in {value}" if segment != "all" else ""
+    head = rr.heading(title or DRIVER_TITLES.get(kpi, kpi) + where).data
+    rows = driver_rows(table, kpi, segment=segment, value=value, top_n=top_n)
+    if rows.empty:
+        return HTML(head + drivers_table(table, kpi, month, previous).data)
+    chart = drivers_chart(table, kpi, segment=segment, value=value, top_n=top_n).data
+    tab = drivers_table(table, kpi, month, previous, segment=segment, value=value, top_n=top_n)
+    return HTML(head + chart + tab.data)
