@@ -125,3 +125,32 @@ def test_a_section_is_heading_chart_and_table_or_one_note(table):
     none = drivers_section(table, "mean_rating", "2026-10", None, title="Ratings <b>").data
     assert "<h2>Ratings &lt;b&gt;</h2>" in none and "Plotly" not in none
     assert none.count("No theme lowers the average rating") == 1
+
+
+class _Month:
+    """What `section_impact` reads of a month's context: two months of audits, no feedback."""
+
+    month, previous = "2026-10", "2026-09"
+
+    def __init__(self, audits: pd.DataFrame) -> None:
+        self.audits = audits
+
+    def frame(self, kind: str) -> pd.DataFrame:
+        return self.audits if kind == "audits" else pd.DataFrame()
+
+    def absent(self, kind: str) -> str | None:
+        return None if kind == "audits" else "no feedback export in the data"
+
+
+def test_the_step_leaves_tables_empty_with_a_reason():
+    from rca.analysis.context import EmptyTable
+    from rca.analysis.impact_steps import section_impact
+
+    out = section_impact(_Month(month_pair()))  # type: ignore[arg-type]
+    assert isinstance(out["theme_impact"], pd.DataFrame) and len(out["theme_impact"])
+    assert out["feedback_impact"] == EmptyTable("no feedback export in the data",
+                                                IMPACT_TABLE_COLUMNS)  # fmt: skip
+    unthemed = section_impact(_Month(month_pair().assign(theme_id=pd.NA)))  # type: ignore[arg-type]
+    assert unthemed["theme_impact"].reason == (
+        "no themed audits of 2026-10 with a pass rate, average score or critical-error rate"
+    )
