@@ -62,9 +62,7 @@ cal.deviation_summary(deviation, month)
 rr.heading("Drift across sessions")
 
 # %%
-cal.drift_chart(
-    A.table("calibration_drift"), month, flagged=cal.flagged_auditors(deviation)
-)
+cal.drift_chart(A.table("calibration_drift"), month, flagged=cal.flagged_auditors(deviation))
 
 # %%
 rr.heading("Items to re-train on")

@@ -13,6 +13,7 @@
 
 # %% tags=["rca-setup"]
 import rca.reports.fragments as rr
+import rca.reports.drivers as drivers
 import rca.reports.executive as ex
 import rca.reports.languages as vl
 from rca.batch.parameters import notebook_parameters
@@ -50,6 +51,13 @@ rr.heading("The most important findings and their root causes")
 
 # %%
 ex.top_findings(findings, P["top_n"])
+
+# %%
+drivers.drivers_section(A.table("theme_impact"), "pass_rate", month, previous, top_n=P["top_n"])
+
+# %%
+drivers.drivers_section(A.table("feedback_impact"), "mean_rating", month, previous,
+                        top_n=P["top_n"])  # fmt: skip
 
 # %%
 rr.heading(f"What changed since {previous}")

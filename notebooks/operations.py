@@ -12,6 +12,7 @@
 # ---
 
 # %% tags=["rca-setup"]
+import rca.reports.drivers as drivers
 import rca.reports.fragments as rr
 import rca.reports.team as vt
 from rca.batch.parameters import notebook_parameters
@@ -57,6 +58,10 @@ rr.heading(f"What auditors wrote about {team} in {month}")
 themes = vt.team_themes(A.table("team_themes"), team, top_n=P["top_n"])
 rr.figure(vt.comparison_bars(themes, "theme_label", "share", "operation_share",
                              (team, "Operation"), "Themes in audit comments"))  # fmt: skip
+
+# %%
+drivers.drivers_section(A.table("theme_impact"), "pass_rate", month, previous, segment="team",
+                        value=team, top_n=P["top_n"])  # fmt: skip
 
 # %%
 rr.heading("Error categories")

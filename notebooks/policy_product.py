@@ -12,6 +12,7 @@
 # ---
 
 # %% tags=["rca-setup"]
+import rca.reports.drivers as drivers
 import rca.reports.fragments as rr
 import rca.reports.executive as ex
 import rca.reports.policy as pv
@@ -39,6 +40,9 @@ rr.heading(f"Policies, macros and the product · {month}", 1)
 ex.reading_guide(month, previous)
 
 # %%
+drivers.drivers_section(A.table("theme_impact"), "pass_rate", month, previous, top_n=P["top_n"])
+
+# %%
 rr.heading("Which themes dominate failing audits under each policy?")
 
 # %%
@@ -59,6 +63,10 @@ rr.heading("Root causes in the product and systems")
 # %%
 pv.product_causes(A.table("theme_changes"), topics, A.workspace.themes("feedback"), issues,
                   month, previous)  # fmt: skip
+
+# %%
+drivers.drivers_section(A.table("feedback_impact"), "mean_rating", month, previous,
+                        top_n=P["top_n"])  # fmt: skip
 
 # %%
 rr.heading("Technical issues users report: new and known")

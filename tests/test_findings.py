@@ -308,3 +308,54 @@ def test_planted_cohort_is_a_coaching_need_and_findings_lead_with_planted_causes
     assert need["group_type"] == "cohort" and need["team"] == rc["segment"]["team"]
     quarter = pd.Timestamp(min(rc["agent_start_dates"].values())).to_period("Q")
     assert need["cohort"] == str(quarter)
+
+
+# -- top drivers (themes' impact on a KPI) -------------------------------------------------------
+
+
+def impacts() -> pd.DataFrame:
+    """`theme_impact` of 600 audits: theme 0 fails half the time, the others as the rest."""
+    from rca.stats.impact import theme_impact
+
+    rng = np.random.default_rng(3)
+    theme = rng.choice([0, 1, 2, -1], size=600, p=[0.15, 0.25, 0.1, 0.5])
+    passed = np.where(theme == 0, rng.random(600) < 0.5, rng.random(600) < 0.9)
+    cause = np.where(theme == 0, "process.outdated_macro", "unmapped")
+    labels = [f"T{t}" for t in theme]
+    df = pd.DataFrame({"passed": passed, "theme_id": theme, "theme_label": labels,
+                       "root_cause": cause})  # fmt: skip
+    return theme_impact(df, "pass_rate")
+
+
+def test_top_drivers_from_theme_impacts():
+    table = impacts()
+    f = build_findings(drivers=table.assign(examples=[["a quote jo@example.com"]] * len(table)))
+    assert set(f["type"]) == {"top_driver"} and f["finding_id"].str.startswith("TD-").all()
+    assert (f["harm"] > 0).all() and len(f) == (table["harm"] > 0).sum()
+    top = f.iloc[0]
+    row = table.set_index("theme_id").loc[0]
+    assert top["theme_label"] == "T0" and bool(top["significant"]) and top["rank"] == 1
+    assert (top["metric"], top["value"], top["baseline"]) == ("pass_rate", row["kpi_all"],
+                                                              row["kpi_without"])  # fmt: skip
+    assert top["effect"] == top["impact"] == pytest.approx(row["impact"])
+    assert top["effect_lo"] < top["effect"] < top["effect_hi"] < 0
+    assert (top["count"], top["n"]) == (row["n"], 600)
+    assert top["root_cause"] == "process.outdated_macro" and top["severity"] == 3
+    assert top["evidence"] == ["a quote [EMAIL]"]
+    assert f["significant"].tolist() == table.loc[table["harm"] > 0, "driver"].tolist()
+
+
+def test_findings_rank_by_impact_puts_clear_drivers_first():
+    drivers = impacts()
+    by_score = all_findings(drivers=drivers)
+    by_impact = all_findings(drivers=drivers, rank_by="impact")
+    assert set(by_score["finding_id"]) == set(by_impact["finding_id"])
+    n = int((by_impact["type"] == "top_driver").sum())
+    head = by_impact.head(n)
+    assert (head["type"] == "top_driver").all()
+    clear = head[head["significant"]]
+    assert head["significant"].tolist() == sorted(head["significant"], reverse=True)
+    assert clear["harm"].is_monotonic_decreasing
+    assert by_impact["rank"].tolist() == list(range(1, len(by_impact) + 1))
+    with pytest.raises(ParameterError, match="rank_by"):
+        all_findings(rank_by="size")

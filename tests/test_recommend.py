@@ -255,3 +255,47 @@ SENTENCES = [
 def test_describe_and_change_text_render_the_fields(row, found, change):
     assert describe(row) == found
     assert change_text(row) == change
+
+
+def driver(label: str, metric: str = "pass_rate", cause: str = "unmapped", **kw) -> dict:
+    """A top-driver finding: ``label`` lowers ``metric`` (value: all items, baseline: without)."""
+    fields = {"theme_label": label, "theme_id": 3, "metric": metric, "value": 0.765,
+              "baseline": 0.781, "effect": -0.016, "effect_lo": -0.021, "effect_hi": -0.011,
+              "count": 45, "n": 2031, "impact": -0.016, "harm": 0.016}  # fmt: skip
+    return finding("top_driver", cause, **{**fields, **kw})
+
+
+DRIVER_SENTENCES = [
+    (driver("Old ID macro"),
+     "'Old ID macro' lowers the pass rate by 1.6 pts (76.5% with its 45 items, 78.1% without "
+     "them)", "impact -1.6 pts (-2.1 to -1.1)"),
+    (driver("Rude tone", "critical_rate", value=0.039, baseline=0.033, effect=0.006,
+            effect_lo=0.003, effect_hi=0.01, segment_type="team", segment_value="Team Lynx"),
+     "'Rude tone' raises the critical-error rate by 0.6 pts in Team Lynx (3.9% with its 45 "
+     "items, 3.3% without them)", "impact +0.6 pts (+0.3 to +1.0)"),
+    (driver("OTP", "mean_rating", value=2.72, baseline=2.77, effect=-0.0475, effect_lo=-0.062,
+            effect_hi=-0.033),
+     "'OTP' lowers the average rating by 0.05 (2.72 with its 45 items, 2.77 without them)",
+     "impact -0.05 (-0.06 to -0.03)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("row", "found", "change"), DRIVER_SENTENCES,
+                         ids=[s[0]["metric"] for s in DRIVER_SENTENCES])  # fmt: skip
+def test_top_drivers_render_their_impact(row, found, change):
+    assert describe(row) == found
+    assert change_text(row) == change
+
+
+def test_a_top_driver_leads_to_its_causes_action_and_merges_with_the_theme_growing():
+    rows = frame(driver("Old ID macro", cause="process.outdated_macro"),
+                 grew("Old ID macro", cause="process.outdated_macro", rank=2))  # fmt: skip
+    assert merge_key(rows.iloc[0].to_dict()) == merge_key(rows.iloc[1].to_dict())
+    recs = texts(rows)
+    assert len(recs) == 1 and recs.loc[0, "owner"] == "policy"
+    assert recs.loc[0, "action"] == (
+        "Update the macros and SOPs involved (theme 'Old ID macro' lowers the pass rate by 1.6 pts)"
+    )
+    assert len(recs.loc[0, "finding_ids"]) == 2
+    out = recommendation_list(recommend(frame(driver(XSS)))).data
+    assert "<script>" not in out and "&lt;script&gt;" in out

@@ -220,6 +220,7 @@ HEADINGS = (
     "Which themes dominate failing audits under each policy?",
     "Macros and SOPs behind failing audits", "Root causes in the product and systems",
     "Technical issues users report: new and known", "In their own words", "Recommended changes",
+    "Top drivers of failed audits", "Top drivers of low ratings",
 )  # fmt: skip
 
 
@@ -233,7 +234,8 @@ def test_policy_product_notebook_runs_from_the_tables(analysis, tmp_path):
     for heading in HEADINGS:
         assert heading in page, heading
     assert "Update macro MAC-ACC-004" in page and "Known (KI-" in page
-    assert page.count("Plotly.newPlot") == 2  # themes per policy, issue timeline
+    # themes per policy, issue timeline, drivers of failed audits and of low ratings
+    assert page.count("Plotly.newPlot") == 4
     assert "Traceback" not in page
 
 
@@ -241,7 +243,8 @@ def test_policy_product_notebook_runs_from_the_tables(analysis, tmp_path):
 def test_policy_product_notebook_with_empty_tables_says_so(analysis, tmp_path):
     copy = tmp_path / "analysis"
     shutil.copytree(analysis.path, copy)
-    for name in ("policy_themes", "macros", "tech_issues", "issue_timeline", "findings"):
+    for name in ("policy_themes", "macros", "tech_issues", "issue_timeline", "findings",
+                 "theme_impact", "feedback_impact"):  # fmt: skip
         pd.DataFrame().to_parquet(copy / "tables" / f"{name}.parquet")
     from rca.batch.notebook_run import run_report
 
@@ -252,4 +255,5 @@ def test_policy_product_notebook_with_empty_tables_says_so(analysis, tmp_path):
     assert "No audits with a macro or SOP in 2026-10." in page
     assert "No technical issues in user feedback in 2026-10." in page
     assert "No change to policies, macros or the product is needed" in page
+    assert "No theme lowers the pass rate" in page and "No theme lowers the average rating" in page
     assert "Plotly.newPlot" not in page and "Traceback" not in page

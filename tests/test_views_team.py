@@ -172,7 +172,8 @@ def test_operations_report_shows_only_its_team(analysis, tmp_path):
     audits = analysis.workspace.audits()
     team = "Team Heron"
     html = _run(analysis, "operations", {"team": team}, tmp_path)
-    for heading in ("Who needs coaching", "control chart", "Macros and SOPs", "Error categories"):
+    for heading in ("Who needs coaching", "control chart", "Macros and SOPs", "Error categories",
+                    f"Top drivers of failed audits in {team}"):  # fmt: skip
         assert heading in html
     assert "js-plotly-plot" in html or "Plotly.newPlot" in html
     own = set(audits.loc[audits["team"] == team, "agent"])

@@ -65,6 +65,11 @@ TABLES: dict[str, str] = {
     "agent_strengths": "Themes of each agent's passed audits, with their own comments",
     "agent_focus": "Error categories of each agent's audits, with their own comments",
     "language_mix": "Languages of the month's audit comments and feedback per market: n, share",
+    "theme_impact": "Each comment theme's impact on pass rate, average score and critical-error "
+    "rate (KPI of all audits minus without the theme's), operation and teams, with the change "
+    "vs previous month",
+    "feedback_impact": "Each feedback theme's impact on the average rating, with the change vs "
+    "previous month",
     "findings": "Ranked findings as structured records: subject, place, metric, value vs "
     "baseline, effect and interval, p, q, root cause, quotes (rca.findings.build.FINDING_COLUMNS)",
 }

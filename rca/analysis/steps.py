@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rca.analysis.context import Context, EmptyTable, Section, Table, enough, lacking
+from rca.analysis.impact_steps import driver_rows, section_impact
 from rca.analysis.language_steps import section_languages
 from rca.analysis.member_steps import section_agents, section_teams
 from rca.analysis.prepare import MIN_NOTES
@@ -345,6 +346,7 @@ def section_findings(ctx: Context) -> dict[str, Table]:
         theme_changes=given("theme_changes"), macros=given("macros"),
         tech_issues=given("tech_issues"), coaching=given("coaching"),
         calibration=given("auditor_deviation"), ai_confusions=given("ai_confused_pairs"),
+        drivers=driver_rows(given("theme_impact"), given("feedback_impact")),
     )  # fmt: skip
     return {"findings": findings}
 
@@ -360,5 +362,6 @@ SECTIONS: tuple[Section, ...] = (
     section_languages,
     section_teams,
     section_agents,
+    section_impact,
     section_findings,
 )

@@ -1,11 +1,11 @@
 """The ranked findings table a report leads with: structured records, one per finding.
 
 `build_findings` turns the results of the analyses (emerging themes, macros, technical issues,
-coaching needs, calibration gaps, AI label confusions) into one table of structured records
-(`FINDING_COLUMNS`): the subject's ids, the place, the metric with its value and baseline, the
-effect with its interval, counts, p and q, root cause, severity, 1-3 redacted quotes, and a score
-that ranks them all. The findings of each type come from `rca.findings.sources`. No sentence is
-written here and none is ever parsed back: reports render findings with
+coaching needs, calibration gaps, AI label confusions, themes driving a KPI down) into one table of
+structured records (`FINDING_COLUMNS`): the subject's ids, the place, the metric with its value and
+baseline, the effect with its interval, counts, p and q, root cause, severity, 1-3 redacted quotes,
+and a score that ranks them all. The findings of each type come from `rca.findings.sources`. No
+sentence is written here and none is ever parsed back: reports render findings with
 `rca.reports.finding_text`, recommendations (`rca.findings.recommend`) read the fields.
 """
 
@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rca.core.errors import ParameterError
 from rca.findings.sources import AI_MIN_SHARE, BUILDERS
 from rca.themes.causes import Taxonomy, load_taxonomy
 
@@ -25,9 +26,11 @@ __all__ = [
     "AI_MIN_SHARE",
     "CAP",
     "DEFAULT_SEVERITY",
+    "DRIVER_SCALES",
     "FINDING_COLUMNS",
     "FINDING_TYPES",
     "NOT_SIGNIFICANT",
+    "RANK_BY",
     "SCALES",
     "build_findings",
     "finding_score",
@@ -37,7 +40,7 @@ __all__ = [
 #: Finding types, in the order ties are broken.
 FINDING_TYPES: tuple[str, ...] = (
     "emerging_theme", "macro", "technical_issue", "coaching_need", "calibration_gap",
-    "ai_label_confusion",
+    "ai_label_confusion", "top_driver",
 )  # fmt: skip
 #: Columns of `build_findings`' result, in order, with their meaning. Subject columns a type
 #: does not use are missing (None / NaN).
@@ -62,21 +65,22 @@ FINDING_COLUMNS: dict[str, str] = {
     "error_category": "error category the group makes more often (coaching need)",
     "gold_label": "reference label of the confused items (AI label confusion)",
     "predicted_label": "label the AI model gave them instead (AI label confusion)",
-    "theme_id": "theme id (growing theme, technical issue)",
-    "theme_label": "theme label (growing theme, technical issue)",
+    "theme_id": "theme id (growing theme, technical issue, top driver)",
+    "theme_label": "theme label (growing theme, technical issue, top driver)",
     "known_issue_id": "known issue the theme matches (technical issue)",
     "issue_status": "new or known (technical issue)",
     "metric": "what value and baseline measure: share (of comments, of a group's audits), "
-    "fail_rate, reports, rating, label_share",
+    "fail_rate, reports, rating, label_share; for a top driver the KPI (pass_rate, mean_score, "
+    "critical_rate, mean_rating)",
     "value": "the metric for the finding's subject this month",
     "baseline": "the metric compared with: last month, everyone else, the other macros, "
-    "the reference; NaN when none",
+    "the reference, the KPI without the theme's items (top driver); NaN when none",
     "effect": "value - baseline; rate ratio for technical issues, mean deviation from the "
-    "reference for calibration, the share itself for AI confusions",
+    "reference for calibration, the share itself for AI confusions, the impact for drivers",
     "effect_lo": "lower end of the effect's 95 % interval (NaN when the input has none)",
     "effect_hi": "upper end of the effect's 95 % interval (NaN when the input has none)",
     "count": "rows behind the finding: comments, failing audits, reports, audits with the "
-    "error, ratings, confused items",
+    "error, ratings, confused items, the theme's items (top driver)",
     "n": "rows it is out of: comments, audits, ratings, gold items (NaN when none, e.g. "
     "technical issues)",
     "p": "p-value (NaN when untested)",
@@ -86,11 +90,15 @@ FINDING_COLUMNS: dict[str, str] = {
     "severity": "severity of the root cause, 1-3",
     "changed_after": "date the macro was changed, YYYY-MM-DD (macro)",
     "worse_after": "the macro fails more since changed_after (macro)",
+    "impact": "the theme's impact on the KPI in metric: KPI of all items minus without the "
+    "theme's, in the KPI's units (top driver; NaN for other types)",
+    "harm": "the impact oriented so that larger is worse for the business: -impact where "
+    "higher is better, impact for the critical-error rate (top driver; NaN otherwise)",
     "evidence": "1-3 redacted quotes",
     "evidence_ids": "ids of the rows behind the finding when the input table has them "
     "(its example_ids column), else empty",
     "score": "log1p(count) x strength of the effect x severity, discounted if not significant",
-    "rank": "rank by score, 1 = most important",
+    "rank": "rank by score (or by harm, see build_findings' rank_by), 1 = most important",
     "rank_in_type": "rank among the findings of its type",
 }
 #: Effect worth one unit of strength in the score, per type (see `finding_score`).
@@ -101,7 +109,17 @@ SCALES: dict[str, float] = {
     "coaching_need": 0.10,  # share of the group's audits above the rest's, 10 points
     "calibration_gap": 0.5,  # mean deviation from the reference, half a rating point
     "ai_label_confusion": 0.10,  # share of a gold label predicted as another, 10 %
+    "top_driver": 0.05,  # impact on a rate, 5 points (see DRIVER_SCALES for the other KPIs)
 }
+#: Impact worth one unit of strength for a top driver, per KPI (``metric``).
+DRIVER_SCALES: dict[str, float] = {
+    "pass_rate": 0.05,  # 5 points of pass rate
+    "critical_rate": 0.02,  # 2 points of critical-error rate
+    "mean_score": 2.0,  # 2 points of average score
+    "mean_rating": 0.2,  # a fifth of a star
+}
+#: How `build_findings` can rank: by score, or drivers by harm first.
+RANK_BY: tuple[str, ...] = ("score", "impact")
 #: Strength (|effect| / scale) is capped here so one extreme ratio cannot swamp volume.
 CAP = 3.0
 #: Weight of a finding that is not significant.
@@ -115,7 +133,7 @@ _OBJECT: tuple[str, ...] = (
     "predicted_label", "theme_label", "known_issue_id", "issue_status", "metric", "changed_after",
     "worse_after",
 )  # fmt: skip
-_PREFIX = dict(zip(FINDING_TYPES, ("ET", "MAC", "TI", "CN", "CAL", "AI"), strict=True))
+_PREFIX = dict(zip(FINDING_TYPES, ("ET", "MAC", "TI", "CN", "CAL", "AI", "TD"), strict=True))
 
 
 def finding_score(
@@ -158,8 +176,10 @@ def build_findings(
     coaching: pd.DataFrame | None = None,
     calibration: pd.DataFrame | None = None,
     ai_confusions: pd.DataFrame | None = None,
+    drivers: pd.DataFrame | None = None,
     taxonomy: Taxonomy | str | Path | None = None,
     top_n: int | None = None,
+    rank_by: str = "score",
 ) -> pd.DataFrame:
     """Gather the results of the analyses into one table of findings, ranked by score.
 
@@ -197,10 +217,19 @@ def build_findings(
         Without ``significant``/``q``/``p``, a confusion is significant when the Wilson lower bound
         of ``share`` (n out of n / share) is at least `AI_MIN_SHARE`. Root cause
         ``system.automation``.
+    drivers
+        `rca.stats.impact.theme_impact` rows (the analysis' ``theme_impact`` and
+        ``feedback_impact`` tables, optionally with ``segment``/``segment_value``): themes with
+        harm > 0 become top drivers, significant when ``driver`` (q < 0.05); effect: the impact,
+        scaled per KPI by `DRIVER_SCALES` in the score.
     taxonomy
         Taxonomy or its YAML path for severities (default: the packaged taxonomy).
     top_n
         Keep the best ``top_n`` findings.
+    rank_by
+        ``"score"`` (default): rank every finding by score. ``"impact"``: top drivers first,
+        by harm in units of `DRIVER_SCALES` (significant ones first), then the other findings by
+        score.
 
     Returns
     -------
@@ -210,7 +239,9 @@ def build_findings(
         ``root_cause``, ``examples`` (quotes, redacted again here) and ``example_ids`` (ids of
         the rows behind the finding, kept as ``evidence_ids``).
     """
-    inputs = (theme_changes, macros, tech_issues, coaching, calibration, ai_confusions)
+    if rank_by not in RANK_BY:
+        raise ParameterError(f"rank_by must be one of {', '.join(RANK_BY)}, got {rank_by!r}")
+    inputs = (theme_changes, macros, tech_issues, coaching, calibration, ai_confusions, drivers)
     parts = [
         BUILDERS[kind](frame)
         for kind, frame in zip(FINDING_TYPES, inputs, strict=True)
@@ -223,16 +254,30 @@ def build_findings(
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
     severity = {c.id: c.severity for c in tax}
     out["severity"] = out["root_cause"].map(severity).fillna(DEFAULT_SEVERITY).astype(int)
+    scale = (
+        out["type"]
+        .map(SCALES)
+        .where(out["type"] != "top_driver", out["metric"].map(DRIVER_SCALES))
+        .fillna(SCALES["top_driver"])
+    )
     out["score"] = finding_score(
         out["count"], score_effect(out["type"], out["effect"]), out["severity"],
-        out["significant"], scale=out["type"].map(SCALES).to_numpy(),
+        out["significant"], scale=scale.to_numpy(),
     )  # fmt: skip
     out["finding_id"] = [
         f"{_PREFIX[t]}-{hashlib.sha1(f'{t}|{k}'.encode()).hexdigest()[:8]}"
         for t, k in zip(out["type"], out["_key"], strict=True)
     ]
     out["_order"] = out["type"].map({t: i for i, t in enumerate(FINDING_TYPES)})
-    out = out.sort_values(["score", "_order", "finding_id"], ascending=[False, True, True])
+    keys, ascending = ["score", "_order", "finding_id"], [False, True, True]
+    if rank_by == "impact":
+        strength = out.reindex(columns=["harm"])["harm"].astype(float) / scale
+        out["_driver"] = ~(out["type"] == "top_driver")
+        out["_quiet"] = ~out["significant"].astype(bool)
+        out["_strength"] = strength.fillna(-np.inf)
+        keys = ["_driver", "_quiet", "_strength", *keys]
+        ascending = [True, True, False, *ascending]
+    out = out.sort_values(keys, ascending=ascending)
     out["rank"] = np.arange(1, len(out) + 1)
     out["rank_in_type"] = out.groupby("type").cumcount() + 1
     out = out.reindex(columns=list(FINDING_COLUMNS)).reset_index(drop=True)

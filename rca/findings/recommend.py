@@ -41,7 +41,8 @@ ACTIONS: dict[str, str] = {
     "coach_agents": "coach agents on an error category (agents with the same gap merged)",
     "recalibrate_auditors": "re-train auditors on the rubric (auditors off the same way merged)",
     "review_ai_labels": "review the AI model's labels of a gold/predicted label pair",
-    "act_on_cause": "the action of the root cause, for a growing theme (places merged)",
+    "act_on_cause": "the action of the root cause, for a growing theme (places merged) or a "
+    "theme driving a KPI down (merged with the same theme growing)",
 }
 #: Owner per root cause (or group of causes); causes not listed go to QA to investigate.
 CAUSE_OWNERS: dict[str, str] = {
@@ -112,16 +113,17 @@ def merge_key(row: Mapping[Any, Any]) -> tuple[str, str] | None:
     """Return the key that findings merged into one action share, or None.
 
     Agents with the same coaching need share a key, and so do auditors scoring off in the same
-    direction, and the same theme (and cause) growing in several places. Read from the fields
-    ``type``, ``group_type``, ``cohort``, ``error_category``, ``direction``, ``theme_label``,
-    ``root_cause``.
+    direction, and the same theme (and cause) growing in several places or driving KPIs down. Read
+    from the fields ``type``, ``group_type``, ``cohort``, ``error_category``, ``direction``,
+    ``theme_label``, ``root_cause``.
 
     Returns
     -------
     tuple or None
         ``(kind, detail)``, e.g. ``("coach", "missed verification")``.
     """
-    if str(row.get("type")) not in ("coaching_need", "calibration_gap", "emerging_theme"):
+    if str(row.get("type")) not in ("coaching_need", "calibration_gap", "emerging_theme",
+                                    "top_driver"):  # fmt: skip
         return None
     return _action({**row, "root_cause": str(row.get("root_cause"))})[2]
 
@@ -139,8 +141,9 @@ def recommend(
     (policy owners; coach agents when the cause is wrong macro use); technical issues →
     escalate a new issue, re-prioritise a known one (product); coaching needs → coach the cohort
     or agents on the error (the cause's owner, operations); calibration gaps → re-train the
-    auditors (QA); AI label confusions → review the two labels (product); growing themes → the
-    action of the theme's root cause (QA investigates unmapped ones). Agents with the same
+    auditors (QA); AI label confusions → review the two labels (product); growing themes and
+    themes driving a KPI down (top drivers) → the action of the theme's root cause (QA
+    investigates unmapped ones). Agents with the same
     coaching need, auditors scoring off in the same direction, and places where the same theme
     grows share one recommendation listing them in ``subjects``.
 

@@ -1,10 +1,10 @@
 """The findings of each type, as structured records, from the result of the analysis behind them.
 
 One function per finding type turns the rows of one analysis' table into findings: the subject
-(macro, market, agent, cohort, auditor, label pair, theme), the place (``segment_type``,
-``segment_value``), the metric with its value and baseline, the effect with its interval, the
-counts, p and q, the root cause, redacted quotes and the key its id is hashed from. No sentence
-is written here: `rca.reports.finding_text` renders findings for readers.
+(macro, market, agent, cohort, auditor, label pair, theme, theme driving a KPI), the place
+(``segment_type``, ``segment_value``), the metric with its value and baseline, the effect with its
+interval, the counts, p and q, the root cause, redacted quotes and the key its id is hashed from. No
+sentence is written here: `rca.reports.finding_text` renders findings for readers.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ __all__ = [
     "from_ai",
     "from_calibration",
     "from_coaching",
+    "from_drivers",
     "from_issues",
     "from_macros",
     "from_themes",
@@ -244,9 +245,43 @@ def from_ai(df: pd.DataFrame) -> pd.DataFrame:
     )  # fmt: skip
 
 
+def from_drivers(df: pd.DataFrame) -> pd.DataFrame:
+    """Themes that drag a KPI the wrong way (`rca.stats.impact.theme_impact` rows, harm > 0).
+
+    Metric: the KPI (``pass_rate``, ``mean_score``, ``critical_rate``, ``mean_rating``); value:
+    the KPI of all items, baseline: the KPI without the theme's items, effect: the impact
+    (value - baseline, KPI units) with its interval. Significant: the table's ``driver`` flag
+    (harm > 0 and q < 0.05). Rows of the ``theme_impact`` / ``feedback_impact`` tables may carry
+    ``segment`` / ``segment_value`` (a team), ``root_cause``, ``examples``, ``example_ids``.
+    """
+    require_columns(df, ["kpi", "theme_id", "n", "n_all", "kpi_all", "kpi_without", "impact",
+                         "harm", "driver"], "theme impacts")  # fmt: skip
+    df = df[(df["harm"] > 0) & (df["theme_id"] != -1)].rename(columns={"driver": "significant"})
+    label = df["theme_label"].astype(str) if "theme_label" in df else df["theme_id"].astype(str)
+    kind = df["segment"].astype(str) if "segment" in df else pd.Series("all", index=df.index)
+    value = df["segment_value"].astype(str) if "segment_value" in df else kind
+    value = value.where(kind != "all", "all")
+    subjects = {s: _text(value.where(kind == s), df.index) for s in SEGMENT_SUBJECTS}
+    kpi = df["kpi"].astype(str)
+    return _findings(
+        "top_driver", df, key=kind + "=" + value + "|" + kpi + "|" + label,
+        fields={
+            "title": "Theme " + label + " (" + kpi + np.where(kind != "all", ", " + kind + " "
+                                                             + value, "") + ")",
+            "segment_type": kind, "segment_value": value, **subjects,
+            "theme_id": df["theme_id"], "theme_label": label, "metric": kpi,
+            "value": df["kpi_all"], "baseline": df["kpi_without"],
+            "effect_lo": _column(df, "impact_lo"), "effect_hi": _column(df, "impact_hi"),
+            "count": df["n"], "n": df["n_all"], "impact": df["impact"].astype(float),
+            "harm": df["harm"].astype(float),
+        },
+        effect=df["impact"].astype(float), significant=df["significant"], root_cause=UNMAPPED,
+    )  # fmt: skip
+
+
 #: Builder of each finding type, in `rca.findings.build.FINDING_TYPES` order.
 BUILDERS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "emerging_theme": from_themes, "macro": from_macros, "technical_issue": from_issues,
     "coaching_need": from_coaching, "calibration_gap": from_calibration,
-    "ai_label_confusion": from_ai,
+    "ai_label_confusion": from_ai, "top_driver": from_drivers,
 }  # fmt: skip

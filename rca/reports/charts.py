@@ -11,7 +11,7 @@ import pandas as pd
 
 import rca.reports.fragments as rr
 
-__all__ = ["language_bars", "rate_trend", "theme_bars"]
+__all__ = ["impact_bars", "language_bars", "rate_trend", "theme_bars"]
 
 _BLUE = "#0969da"
 
@@ -128,5 +128,49 @@ def language_bars(mix: pd.DataFrame, title: str, by: str = "market") -> Any:
         title=title, barmode="stack", xaxis={"title": "% of texts", "range": [0, 100]},
         uniformtext={"minsize": 9, "mode": "hide"}, height=140 + 30 * len(groups),
         legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
+    )  # fmt: skip
+    return fig
+
+
+def impact_bars(rows: pd.DataFrame, title: str, axis_title: str, scale: float = 100.0) -> Any:
+    """Horizontal bars of what each theme costs a KPI, with 95 % error bars and last month's mark.
+
+    Parameters
+    ----------
+    rows
+        Impact rows (`rca.stats.impact.theme_impact`, most harmful first): ``theme_label``,
+        ``harm``, ``harm_lo``, ``harm_hi`` and optionally ``harm_change``.
+    title, axis_title
+        Chart and x-axis titles.
+    scale
+        Multiplier of the values shown (100: a rate in points; 1: a score or rating).
+    """
+    import plotly.graph_objects as go
+
+    df = rows.iloc[::-1]
+    labels = rr.escape_labels(df["theme_label"])
+    harm = df["harm"].to_numpy(float) * scale
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=labels, x=harm, orientation="h", marker_color=_BLUE, name="This month",
+            error_x={"type": "data", "symmetric": False, "color": "#1f2328", "thickness": 1.2,
+                     "array": df["harm_hi"].to_numpy(float) * scale - harm,
+                     "arrayminus": harm - df["harm_lo"].to_numpy(float) * scale},
+            hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+        )
+    )  # fmt: skip
+    if "harm_change" in df and df["harm_change"].notna().any():
+        before = harm - df["harm_change"].to_numpy(float) * scale
+        fig.add_trace(
+            go.Scatter(
+                y=labels, x=before, mode="markers", name="Previous month",
+                marker={"symbol": "line-ns-open", "size": 18, "color": "#cf222e"},
+                hovertemplate="%{y}: %{x:.2f} last month<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        title=rr.esc(title), xaxis_title=rr.esc(axis_title), height=140 + 34 * len(df),
+        legend={"orientation": "h", "y": -0.2},
     )  # fmt: skip
     return fig

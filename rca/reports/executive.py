@@ -44,7 +44,7 @@ __all__ = [
 FINDING_KINDS: dict[str, str] = {
     "emerging_theme": "Growing theme", "macro": "Macro / SOP", "technical_issue": "Technical issue",
     "coaching_need": "Coaching need", "calibration_gap": "Auditor calibration",
-    "ai_label_confusion": "AI model labels",
+    "ai_label_confusion": "AI model labels", "top_driver": "Top driver",
 }  # fmt: skip
 #: Root-cause groups in plain words.
 GROUP_NAMES: dict[str, str] = {

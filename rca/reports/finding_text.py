@@ -15,12 +15,15 @@ from typing import Any
 
 import pandas as pd
 
+from rca.stats.impact import KPIS
+
 __all__ = [
     "CAUSE_ACTION_TEXT",
     "TEXT_COLUMNS",
     "action_text",
     "change_text",
     "describe",
+    "impact_words",
     "names",
     "place",
     "reason_text",
@@ -114,6 +117,29 @@ def _pct(value: float, digits: int = 0) -> str:
     return "?" if math.isnan(value) else f"{value:.{digits}%}"
 
 
+def impact_words(kpi: str, impact: float) -> str:
+    """Say an impact on a KPI in words: "lowers the pass rate by 1.6 pts", "raises … by 0.05".
+
+    Rates are in percentage points, means (score, rating) in their own units; ``impact`` is
+    KPI of all items minus without the theme's (`rca.stats.impact.theme_impact`).
+    """
+    spec = KPIS.get(kpi)
+    name = spec.name if spec else kpi
+    if math.isnan(impact):
+        return f"changes the {name} by an unknown amount"
+    verb = "raises" if impact > 0 else "lowers"
+    size = f"{abs(impact) * 100:.1f} pts" if spec is None or spec.unit == "rate" else (
+        f"{abs(impact):.2f}")  # fmt: skip
+    return f"{verb} the {name} by {size}"
+
+
+def _kpi_value(kpi: str, value: float) -> str:
+    spec = KPIS.get(kpi)
+    if math.isnan(value):
+        return "?"
+    return _pct(value, 1) if spec is None or spec.unit == "rate" else f"{value:.2f}"
+
+
 def describe(row: Mapping[Any, Any]) -> str:
     """One plain sentence saying what a finding (a row of ``findings``) found; not escaped.
 
@@ -158,6 +184,14 @@ def describe(row: Mapping[Any, Any]) -> str:
             f"The AI model labels {_pct(value)} of '{_get(row, 'gold_label')}' items as "
             f"'{_get(row, 'predicted_label')}'"
         )
+    if kind == "top_driver":
+        kpi = _get(row, "metric")
+        return (
+            f"'{_get(row, 'theme_label')}' {impact_words(kpi, _num(row, 'effect'))}"
+            f"{where_phrase(row.get('segment_type'), row.get('segment_value'))} "
+            f"({_kpi_value(kpi, value)} with its {_int(row, 'count')} items, "
+            f"{_kpi_value(kpi, baseline)} without them)"
+        )
     return _get(row, "title")
 
 
@@ -178,6 +212,12 @@ def change_text(row: Mapping[Any, Any]) -> str:
         return f"{effect:+.2f} points"
     if kind == "ai_label_confusion":
         return f"{_pct(value, 1)} of '{_get(row, 'gold_label')}'"
+    if kind == "top_driver":
+        spec = KPIS.get(_get(row, "metric"))
+        lo, hi = _num(row, "effect_lo"), _num(row, "effect_hi")
+        if spec is None or spec.unit == "rate":
+            return f"impact {effect * 100:+.1f} pts ({lo * 100:+.1f} to {hi * 100:+.1f})"
+        return f"impact {effect:+.2f} ({lo:+.2f} to {hi:+.2f})"
     return ""
 
 
@@ -229,6 +269,9 @@ def action_text(rec: Mapping[Any, Any]) -> str:
         return f"Review the AI model's {gold} vs {pred} labels"
     places = [place(s.get("segment_type"), s.get("segment_value")) for s in _subjects(rec)]
     places = places or [place(rec.get("segment_type"), rec.get("segment_value"))]
+    if _get(rec, "finding_type") == "top_driver":
+        cost = impact_words(_get(rec, "metric"), _num(rec, "effect"))
+        return f"{_cause_text(_get(rec, 'root_cause'))} (theme '{label}' {cost})"
     return f"{_cause_text(_get(rec, 'root_cause'))} (growing theme '{label}' in {names(places)})"
 
 

@@ -90,7 +90,9 @@ def false_discoveries(
 ) -> pd.DataFrame:
     """Return the findings flagged at ``q < q_max`` that report no planted cause.
 
-    Findings without a q-value (calibration, AI confusion) count when flagged significant.
+    Findings without a q-value (calibration, AI confusion) count when flagged significant. Top
+    drivers (``top_driver``: how much a theme costs a KPI this month) describe the month rather
+    than claim a change or a cause, so they are never counted.
     """
     planted = pd.Series(False, index=findings.index)
     for cause in truth["root_causes"]:
@@ -98,4 +100,4 @@ def false_discoveries(
             planted |= _matches(findings, cause)
     q = pd.to_numeric(findings["q"], errors="coerce")
     flagged = (q < q_max) | (q.isna() & findings["significant"].astype(bool))
-    return findings[flagged & ~planted]
+    return findings[flagged & ~planted & (findings["type"] != "top_driver")]
