@@ -191,11 +191,14 @@ def main() -> None:
     out["metric"] = __doc__.split("\n\n")[1].replace("\n", " ")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
-    print("| corpus | seed | texts | themes | old (keywords) | new (names) | 2-5 words | naming s |")
+    print(
+        "| corpus | seed | texts | themes | old (keywords) | new (names) | 2-5 words | naming s |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for r in out["runs"]:
-        print(f"| {r['corpus']} | {r['seed']} | {r['n_texts']:,} | {r['n_themes']} | {r['old']:.2f}"
-              f" | {r['new']:.2f} | {r['words_2_to_5']:.2f} | {r['naming_seconds']:.1f} |")  # fmt: skip
+        print(f"| {r['corpus']} | {r['seed']} | {r['n_texts']:,} | {r['n_themes']} "
+              f"| {r['old']:.2f} | {r['new']:.2f} | {r['words_2_to_5']:.2f} "
+              f"| {r['naming_seconds']:.1f} |")  # fmt: skip
     for r in runs[:1]:
         print(f"\nExamples ({r['corpus']}, seed {r['seed']}):\n")
         print("| intent | name | keyword label |\n|---|---|---|")

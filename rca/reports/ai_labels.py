@@ -137,9 +137,13 @@ def themes_table(df: pd.DataFrame, month: str | None = None, n_examples: int = 2
         fallback = f"Too few labeller notes on disagreements in {month} to find themes."
         return rr.empty_note(df, fallback, kind="info")
     examples = df["examples"] if "examples" in df else pd.Series([[]] * len(df), index=df.index)
+    keywords = df["keywords"] if "keywords" in df else [""] * len(df)
     view = pd.DataFrame(
         {
-            "Theme": df["theme_label"],
+            "Theme": [
+                rr.theme_name(label, kw)
+                for label, kw in zip(df["theme_label"], keywords, strict=True)
+            ],
             "Notes": df["size"],
             "Label pairs (gold -> model)": df.get("top_pairs", ""),
             "Example notes": [

@@ -67,7 +67,9 @@ class ThemeModel:
     confidence_ : ndarray of float
         Cosine similarity of each text to its theme's centroid (0 for unassigned).
     theme_info_ : DataFrame
-        One row per theme: ``theme_id``, ``theme_label``, ``size``, ``keywords``, ``examples``.
+        One row per theme: ``theme_id``, ``theme_label`` (a phrase of its texts,
+        `rca.themes.naming`), ``size``, ``keywords``, ``keyword_label`` (the keywords joined),
+        ``examples``.
     outlier_share_raw_, outlier_share_ : float
         Share of unassigned texts before and after outlier reduction.
     """

@@ -78,7 +78,7 @@ def _stop_key(word: str) -> str:
 
 
 def _chunks(text: str) -> list[list[str]]:
-    """The runs of words of ``text`` between punctuation and placeholders, as written."""
+    """Return the runs of words of ``text`` between punctuation and placeholders, as written."""
     return [w for part in _BREAK.split(text) if (w := _WORD.findall(part))]
 
 
@@ -121,9 +121,9 @@ def _candidate_phrases(
     ``A`` the average theme size: c-TF-IDF on document frequencies. A phrase qualifies when at
     least ``max(2, min_share * n_t)`` of the theme's texts contain it.
 
-    This is the one place that tokenises: words are runs of Unicode letters and digits, and
-    ``stop_words`` default to English (`NAME_STOP_WORDS`). Swap `_ngrams` for a language-aware tokeniser to name themes in
-    languages written without spaces.
+    This is the one place that tokenises (`_chunks`): words are runs of Unicode letters and
+    digits, and ``stop_words`` default to English (`NAME_STOP_WORDS`). A language-aware
+    tokeniser there names themes in languages written without spaces.
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -136,7 +136,7 @@ def _candidate_phrases(
         analyzer=lambda t: _ngrams(t, ngram_range, stop), binary=True, dtype=np.int32
     )
     try:
-        docs = vec.fit_transform([texts[i] for i in keep])
+        docs = vec.fit_transform([texts[int(i)] for i in keep])
     except ValueError:  # no n-gram at all
         return {}
     vocab = vec.get_feature_names_out()
@@ -193,18 +193,16 @@ def mmr(
 
 
 def _surface(key: str, texts: Sequence[str]) -> str:
-    """The phrase as most often written in ``texts``, lower case but for acronyms."""
+    """Return the phrase as most often written in ``texts``, lower case but for acronyms."""
     n = key.count(" ") + 1
     seen: Counter[tuple[str, ...]] = Counter()
     for text in texts:
-        for words in _chunks(text):
-            for i in range(len(words) - n + 1):
-                if " ".join(words[i : i + n]).lower() == key:
-                    seen[tuple(words[i : i + n])] += 1
-    if not seen:
-        words = tuple(key.split())
-    else:
-        words = min(seen.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        for run in _chunks(text):
+            for i in range(len(run) - n + 1):
+                if " ".join(run[i : i + n]).lower() == key:
+                    seen[tuple(run[i : i + n])] += 1
+    best = min(seen.items(), key=lambda kv: (-kv[1], kv[0]))[0] if seen else None
+    words = best or tuple(key.split())
     kept = [w if w.isupper() and 1 < len(w) <= 5 else w.lower() for w in words]
     name = " ".join(kept)
     return name[:1].upper() + name[1:]
@@ -293,7 +291,7 @@ def theme_names(
             score = c.weights / (c.weights.max() or 1.0)
         score = score + length_bonus * ((c.lengths >= 2) & (c.lengths <= 4))
         picks = mmr(score, rows, top_n=min(5, len(c.keys)), diversity=diversity)
-        members = [texts[i] for i in np.flatnonzero(themes == t)]
+        members = [texts[int(i)] for i in np.flatnonzero(themes == t)]
         for p in picks:
             name = _surface(c.keys[p], members)
             if name.lower() not in taken:
@@ -301,7 +299,6 @@ def theme_names(
                 taken.add(name.lower())
                 break
     return names
-
 
 
 def name_theme_info(
