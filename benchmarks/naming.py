@@ -27,7 +27,6 @@ import itertools
 import json
 import os
 import re
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -46,9 +45,9 @@ RESULTS = Path(__file__).resolve().parent / "results" / "naming.json"
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ied", "ies", "ed", "es", "al", "s", "e")
 GRID: dict[str, list[Any]] = {
     "ngram_range": [(1, 4), (2, 4)],
-    "distinctness": [0.0, 0.5, 1.0],
-    "length_bonus": [0.0, 0.05, 0.1],
-    "max_candidates": [30],
+    "distinctness": [0.0, 0.25, 0.5, 1.0],
+    "length_bonus": [0.05],
+    "max_candidates": [10, 15, 20, 30],
 }
 
 
@@ -132,13 +131,11 @@ def rename(model: Any, texts: list[str], embedder: Any, **options: Any) -> pd.Da
 
 def tune(seed: int) -> dict[str, Any]:
     """Grid over naming options on Banking77 train.csv themes; returns every point, best first."""
-    from rca.themes.embedders import CachedEmbedder, SentenceTransformerEmbedder
+    from rca.themes.embedders import get_embedder
 
     texts, labels = load("train")
     model, _ = fit(texts, seed)
-    cached = CachedEmbedder(
-        SentenceTransformerEmbedder(show_progress=False), tempfile.mkdtemp(prefix="rca-naming-")
-    )
+    cached = get_embedder("minilm", show_progress=False)  # phrases cached across grid points
     points = []
     for values in itertools.product(*GRID.values()):
         options = dict(zip(GRID, values, strict=True))
@@ -177,13 +174,14 @@ def run(corpus: str, seed: int) -> dict[str, Any]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", nargs="+", default=["test", "full", "cfpb"])
+    ap.add_argument("--corpus", nargs="*", default=["test", "full", "cfpb"])
     ap.add_argument("--seeds", nargs="+", type=int, default=[0])
     ap.add_argument("--tune", action="store_true", help="grid on train.csv first")
     args = ap.parse_args()
     out: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     if args.tune:
         out["tuning"] = tune(args.seeds[0])
+        RESULTS.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     runs = [run(c, s) for c in args.corpus for s in args.seeds]
     kept = [r for r in out.get("runs", []) if (r["corpus"], r["seed"]) not in
             {(x["corpus"], x["seed"]) for x in runs}]  # fmt: skip

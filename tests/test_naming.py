@@ -169,3 +169,20 @@ def test_theme_name_fragment_is_escaped(label, keywords, expected):
     assert "<script>" not in html and "<b>" not in html
     if not keywords:
         assert "<small" not in html
+
+
+def test_theme_tables_show_keywords_under_the_escaped_name():
+    import pandas as pd
+
+    import rca.reports.ai_labels as ai
+    import rca.reports.fragments as rr
+
+    xss = "<img src=x onerror=alert(1)>"
+    themes = pd.DataFrame(
+        {"theme_id": [0], "theme_label": [xss], "size": [4], "keywords": [f"otp, {xss}"],
+         "examples": [["fine"]]}
+    )  # fmt: skip
+    shares = pd.DataFrame({"theme_id": [0], "theme_label": [xss], "share": [0.5]})
+    for out in (ai.themes_table(themes).data, rr.theme_examples(shares, themes).data):
+        assert "<img" not in out
+        assert f'<small class="rca-kw">otp, {rr.esc(xss)}</small>' in out

@@ -140,10 +140,14 @@ def themes_table(df: pd.DataFrame, month: str | None = None, n_examples: int = 2
     keywords = df["keywords"] if "keywords" in df else [""] * len(df)
     view = pd.DataFrame(
         {
-            "Theme": [
-                rr.theme_name(label, kw)
-                for label, kw in zip(df["theme_label"], keywords, strict=True)
-            ],
+            "Theme": pd.Series(  # object dtype keeps the markup type (str would drop it)
+                [
+                    rr.theme_name(lab, kw)
+                    for lab, kw in zip(df["theme_label"], keywords, strict=True)
+                ],
+                index=df.index,
+                dtype=object,
+            ),
             "Notes": df["size"],
             "Label pairs (gold -> model)": df.get("top_pairs", ""),
             "Example notes": [
