@@ -13,7 +13,8 @@ Naming options were tuned (``--tune``: a small grid, written to the results) on 
 Banking77 ``train.csv`` only; the held-out figure is on themes fitted on ``test.csv`` (3,080
 texts), reported next to the full corpus (train + test, 13,083 texts) and CFPB complaints
 (label = Issue), which nobody tuned on. Also records the seconds naming adds to a fit (candidate
-phrases embedded by MiniLM without cache) and example names.
+phrases embedded by MiniLM without cache, next to the seconds MiniLM takes for as many of the
+corpus's texts, since the shared 2-core machine's load varies) and example names.
 
     .venv/bin/python benchmarks/naming.py [--corpus test full cfpb] [--seeds 0 1 2] [--tune]
 
@@ -148,6 +149,7 @@ def tune(seed: int) -> dict[str, Any]:
 
 def run(corpus: str, seed: int) -> dict[str, Any]:
     from rca.themes.embedders import SentenceTransformerEmbedder
+    from rca.themes.naming import _candidate_phrases
 
     texts, labels = load(corpus)
     t0 = time.perf_counter()
@@ -160,6 +162,11 @@ def run(corpus: str, seed: int) -> dict[str, Any]:
     naming_s = time.perf_counter() - t0
     res = hit_shares(info, model.themes_, labels)
     rows = res.pop("rows")
+    phrases = {k for c in _candidate_phrases(texts, model.themes_).values() for k in c.keys}
+    sample = texts[: len(phrases)]  # the same number of the corpus's own texts, for scale
+    t0 = time.perf_counter()
+    cold.embed(sample)
+    sample_s = time.perf_counter() - t0
     examples = rows.sort_values("intent").head(15)
     return {
         "corpus": corpus,
@@ -167,6 +174,8 @@ def run(corpus: str, seed: int) -> dict[str, Any]:
         "n_texts": len(texts),
         "fit_seconds": round(fit_s, 1),
         "naming_seconds": round(naming_s, 2),
+        "candidate_phrases": len(phrases),
+        "seconds_to_embed_as_many_texts": round(sample_s, 2),
         **res,
         "examples": examples[["intent", "name", "keyword_label"]].to_dict("records"),
     }

@@ -8,14 +8,17 @@ A theme's name is an n-gram its own texts contain, never an invented one. `theme
    their frequency in all texts (c-TF-IDF-like), and at most ``max_candidates`` are kept;
 2. embeds the candidates of all themes in one call with the theme's own embedder (so it works in
    every language the embedder knows; a `rca.themes.embedders.CachedEmbedder` caches them);
-3. scores each by cosine similarity to the theme's centroid, minus ``distinctness`` times its
-   similarity to the closest other centroid, plus a bonus for 2-4-word phrases; and
+3. scores each by cosine similarity to the theme's centroid (optionally minus ``distinctness``
+   times its similarity to the closest other centroid), plus a bonus for 2-4-word phrases; and
 4. picks the best, with maximal marginal relevance (`mmr`) giving diverse alternatives when two
    themes would get the same name.
 
-The name keeps the writers' spelling of acronyms (``ID``, ``PIN``), is lower case otherwise with
-its first letter capitalised. A theme without a qualifying phrase keeps its keyword label. The
-same texts, themes and embedder give the same names, in any text order.
+The defaults (2-4-word phrases, 10 candidates per theme, no distinctness penalty) were chosen
+on Banking77 ``train.csv`` themes by ``benchmarks/naming.py --tune``: the best share of names
+naming their intent among 2-5-word names, with the fewest candidates (the cost is embedding
+them). The name keeps the writers' spelling of acronyms (``ID``, ``PIN``), is lower case
+otherwise, with its first letter capitalised. A theme without a qualifying phrase keeps its
+keyword label. The same texts, themes and embedder give the same names, in any text order.
 """
 
 from __future__ import annotations
@@ -112,7 +115,7 @@ def _candidate_phrases(
     *,
     ngram_range: tuple[int, int] = (2, 4),
     min_share: float = 0.02,
-    max_candidates: int = 30,
+    max_candidates: int = 10,
     stop_words: frozenset[str] | None = None,
 ) -> dict[int, _Phrases]:
     """Rank each theme's n-grams by in-theme document frequency discounted by corpus frequency.
@@ -223,8 +226,8 @@ def theme_names(
     *,
     ngram_range: tuple[int, int] = (2, 4),
     min_share: float = 0.02,
-    max_candidates: int = 30,
-    distinctness: float = 0.5,
+    max_candidates: int = 10,
+    distinctness: float = 0.0,
     length_bonus: float = 0.05,
     diversity: float = 0.5,
 ) -> dict[int, str]:
