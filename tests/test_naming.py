@@ -95,10 +95,18 @@ def test_two_themes_do_not_share_a_name():
     assert "verification code" in names[0].lower()
 
 
-def test_acronyms_keep_their_spelling():
-    texts = ["cannot upload my ID photo", "ID photo rejected twice", "the ID photo is blurry"]
-    names = fit_names(texts, [0, 0, 0])
-    assert names[0] == "ID photo"
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["cannot upload my ID photo", "ID photo rejected twice", "the ID photo is blurry"],
+         "ID photo"),
+        (["REMOVED OFF MY credit", "removed off my credit", "removed off my credit"],
+         "Removed off my credit"),
+        (["Card PIN blocked", "card PIN blocked again", "my card PIN blocked"], "Card PIN blocked"),
+    ],
+)  # fmt: skip
+def test_only_acronyms_keep_their_capitals(texts, expected):
+    assert fit_names(texts, [0] * len(texts))[0] == expected
 
 
 def test_placeholders_and_punctuation_break_phrases():

@@ -16,8 +16,8 @@ A theme's name is an n-gram its own texts contain, never an invented one. `theme
 The defaults (2-4-word phrases, 10 candidates per theme, no distinctness penalty) were chosen
 on Banking77 ``train.csv`` themes by ``benchmarks/naming.py --tune``: the best share of names
 naming their intent among 2-5-word names, with the fewest candidates (the cost is embedding
-them). The name keeps the writers' spelling of acronyms (``ID``, ``PIN``), is lower case
-otherwise, with its first letter capitalised. A theme without a qualifying phrase keeps its
+them). The name keeps acronyms the texts mostly write in capitals (``ID``, ``PIN``), is lower
+case otherwise, with its first letter capitalised. A theme without a qualifying phrase keeps its
 keyword label. The same texts, themes and embedder give the same names, in any text order.
 """
 
@@ -196,17 +196,22 @@ def mmr(
 
 
 def _surface(key: str, texts: Sequence[str]) -> str:
-    """Return the phrase as most often written in ``texts``, lower case but for acronyms."""
-    n = key.count(" ") + 1
-    seen: Counter[tuple[str, ...]] = Counter()
+    """Return the phrase in lower case but for acronyms, first letter capitalised.
+
+    An acronym is a word of 2-5 characters that ``texts`` write in capitals more often than not
+    (``ID``, ``PIN``), so one writer's shouting does not make one.
+    """
+    words = key.split()
+    wanted = set(words)
+    upper: Counter[str] = Counter()
+    total: Counter[str] = Counter()
     for text in texts:
         for run in _chunks(text):
-            for i in range(len(run) - n + 1):
-                if " ".join(run[i : i + n]).lower() == key:
-                    seen[tuple(run[i : i + n])] += 1
-    best = min(seen.items(), key=lambda kv: (-kv[1], kv[0]))[0] if seen else None
-    words = best or tuple(key.split())
-    kept = [w if w.isupper() and 1 < len(w) <= 5 else w.lower() for w in words]
+            for w in run:
+                if (low := w.lower()) in wanted:
+                    total[low] += 1
+                    upper[low] += w.isupper()
+    kept = [w.upper() if 1 < len(w) <= 5 and upper[w] * 2 > total[w] else w for w in words]
     name = " ".join(kept)
     return name[:1].upper() + name[1:]
 
