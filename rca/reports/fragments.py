@@ -18,8 +18,8 @@ from IPython.display import HTML
 
 __all__ = [
     "REPORT_CSS",
-    "Html",
     "Kpi",
+    "SafeHtml",
     "callout",
     "data_note",
     "empty_note",
@@ -95,14 +95,16 @@ def unusable(df: pd.DataFrame, columns: Sequence[str]) -> bool:
     return df.empty or not set(columns) <= set(df.columns)
 
 
-class Html(str):
+class SafeHtml(str):
     """Markup built by this module from escaped parts; `table` puts it in a cell as it is."""
 
     def __html__(self) -> str:
         return str(self)
 
 
-def theme_name(label: object, keywords: object = None, note: str = "", n_keywords: int = 5) -> Html:
+def theme_name(
+    label: object, keywords: object = None, note: str = "", n_keywords: int = 5
+) -> SafeHtml:
     """Return a theme's name with its keywords as a smaller second line, both escaped.
 
     Parameters
@@ -120,7 +122,7 @@ def theme_name(label: object, keywords: object = None, note: str = "", n_keyword
     out = esc(label) + (f" <small>{esc(note)}</small>" if note else "")
     if words:
         out += f'<br><small class="rca-kw">{esc(", ".join(words))}</small>'
-    return Html(out)
+    return SafeHtml(out)
 
 
 def heading(text: str, level: int = 2) -> HTML:
@@ -248,7 +250,7 @@ def table(
         for c in shown:
             fmt = formats.get(str(c))
             num = fmt is not None and fmt != "text"
-            value = row[c] if isinstance(row[c], Html) else esc(_fmt(row[c], fmt))
+            value = row[c] if isinstance(row[c], SafeHtml) else esc(_fmt(row[c], fmt))
             cells.append(f"<td{' class=num' if num else ''}>{value}</td>")
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     more = ""
