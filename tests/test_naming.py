@@ -103,6 +103,8 @@ def test_two_themes_do_not_share_a_name():
         (["REMOVED OFF MY credit", "removed off my credit", "removed off my credit"],
          "Removed off my credit"),
         (["Card PIN blocked", "card PIN blocked again", "my card PIN blocked"], "Card PIN blocked"),
+        (["the money I transferred", "money I transferred is gone", "money i transferred"],
+         "Money I transferred"),
     ],
 )  # fmt: skip
 def test_only_acronyms_keep_their_capitals(texts, expected):

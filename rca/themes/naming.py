@@ -16,7 +16,7 @@ A theme's name is an n-gram its own texts contain, never an invented one. `theme
 The defaults (2-4-word phrases, 10 candidates per theme, no distinctness penalty) were chosen
 on Banking77 ``train.csv`` themes by ``benchmarks/naming.py --tune``: the best share of names
 naming their intent among 2-5-word names, with the fewest candidates (the cost is embedding
-them). The name keeps acronyms the texts mostly write in capitals (``ID``, ``PIN``), is lower
+them). The name keeps short words the texts mostly write in capitals (``I``, ``ID``), is lower
 case otherwise, with its first letter capitalised. A theme without a qualifying phrase keeps its
 keyword label. The same texts, themes and embedder give the same names, in any text order.
 """
@@ -198,8 +198,8 @@ def mmr(
 def _surface(key: str, texts: Sequence[str]) -> str:
     """Return the phrase in lower case but for acronyms, first letter capitalised.
 
-    An acronym is a word of 2-5 characters that ``texts`` write in capitals more often than not
-    (``ID``, ``PIN``), so one writer's shouting does not make one.
+    Words of up to 5 characters that ``texts`` write in capitals more often than not keep them
+    (``I``, ``ID``, ``PIN``), so one writer's shouting does not make an acronym.
     """
     words = key.split()
     wanted = set(words)
@@ -211,7 +211,7 @@ def _surface(key: str, texts: Sequence[str]) -> str:
                 if (low := w.lower()) in wanted:
                     total[low] += 1
                     upper[low] += w.isupper()
-    kept = [w.upper() if 1 < len(w) <= 5 and upper[w] * 2 > total[w] else w for w in words]
+    kept = [w.upper() if len(w) <= 5 and upper[w] * 2 > total[w] else w for w in words]
     name = " ".join(kept)
     return name[:1].upper() + name[1:]
 
