@@ -137,9 +137,17 @@ def themes_table(df: pd.DataFrame, month: str | None = None, n_examples: int = 2
         fallback = f"Too few labeller notes on disagreements in {month} to find themes."
         return rr.empty_note(df, fallback, kind="info")
     examples = df["examples"] if "examples" in df else pd.Series([[]] * len(df), index=df.index)
+    keywords = df["keywords"] if "keywords" in df else [""] * len(df)
     view = pd.DataFrame(
         {
-            "Theme": df["theme_label"],
+            "Theme": pd.Series(  # object dtype keeps the markup type (str would drop it)
+                [
+                    rr.theme_name(lab, kw)
+                    for lab, kw in zip(df["theme_label"], keywords, strict=True)
+                ],
+                index=df.index,
+                dtype=object,
+            ),
             "Notes": df["size"],
             "Label pairs (gold -> model)": df.get("top_pairs", ""),
             "Example notes": [

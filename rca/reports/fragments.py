@@ -19,6 +19,7 @@ from IPython.display import HTML
 __all__ = [
     "REPORT_CSS",
     "Kpi",
+    "SafeHtml",
     "callout",
     "data_note",
     "empty_note",
@@ -30,6 +31,7 @@ __all__ = [
     "setup",
     "table",
     "theme_examples",
+    "theme_name",
 ]
 
 _state: dict[str, Any] = {"plotlyjs_sent": False, "ids": itertools.count(1)}
@@ -54,6 +56,7 @@ table.rca-table td{padding:4px 8px;border-bottom:1px solid #eaeef2;vertical-alig
 table.rca-table th{text-align:left}
 table.rca-table td.num{text-align:right;font-variant-numeric:tabular-nums}
 table.rca-table tr.flag td{background:#fff8c5}
+.rca-kw{font-size:.8em;font-weight:normal;color:#57606a}
 </style>
 """
 
@@ -90,6 +93,36 @@ def escape_labels(values: Any) -> list[str]:
 def unusable(df: pd.DataFrame, columns: Sequence[str]) -> bool:
     """Whether a view cannot draw ``df``: no rows, or a column it needs is absent."""
     return df.empty or not set(columns) <= set(df.columns)
+
+
+class SafeHtml(str):
+    """Markup built by this module from escaped parts; `table` puts it in a cell as it is."""
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+def theme_name(
+    label: object, keywords: object = None, note: str = "", n_keywords: int = 5
+) -> SafeHtml:
+    """Return a theme's name with its keywords as a smaller second line, both escaped.
+
+    Parameters
+    ----------
+    label
+        The theme's name (``theme_label``).
+    keywords
+        Its comma-separated keywords (``keywords``); the first ``n_keywords`` are shown.
+    note
+        Short text shown small after the name, e.g. its share.
+    n_keywords
+        Keywords shown at most.
+    """
+    words = [w.strip() for w in str(keywords or "").split(",") if w.strip()][:n_keywords]
+    out = esc(label) + (f" <small>{esc(note)}</small>" if note else "")
+    if words:
+        out += f'<br><small class="rca-kw">{esc(", ".join(words))}</small>'
+    return SafeHtml(out)
 
 
 def heading(text: str, level: int = 2) -> HTML:
@@ -217,7 +250,8 @@ def table(
         for c in shown:
             fmt = formats.get(str(c))
             num = fmt is not None and fmt != "text"
-            cells.append(f"<td{' class=num' if num else ''}>{esc(_fmt(row[c], fmt))}</td>")
+            value = row[c] if isinstance(row[c], SafeHtml) else esc(_fmt(row[c], fmt))
+            cells.append(f"<td{' class=num' if num else ''}>{value}</td>")
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     more = ""
     if len(df) > max_rows:
@@ -287,14 +321,16 @@ def headline(monthly: pd.DataFrame, month: str, previous: str | None) -> list[Kp
 def theme_examples(shares: pd.DataFrame, topics: pd.DataFrame, n_themes: int = 3) -> HTML:
     """Quote a few representative (redacted) comments for the largest themes."""
     examples = dict(zip(topics["theme_id"], topics["examples"], strict=True))
+    keywords = dict(
+        zip(topics["theme_id"], topics.get("keywords", [""] * len(topics)), strict=True)
+    )
     parts = []
     for _, row in shares.head(n_themes).iterrows():
         quotes = list(examples.get(row["theme_id"], []))[:2]
         items = "".join(f"<li>“{esc(q)}”</li>" for q in quotes)
-        parts.append(
-            f"<h4>{esc(row['theme_label'])} <small>({row['share'] * 100:.1f} % of comments)"
-            f"</small></h4><ul>{items}</ul>"
-        )
+        note = f"({row['share'] * 100:.1f} % of comments)"
+        name = theme_name(row["theme_label"], keywords.get(row["theme_id"]), note)
+        parts.append(f"<h4>{name}</h4><ul>{items}</ul>")
     return HTML("".join(parts))
 
 

@@ -215,7 +215,9 @@ def _examples(value: Any) -> list[str]:
 
 def _theme_parts(row: pd.Series) -> dict[str, list[str]]:
     keywords = str(row.get("keywords") or "").strip()
-    label = str(row.get("theme_label") or "").strip()
+    # The keyword label, as before readable names (rca.themes.naming): same causes, same figures.
+    old = row.get("keyword_label")
+    label = str(old if isinstance(old, str) and old else row.get("theme_label") or "").strip()
     return {
         "label": [label] if label and label not in ("Unlabelled", "Unassigned") else [],
         "keywords": [keywords] if keywords else [],

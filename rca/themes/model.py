@@ -23,6 +23,7 @@ from rca.core.errors import ParameterError
 from rca.themes.clustering import AutoKMeans, reduce_dimensions
 from rca.themes.embedders import Embedder, get_embedder
 from rca.themes.keywords import fit_keywords, theme_info
+from rca.themes.naming import name_theme_info
 from rca.themes.vectors import unit_rows
 
 __all__ = ["ThemeModel"]
@@ -66,7 +67,9 @@ class ThemeModel:
     confidence_ : ndarray of float
         Cosine similarity of each text to its theme's centroid (0 for unassigned).
     theme_info_ : DataFrame
-        One row per theme: ``theme_id``, ``theme_label``, ``size``, ``keywords``, ``examples``.
+        One row per theme: ``theme_id``, ``theme_label`` (a phrase of its texts,
+        `rca.themes.naming`), ``size``, ``keywords``, ``keyword_label`` (the keywords joined),
+        ``examples``.
     outlier_share_raw_, outlier_share_ : float
         Share of unassigned texts before and after outlier reduction.
     """
@@ -177,7 +180,8 @@ class ThemeModel:
         self.confidence_ = conf_sorted[inverse]
         self.outlier_share_ = float(np.mean(self.themes_ == -1)) if n else 0.0
         self.centroids_ = centroids
-        self.theme_info_ = theme_info(self.themes_, self.confidence_, texts, self.bertopic_)
+        info = theme_info(self.themes_, self.confidence_, texts, self.bertopic_)
+        self.theme_info_ = name_theme_info(info, texts, self.themes_, centroids, embedder)
         return self
 
     @staticmethod
