@@ -128,9 +128,6 @@ def _text(dice: Dice, row: Row) -> str | None:
     mode = dice.weighted(_MODES, FEEDBACK_LANGUAGE_MIX[row["market"]]) if local else "en"
     clauses = _clauses(dice, row, local, mode, positive)
     unspaced = local is not None and not local.spaced and mode != "en"
-    if local is THAI and mode != "en":
-        male = dice.chance(0.45)
-        clauses = [thai_particles(c, male) for c in clauses]
     if dice.chance(0.01):
         text = "\n".join(clauses)
     elif unspaced or dice.chance(0.35):
@@ -146,6 +143,8 @@ def _text(dice: Dice, row: Row) -> str | None:
     if dice.chance(0.08):
         pii = {**PII_FEEDBACK, **local.pii} if local and mode == "local" else PII_FEEDBACK
         text, row["_pii"] = insert_pii(dice, text, row["market"], pii)
+    if local is THAI and mode != "en":
+        text = thai_particles(text, male=dice.chance(0.45))
     return text
 
 

@@ -52,7 +52,7 @@ MARKET_LANGUAGE: dict[str, str | None] = {
 #: Per market with a local language, the shares of users' feedback written in that language,
 #: code-mixed (local and English clauses) and in English.
 FEEDBACK_LANGUAGE_MIX: dict[str, tuple[float, float, float]] = {
-    "MY": (0.55, 0.25, 0.2),
+    "MY": (0.62, 0.2, 0.18),
     "ID": (0.62, 0.15, 0.23),
     "PH": (0.58, 0.17, 0.25),
     "TH": (0.68, 0.1, 0.22),

@@ -66,13 +66,14 @@ THAI = Locale(
             "[ส่งผิดคน|ตอบแบบสอบถามผิด][ค่ะ|ครับ]",
         ),
         "sms_bug": (
-            "OTP ไม่เข้า[เลย|] [ค่ะ|ครับ|]",
-            "ไม่ได้รับ[รหัส OTP|SMS ยืนยัน|รหัสยืนยัน]เลย [ค่ะ|ครับ]",
-            "กดขอ[รหัส|OTP]ใหม่[หลายรอบ|สิบรอบ]แล้วก็ยังไม่มา",
-            "เข้าระบบไม่ได้เพราะ[รหัส OTP|SMS]ไม่ส่งมา",
-            "รอ[รหัส|OTP]เป็น[ชั่วโมง|ครึ่งวัน]แล้วยังไม่มา",
-            "[รหัส|OTP]หมดอายุก่อนที่จะได้รับ",
-            "ค้างอยู่หน้า[กรอกรหัส|ใส่ OTP] [ค่ะ|ครับ|]",
+            "OTP ไม่เข้า[เลย|มาสักที|] [ค่ะ|ครับ|]",
+            "ไม่ได้รับ[รหัส OTP|SMS ยืนยัน|รหัสยืนยัน][เลย|สักที] [ค่ะ|ครับ|]",
+            "กดขอ[รหัส|OTP]ใหม่[หลายรอบ|สิบรอบ|จนนับไม่ถูก]แล้ว[ก็ยังไม่มา|ยังเงียบ]",
+            "[เข้าระบบ|ล็อกอิน]ไม่ได้เพราะ[รหัส OTP|SMS][ไม่ส่งมา|ไม่เข้า|ไม่มาสักที]",
+            "รอ[รหัส|OTP|SMS]เป็น[ชั่วโมง|ครึ่งวัน|วัน]แล้ว[ยังไม่มา|ก็ยังไม่ได้]",
+            "[รหัส|OTP]หมดอายุก่อน[ที่จะได้รับ|จะมาถึง]",
+            "ค้างอยู่หน้า[กรอกรหัส|ใส่ OTP|กรอก OTP] [ค่ะ|ครับ|]",
+            "[เบอร์|มือถือ]ไม่ได้รับ SMS [รหัส|OTP]จาก[แอป|ระบบ]เลย",
         ),
         "KI-2041": (
             "ปุ่ม[ถอนเงิน|payout]หายไปตอนเปิด dark mode",
@@ -171,13 +172,13 @@ THAI = Locale(
     },
 )
 
-_PARTICLE = re.compile(r"\s*(นะคะ|นะครับ|ครับ|ค่ะ|คะ)")
+_PARTICLE = re.compile(r"(?:(?<=[\u0E00-\u0E7F])\s+)?(นะคะ|นะครับ|ครับ|ค่ะ|คะ)")
 _MALE = {"นะคะ": "นะครับ", "ค่ะ": "ครับ", "คะ": "ครับ"}
 _FEMALE = {"นะครับ": "นะคะ", "ครับ": "ค่ะ"}
 
 
 def thai_particles(text: str, male: bool) -> str:
-    """Use one speaker's polite particles throughout, attached to the word before them.
+    """Use one speaker's polite particles throughout, attached to the Thai word before them.
 
     Parameters
     ----------
@@ -189,7 +190,8 @@ def thai_particles(text: str, male: bool) -> str:
     Returns
     -------
     str
-        The text with every particle in the writer's form and no space before it.
+        The text with every particle in the writer's form and no space between it and a Thai
+        word before it (after a number or an e-mail address the space stays).
     """
     swap = _MALE if male else _FEMALE
     return _PARTICLE.sub(lambda m: swap.get(m.group(1), m.group(1)), text)
