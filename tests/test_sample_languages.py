@@ -154,3 +154,14 @@ def test_thai_speakers_keep_their_particles(feedback: pd.DataFrame) -> None:
     both = thai.str.contains("ครับ") & thai.str.contains("ค่ะ|คะ")
     assert len(thai) > 100 and both.mean() < 0.01
     assert not thai.str.contains("[\u0e00-\u0e7f] (?:ครับ|ค่ะ)").any()  # attached to a word
+
+
+def test_every_language_has_every_bank() -> None:
+    from rca.sample.locales import AUDIT_KEYS, FEEDBACK_KEYS, LOCALES
+
+    assert set(LOCALES) == {"ms", "id", "tl", "th", "vi", "pt"}
+    for code, loc in LOCALES.items():
+        assert set(loc.feedback) == set(FEEDBACK_KEYS), code
+        assert set(loc.audit) == set(AUDIT_KEYS), code
+        banks = [*loc.feedback.values(), *loc.audit.values(), *loc.extras]
+        assert all(len(bank) >= 2 for bank in banks), code
