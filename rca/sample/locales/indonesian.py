@@ -141,7 +141,7 @@ INDONESIAN = Locale(
         ),
         "outdated": (
             "[macro|template] {macro} masih [pakai|jelasin] [langkah|alur] verifikasi yang lama",
-            "[macro|template] {macro} masih nyuruh customer [kirim|email] [KTP|paspor|foto ID] "
+            "[macro|template] {macro} masih nyuruh customer kirim [KTP|paspor|foto ID] "
             "[lewat email|via email] - [sudah tidak boleh|udah gak boleh] sejak update kebijakan",
             "macro {macro} [belum diupdate|sudah usang] setelah update kebijakan {update_month}",
             "[bukan salah agent|masalah sistemik], macro {macro} [perlu|harus] diupdate",

@@ -141,7 +141,7 @@ MALAY = Locale(
         "outdated": (
             "[macro|template] {macro} masih [guna|ikut] [langkah|step] verification [lama|yang "
             "lama]",
-            "[macro|template] {macro} [masih suruh|suruh] cust [hantar|email] [IC|passport|ID] "
+            "[macro|template] {macro} [masih suruh|suruh] cust [hantar|send] [IC|passport|ID] "
             "[melalui email|guna email] - [dah tak dibenarkan|tak boleh lagi] lepas policy update",
             "macro {macro} [dah outdated|belum update] lepas policy update {update_month}",
             "[bukan salah agent|systemic issue], macro {macro} [perlu|kena] update",
