@@ -4,6 +4,8 @@ Each audit draws an agent (QA samples a quota per agent), a market from the agen
 queue from the agent's skills, then a finding from a logistic model of agent skill, tenure,
 queue and auditor. Two root causes are planted on top (ids as in ground_truth.json):
 ``RC1`` outdated macro after the policy change, ``RC3`` new-hire cohort skipping verification.
+Most comments are in English; a share (`rca.sample.vocab.AUDIT_LOCAL_SHARE`) is written in the
+market's language, planted causes included.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import date, timedelta
 from math import exp
 
 from rca.sample.compose import Row, add_emoji, assign_ids, code_switch, insert_pii, roughen
+from rca.sample.locales import LOCALES, Locale
 from rca.sample.org import AUDITORS, OUTDATED_MACRO, Agent, Month, Plan, random_day
 from rca.sample.phrases import (
     AGENT_OPENERS,
@@ -34,8 +37,10 @@ from rca.sample.phrases import (
 )
 from rca.sample.text import Dice, expand, join_clauses, shorthand
 from rca.sample.vocab import (
+    AUDIT_LOCAL_SHARE,
     ERROR_CATEGORIES,
     MACROS,
+    MARKET_LANGUAGE,
     POLICIES,
     QUEUE_ERROR_WEIGHTS,
     QUEUE_WEIGHTS,
@@ -62,7 +67,14 @@ _BASE_LOGIT = -1.45
 _QUEUE_LOGIT = {"safety reports": 0.25, "payments": 0.1, "privacy requests": 0.15}
 _MINOR = ("tone", "incomplete notes")
 _CRITICAL_P = {"missed verification": 0.3, "escalation missed": 0.3, "policy misapplication": 0.15}
-_LANGUAGE = {"MY": "Malay", "ID": "Bahasa", "PH": "Taglish", "BR": "Portuguese"}
+_LANGUAGE = {
+    "MY": "Malay",
+    "ID": "Bahasa",
+    "PH": "Taglish",
+    "TH": "Thai",
+    "VN": "Vietnamese",
+    "BR": "Portuguese",
+}
 _NESTING = timedelta(days=14)
 
 
@@ -93,10 +105,12 @@ def _slots(dice: Dice, plan: Plan, row: Row) -> dict[str, str]:
         "market": row["market"],
         "language": _LANGUAGE.get(row["market"], "English"),
         "cohort_month": plan.months[plan.cohort_month].first.strftime("%B"),
+        "cohort_month_no": str(plan.months[plan.cohort_month].first.month),
     }
     if row["_cause"] == "RC1":
         slots["macro_ref"] = expand(dice, dice.pick(MACRO_REFS), {"macro": OUTDATED_MACRO})
         slots["update_month"] = plan.change_date.strftime("%B")
+        slots["update_month_no"] = str(plan.change_date.month)
         slots["update_date"] = plan.change_date.strftime(dice.pick(("%d %b", "%Y-%m-%d", "%b %d")))
     return slots
 
@@ -134,6 +148,28 @@ def _finding_text(dice: Dice, template: str, slots: dict[str, str], opener: bool
     return expand(dice, head + template.removeprefix("@"), slots)
 
 
+def _local_note(dice: Dice, row: Row, slots: dict[str, str], loc: Locale) -> str:
+    """Write an auditor's comment in the market's language (shorter than the English ones)."""
+    category, cause = row["error_category"], row["_cause"]
+    bank = loc.audit
+    if category is None:
+        clauses = [expand(dice, dice.pick(bank["positive"]), slots)]
+        if dice.chance(0.3):
+            clauses.append(expand(dice, dice.pick(bank["positive"]), slots))
+    else:
+        clauses = [expand(dice, dice.pick(bank["outdated" if cause == "RC1" else category]), slots)]
+        if cause == "RC1" and dice.chance(0.55):
+            clauses.append(expand(dice, dice.pick(bank["outdated_more"]), slots))
+        elif cause == "RC3" and dice.chance(0.5):
+            clauses.append(expand(dice, dice.pick(bank["cohort"]), slots))
+        if dice.chance(0.4):
+            clauses.append(expand(dice, dice.pick(bank["reco"]), slots))
+    note = " ".join(clauses) if not loc.spaced else join_clauses(dice, clauses)
+    if row["critical_error"] and dice.chance(0.7):
+        note = expand(dice, dice.pick(CRITICAL_TAGS)) + " " + note
+    return note
+
+
 def _clean_note(dice: Dice, slots: dict[str, str]) -> str:
     roll = dice.u()
     if roll < 0.42:
@@ -153,17 +189,21 @@ def _clean_note(dice: Dice, slots: dict[str, str]) -> str:
 def _comment(dice: Dice, plan: Plan, row: Row) -> str | None:
     slots = _slots(dice, plan, row)
     clean = row["error_category"] is None
-    if clean:
+    local = LOCALES.get(MARKET_LANGUAGE.get(row["market"]) or "")
+    loc = local if local and dice.chance(AUDIT_LOCAL_SHARE[row["market"]]) else None
+    if clean and loc is None:
         note = _clean_note(dice, slots)
-    elif row["_cause"] is None and dice.chance(0.04):
-        note = ""
+    elif dice.chance(0.42 if clean else 0.0 if row["_cause"] else 0.04):
+        note = ""  # as many blank comments as in English
     else:
-        note = _error_note(dice, row, slots)
+        note = _local_note(dice, row, slots, loc) if loc else _error_note(dice, row, slots)
     if note:
-        if dice.chance(0.25):
+        if loc is None and dice.chance(0.25):
             note = shorthand(dice, note)
-        note = code_switch(dice, note, row["market"], clean, AUDITOR_SNIPPETS, 0.07)
-        note = roughen(dice, note, typo_rate=0.012, lower=0.08, caps=0.015)
+        if loc is None:
+            note = code_switch(dice, note, row["market"], clean, AUDITOR_SNIPPETS, 0.07)
+        typos = 0.0 if loc is not None and not loc.spaced else 0.012
+        note = roughen(dice, note, typo_rate=typos, lower=0.08, caps=0.015)
         note = add_emoji(dice, note, clean, 0.03)
     if dice.chance(0.05 if note else 0.01):
         note, row["_pii"] = insert_pii(dice, note, row["market"], PII_AUDIT)

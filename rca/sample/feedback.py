@@ -1,8 +1,10 @@
 """The feedback table: users' ratings and free text, with known issues and the new product bug.
 
 Every item has a true topic (one of the feedback labels) drawn per queue; its rating and text
-follow the topic. Agents label their own feedback carelessly (complaints about themselves often
-become "other"); QA auditors re-label a ~20% sample more accurately. Planted: the known issues
+follow the topic. Texts are written in the market's language, code-mixed or in English in the
+shares of `rca.sample.vocab.FEEDBACK_LANGUAGE_MIX`. Agents label their own feedback carelessly
+(complaints about themselves often become "other"); QA auditors re-label a ~20% sample more
+accurately. Planted: the known issues
 of known_issues.csv throughout, and ``RC2``, the SMS code bug, in one market in the last month.
 """
 
@@ -11,11 +13,14 @@ from __future__ import annotations
 from datetime import date
 
 from rca.sample.compose import Row, add_emoji, assign_ids, code_switch, insert_pii, roughen
+from rca.sample.locales import LOCALES, Locale
+from rca.sample.locales.thai import THAI, thai_particles
 from rca.sample.org import Agent, Month, Plan, random_day
 from rca.sample.text import Dice, expand, join_clauses
 from rca.sample.vocab import (
     CHANNELS,
     FEEDBACK_LABELS,
+    FEEDBACK_LANGUAGE_MIX,
     KNOWN_ISSUES,
     MARKET_LANGUAGE,
     MARKET_WEIGHTS,
@@ -26,7 +31,6 @@ from rca.sample.vocab import (
 )
 from rca.sample.voices import (
     AGENT_REFS,
-    BUG_LOCAL,
     BUG_PHRASES,
     DURATIONS,
     KNOWN_ISSUE_PHRASES,
@@ -65,6 +69,8 @@ _RATING_WEIGHTS: dict[str, tuple[float, ...]] = {
 _BUG_RATINGS = (0.62, 0.26, 0.08, 0.03, 0.01)
 _CHANNEL_WEIGHTS = (0.42, 0.18, 0.25, 0.1, 0.05)
 _RATINGS = (1.0, 2.0, 3.0, 4.0, 5.0)
+#: Chance of a local-language snippet in English and in code-mixed texts of local markets.
+_SNIPPET_P = {"en": 0.18, "mixed": 0.5}
 
 
 def _agent_label(dice: Dice, topic: str) -> str:
@@ -75,43 +81,70 @@ def _agent_label(dice: Dice, topic: str) -> str:
     return dice.pick(FEEDBACK_LABELS)
 
 
-def _main_clause(dice: Dice, row: Row) -> str:
-    slots = {"agent_ref": dice.pick(AGENT_REFS), "days": dice.pick(DURATIONS)}
-    if row["_cause"] == "RC2":
-        lang = MARKET_LANGUAGE.get(row["market"])
-        bank = BUG_LOCAL[lang] if lang in BUG_LOCAL and dice.chance(0.4) else BUG_PHRASES
-    elif row["_known"]:
-        bank = KNOWN_ISSUE_PHRASES[row["_known"]]
-    elif row["_sms_noise"]:
-        bank = BUG_PHRASES
-    else:
-        bank = TOPIC_PHRASES[row["_topic"]]
-    return expand(dice, dice.pick(bank), slots)
+_MODES = ("local", "mixed", "en")
+
+
+def _bank(row: Row, loc: Locale | None) -> tuple[str, ...]:
+    """Return the templates of the row's topic or planted cause in one language (None: English)."""
+    sms = row["_cause"] == "RC2" or row["_sms_noise"]
+    key = "sms_bug" if sms else row["_known"] or row["_topic"]
+    if loc is not None:
+        return loc.feedback[key]
+    if sms:
+        return BUG_PHRASES
+    return KNOWN_ISSUE_PHRASES[key] if row["_known"] else TOPIC_PHRASES[key]
+
+
+def _main_clause(dice: Dice, row: Row, loc: Locale | None) -> str:
+    refs, days = (loc.agent_refs, loc.durations) if loc else (AGENT_REFS, DURATIONS)
+    slots = {"agent_ref": dice.pick(refs), "days": dice.pick(days)}
+    return expand(dice, dice.pick(_bank(row, loc)), slots)
+
+
+def _clauses(dice: Dice, row: Row, local: Locale | None, mode: str, positive: bool) -> list[str]:
+    """Compose the clauses of one text; in ``mixed`` mode each clause picks its language."""
+
+    def voice(first: bool) -> Locale | None:
+        if mode != "mixed":
+            return local if mode == "local" else None
+        return local if dice.chance(0.6 if first else 0.4) else None
+
+    clauses = [_main_clause(dice, row, voice(True))]
+    for _ in range(dice.weighted((0, 1, 2, 3), (0.45, 0.35, 0.15, 0.05))):
+        loc = voice(False)
+        if dice.chance(0.5):
+            clauses.append(_main_clause(dice, row, loc))
+        else:
+            extras = loc.extras if loc else USER_EXTRAS
+            clauses.append(expand(dice, dice.pick(extras[0 if positive else 1])))
+    return list(dict.fromkeys(clauses))  # nobody writes the same clause twice
 
 
 def _text(dice: Dice, row: Row) -> str | None:
     if dice.chance(0.03):
         return None  # rating only
     positive = (row["rating"] or 3.0) >= 4.0
-    clauses = [_main_clause(dice, row)]
-    for _ in range(dice.weighted((0, 1, 2, 3), (0.45, 0.35, 0.15, 0.05))):
-        if dice.chance(0.5):
-            clauses.append(_main_clause(dice, row))
-        else:
-            clauses.append(expand(dice, dice.pick(USER_EXTRAS[0 if positive else 1])))
+    local = LOCALES.get(MARKET_LANGUAGE.get(row["market"]) or "")
+    mode = dice.weighted(_MODES, FEEDBACK_LANGUAGE_MIX[row["market"]]) if local else "en"
+    clauses = _clauses(dice, row, local, mode, positive)
+    unspaced = local is not None and not local.spaced and mode != "en"
     if dice.chance(0.01):
         text = "\n".join(clauses)
-    elif dice.chance(0.35):
+    elif unspaced or dice.chance(0.35):
         text = dice.pick((" ", "!! ", "... ", ", ")).join(clauses)
     else:
         text = join_clauses(dice, clauses)
-    text = code_switch(dice, text, row["market"], positive, USER_SNIPPETS, 0.18)
-    text = roughen(dice, text, typo_rate=0.025, lower=0.3, caps=0.04)
+    if mode != "local":
+        text = code_switch(dice, text, row["market"], positive, USER_SNIPPETS, _SNIPPET_P[mode])
+    text = roughen(dice, text, typo_rate=0.0 if unspaced else 0.025, lower=0.3, caps=0.04)
     if not positive and dice.chance(0.12):
         text += dice.pick(("!!!", "??", "?!", "!!"))
     text = add_emoji(dice, text, positive, 0.14)
     if dice.chance(0.08):
-        text, row["_pii"] = insert_pii(dice, text, row["market"], PII_FEEDBACK)
+        pii = {**PII_FEEDBACK, **local.pii} if local and mode == "local" else PII_FEEDBACK
+        text, row["_pii"] = insert_pii(dice, text, row["market"], pii)
+    if local is THAI and mode != "en":
+        text = thai_particles(text, male=dice.chance(0.45))
     return text
 
 

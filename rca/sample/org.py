@@ -38,7 +38,7 @@ AUDITORS: tuple[str, ...] = tuple(f"auditor_{i:02d}" for i in range(1, 9))
 EXPERT = "qa_expert_01"
 OUTDATED_MACRO = "MAC-ACC-004"
 #: Markets with a local language, where the product bug may be planted.
-BUG_MARKETS: tuple[str, ...] = ("ID", "MY", "PH", "BR")
+BUG_MARKETS: tuple[str, ...] = ("ID", "MY", "PH", "BR", "TH", "VN")
 _END = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 

@@ -319,4 +319,12 @@ AUDITOR_SNIPPETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("atendimento [bom|ótimo]", "[muito bem|mandou bem]", "resolveu rápido"),
         ("faltou [verificar a identidade|verificação]", "tom [seco|frio]", "precisa de coaching"),
     ),
+    "th": (
+        ("agent อธิบายดี", "ลูกค้าพอใจ", "โอเค"),
+        ("ไม่ได้ verify ก่อน", "น้ำเสียงห้วนไป", "ต้อง coaching เพิ่ม"),
+    ),
+    "vi": (
+        ("agent giải thích rõ", "khách hài lòng", "ok"),
+        ("chưa verify", "thiếu đồng cảm", "cần coaching thêm"),
+    ),
 }

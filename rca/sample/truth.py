@@ -42,6 +42,8 @@ _LOCAL_MARKERS = {
     "ms": ["kod ", "pengesahan"],
     "tl": ["dumadating", "dumarating", "natanggap", "walang text", "nag-resend"],
     "pt": ["código", "codigo"],
+    "th": ["รหัส"],
+    "vi": ["mã xác"],
 }
 _COHORT_PHRASES = [
     "did not verify account ownership",

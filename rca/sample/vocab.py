@@ -14,10 +14,12 @@ __all__ = [
     "AI_LABELLERS",
     "AI_LABELS",
     "AI_SURFACES",
+    "AUDIT_LOCAL_SHARE",
     "CHANNELS",
     "CONFUSABLE",
     "ERROR_CATEGORIES",
     "FEEDBACK_LABELS",
+    "FEEDBACK_LANGUAGE_MIX",
     "KNOWN_ISSUES",
     "MACROS",
     "MARKETS",
@@ -34,16 +36,38 @@ __all__ = [
     "TeamSpec",
 ]
 
-MARKETS: tuple[str, ...] = ("MY", "ID", "PH", "US", "GB", "BR")
-MARKET_WEIGHTS: tuple[float, ...] = (0.14, 0.22, 0.17, 0.2, 0.11, 0.16)
-#: Language of code-switched snippets per market (None: English only).
+MARKETS: tuple[str, ...] = ("MY", "ID", "PH", "TH", "VN", "US", "GB", "BR")
+MARKET_WEIGHTS: tuple[float, ...] = (0.12, 0.18, 0.14, 0.1, 0.08, 0.16, 0.09, 0.13)
+#: Local language of each market, ISO 639-1 (None: English only).
 MARKET_LANGUAGE: dict[str, str | None] = {
     "MY": "ms",
     "ID": "id",
     "PH": "tl",
+    "TH": "th",
+    "VN": "vi",
     "US": None,
     "GB": None,
     "BR": "pt",
+}
+#: Per market with a local language, the shares of users' feedback written in that language,
+#: code-mixed (local and English clauses) and in English.
+FEEDBACK_LANGUAGE_MIX: dict[str, tuple[float, float, float]] = {
+    "MY": (0.62, 0.2, 0.18),
+    "ID": (0.62, 0.15, 0.23),
+    "PH": (0.58, 0.17, 0.25),
+    "TH": (0.68, 0.1, 0.22),
+    "VN": (0.68, 0.1, 0.22),
+    "BR": (0.72, 0.06, 0.22),
+}
+#: Per market with a local language, the share of auditors' comments written in it (QA teams
+#: mostly audit in English; in the Philippines the local comments are Taglish).
+AUDIT_LOCAL_SHARE: dict[str, float] = {
+    "MY": 0.22,
+    "ID": 0.25,
+    "PH": 0.3,
+    "TH": 0.2,
+    "VN": 0.2,
+    "BR": 0.25,
 }
 
 QUEUES: tuple[str, ...] = (
@@ -138,13 +162,13 @@ TEAMS: tuple[TeamSpec, ...] = (
     TeamSpec(
         "Team Heron",
         "lead_heron",
-        ("ID", "PH"),
+        ("ID", "VN", "PH"),
         ("account access", "content appeals", "safety reports", "payments"),
     ),
     TeamSpec(
         "Team Lynx",
         "lead_lynx",
-        ("PH", "MY"),
+        ("PH", "TH", "MY"),
         ("content appeals", "safety reports", "account access", "creator support"),
     ),
     TeamSpec(

@@ -11,7 +11,6 @@ __all__ = [
     "AI_AGREE_NOTES",
     "AI_CONFUSION_NOTES",
     "AI_DISAGREE_NOTES",
-    "BUG_LOCAL",
     "BUG_PHRASES",
     "DURATIONS",
     "KNOWN_ISSUE_PHRASES",
@@ -131,32 +130,6 @@ BUG_PHRASES: tuple[str, ...] = (
     "[code|OTP] [expires|expired] before it [arrives|even arrives|comes]",
     "[stuck|stuck on|stuck at] [the|] [verify your phone|enter code|OTP] [screen|step|page]",
 )
-#: Market-language paraphrases of the same bug.
-BUG_LOCAL: dict[str, tuple[str, ...]] = {
-    "id": (
-        "OTP [tidak|nggak|gak|ga] masuk[ masuk|2|]",
-        "kode [verifikasi|OTP] [nggak|tidak|ga] pernah sampai",
-        "sms [kode|OTP]nya [gak|nggak] masuk [dari tadi|dari kemarin|]",
-        "[udah|sudah] [kirim ulang|resend] [berkali-kali|berkali2] tapi [OTP|kode] [tetap|tetep] "
-        "[nggak|gak] [dapat|masuk]",
-    ),
-    "ms": (
-        "OTP [tak|x] masuk[ langsung|]",
-        "[kod|code] [pengesahan|verification] [tak|tidak] sampai",
-        "dah [tunggu|tunggu lama] [tapi|tp] sms [tak|x] [dapat|masuk]",
-    ),
-    "tl": (
-        "[hindi|di] [dumadating|dumarating] [yung|ang] [OTP|code]",
-        "[ilang|ilang beses] [na|nang] [nag-resend|pinindot resend] wala pa rin [OTP|code]",
-        "walang [sms|text] na [dumating|natanggap]",
-    ),
-    "pt": (
-        "[o|] [código|codigo|SMS] [não|nao] [chega|chegou]",
-        "já [tentei|pedi] [várias|varias] vezes e nada do [código|SMS]",
-        "[não|nao] recebo o [código de verificação|SMS de verificação]",
-    ),
-}
-
 KNOWN_ISSUE_PHRASES: dict[str, tuple[str, ...]] = {
     "KI-2041": (
         "[payout|withdraw] button [invisible|disappears|is gone|can't be seen] in dark mode",
@@ -216,6 +189,14 @@ USER_SNIPPETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "pt": (
         ("muito obrigado", "resolveram rápido", "[top|show de bola]"),
         ("que demora", "péssimo atendimento", "[absurdo|ridículo]", "ninguém resolve"),
+    ),
+    "th": (
+        ("ขอบคุณ[ค่ะ|ครับ]", "[เยี่ยมมาก|ดีมาก]", "ตอบไวมาก"),
+        ("[ช่วยด้วย|ช่วยหน่อย][ค่ะ|ครับ]", "รอนานมาก", "แย่มาก", "[เซ็ง|เบื่อ]"),
+    ),
+    "vi": (
+        ("cảm ơn [nhiều|ạ]", "tuyệt vời", "nhanh ghê"),
+        ("giúp mình với", "chờ lâu quá", "chán thật", "[bực ghê|quá tệ]"),
     ),
 }
 
