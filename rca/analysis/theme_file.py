@@ -19,7 +19,7 @@ def run_themes(
     text_column: str,
     out: str | Path,
     *,
-    embedder: str = "minilm",
+    embedder: str = "auto",
     n_themes: int | str = "auto",
     seed: int = 0,
     taxonomy: str | Path | None = None,

@@ -23,6 +23,7 @@ from rca.core.errors import ParameterError
 from rca.themes.clustering import AutoKMeans, reduce_dimensions
 from rca.themes.embedders import Embedder, get_embedder
 from rca.themes.keywords import keyword_model, theme_info
+from rca.themes.languages import center_languages, resolve_embedder
 from rca.themes.vectors import unit_rows
 
 __all__ = ["ThemeModel"]
@@ -41,7 +42,8 @@ class ThemeModel:
     Parameters
     ----------
     embedder
-        Backend name (``minilm``, ``static``, ``tfidf``, ``fake``), a model directory, or an
+        ``auto`` (by the texts' languages, see `rca.themes.languages`), a backend name
+        (``minilm``, ``e5``, ``static``, ``tfidf``, ``fake``), a model directory, or an
         `Embedder` instance.
     n_themes
         ``"auto"`` to let HDBSCAN count the themes, or the number of themes wanted.
@@ -58,6 +60,9 @@ class ThemeModel:
         Seed for UMAP and every other random step.
     verbose
         Show progress of the underlying fit.
+    center_languages
+        With a multilingual embedder, remove each language's mean vector before clustering
+        (`rca.themes.vectors.center_by_language`).
 
     Attributes
     ----------
@@ -69,11 +74,15 @@ class ThemeModel:
         One row per theme: ``theme_id``, ``theme_label``, ``size``, ``keywords``, ``examples``.
     outlier_share_raw_, outlier_share_ : float
         Share of unassigned texts before and after outlier reduction.
+    backend_ : str
+        The backend used (what ``auto`` chose).
+    language_means_ : dict
+        Mean vector per language removed before clustering (empty when not centred).
     """
 
     def __init__(
         self,
-        embedder: str | Path | Embedder = "minilm",
+        embedder: str | Path | Embedder = "auto",
         n_themes: int | str = "auto",
         min_theme_size: int | None = None,
         reduce_outliers: bool = True,
@@ -83,6 +92,7 @@ class ThemeModel:
         n_epochs: int | None = None,
         random_state: int = 0,
         verbose: bool = False,
+        center_languages: bool = True,
     ) -> None:
         self.embedder = embedder
         self.n_themes = n_themes
@@ -94,11 +104,14 @@ class ThemeModel:
         self.n_epochs = n_epochs
         self.random_state = random_state
         self.verbose = verbose
+        self.center_languages = center_languages
 
     # -- helpers ---------------------------------------------------------------------------
     def _get_embedder(self) -> Embedder:
+        if hasattr(self, "embedder_"):
+            return self.embedder_
         if isinstance(self.embedder, str | Path):
-            return get_embedder(self.embedder)
+            return get_embedder(getattr(self, "backend_", None) or self.embedder)
         return self.embedder
 
     def _min_size(self, n: int) -> int:
@@ -115,7 +128,12 @@ class ThemeModel:
             raise ParameterError(f"min_theme_size must be >= 2, got {self.min_theme_size}")
 
     # -- fitting ---------------------------------------------------------------------------
-    def fit(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> ThemeModel:
+    def fit(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray | None = None,
+        languages: Sequence[str] | None = None,
+    ) -> ThemeModel:
         """Find themes in ``texts``.
 
         Parameters
@@ -124,6 +142,9 @@ class ThemeModel:
             Cleaned and redacted texts.
         embeddings
             Precomputed embeddings, one row per text; computed with ``embedder`` if omitted.
+        languages
+            Language code per text (`rca.text.language.detect_languages`); detected here when
+            ``auto`` or a multilingual embedder needs them and they are not given.
 
         Returns
         -------
@@ -133,12 +154,14 @@ class ThemeModel:
         self._check_params()
         texts = [str(t) for t in texts]
         n = len(texts)
-        embedder = self._get_embedder()
-        self.embedder_name_ = embedder.name
+        embedder, self.backend_, langs = resolve_embedder(self.embedder, texts, languages)
+        self.embedder_, self.embedder_name_ = embedder, embedder.name
         if embeddings is None:
             embeddings = embedder.embed(texts) if n else np.zeros((0, 1), dtype=np.float32)
         if len(embeddings) != n:
             raise ParameterError(f"got {len(embeddings)} embeddings for {n} texts")
+        langs = langs if self.center_languages else None
+        embeddings, self.language_means_ = center_languages(embedder, embeddings, texts, langs)
         order = _canonical_order(texts)
         sorted_texts = [texts[i] for i in order]
         sorted_emb = np.asarray(embeddings, dtype=np.float32)[order]
@@ -204,8 +227,10 @@ class ThemeModel:
         if not hasattr(self, "centroids_"):
             raise ParameterError("ThemeModel is not fitted yet: call fit() first")
         texts = [str(t) for t in texts]
+        embedder = self._get_embedder()
         if embeddings is None:
-            embeddings = self._get_embedder().embed(texts)
+            embeddings = embedder.embed(texts)
+        embeddings = center_languages(embedder, embeddings, texts, means=self.language_means_)[0]
         if not self.centroids_ or not texts:
             return np.full(len(texts), -1, dtype=int), np.zeros(len(texts))
         ids = np.array(sorted(self.centroids_))
@@ -273,6 +298,7 @@ class ThemeModel:
         keys = (
             "n_themes", "min_theme_size", "reduce_outliers", "outlier_threshold",
             "n_neighbors", "n_components", "n_epochs", "random_state", "verbose",
+            "center_languages",
         )  # fmt: skip
         params = {k: getattr(self, k) for k in keys}
         params["embedder"] = (
@@ -305,6 +331,8 @@ class ThemeModel:
         settings = {
             "params": self.get_params(),
             "embedder_name": self.embedder_name_,
+            "backend": self.backend_,
+            "language_means": {k: v.tolist() for k, v in self.language_means_.items()},
             "outlier_share_raw": self.outlier_share_raw_,
             "outlier_share": self.outlier_share_,
         }
@@ -337,6 +365,9 @@ class ThemeModel:
         info["examples"] = info["examples"].map(json.loads)
         model.theme_info_ = info
         model.embedder_name_ = settings["embedder_name"]
+        model.backend_ = settings.get("backend", params["embedder"])
+        means = settings.get("language_means", {}).items()
+        model.language_means_ = {k: np.asarray(v, dtype=np.float32) for k, v in means}
         model.outlier_share_raw_ = settings["outlier_share_raw"]
         model.outlier_share_ = settings["outlier_share"]
         model.bertopic_ = None
