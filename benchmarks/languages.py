@@ -50,7 +50,7 @@ LANGS = ("en", "es", "pt", "id")
 BACKENDS = ("minilm", "static", "e5")
 SKEWED = {"en": 0.55, "es": 0.15, "pt": 0.15, "id": 0.15}
 #: English shares tried on DEV for the switch of ``auto`` (the rest spread over es/pt/id).
-SHARES = (1.0, 0.95, 0.9, 0.8, 0.6)
+SHARES = (1.0, 0.95, 0.9, 0.8)
 TARGETS = {
     "mixed_within_english": "mixed-file NMI within 0.05 of the same backend on English only",
     "languages_within_english": "every language no more than 0.10 NMI below English",
@@ -170,13 +170,12 @@ PIPELINES: dict[str, tuple[str, str]] = {  # name: (backend of the vectors, reme
 
 
 def embed_all(
-    texts: dict[str, list[str]], banking: list[str], sample: list[str]
-) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, np.ndarray], dict[str, dict[str, float]]]:
+    texts: dict[str, list[str]], sample: list[str]
+) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, dict[str, float]]]:
     """Every backend's (cached) vectors, and its speed and memory on an uncached ``sample``."""
     from rca.themes.embedders import get_embedder
 
     vectors: dict[str, dict[str, np.ndarray]] = {}
-    bank: dict[str, np.ndarray] = {}
     speed: dict[str, dict[str, float]] = {}
     for backend in BACKENDS:
         raw = get_embedder(backend, cache=False)
@@ -187,14 +186,12 @@ def embed_all(
         cached = get_embedder(backend)
         t0 = time.perf_counter()
         vectors[backend] = {lang: cached.embed(texts[lang]) for lang in LANGS}
-        if banking and backend != "static":
-            bank[backend] = cached.embed(banking)
         print(
             f"{backend}: {speed[backend]['texts_per_s']:.0f} texts/s uncached; vectors "
             f"ready in {time.perf_counter() - t0:.0f} s",
             flush=True,
         )
-    return vectors, bank, speed
+    return vectors, speed
 
 
 def tune_on_dev(dev: Corpus, seeds: list[int]) -> dict[str, Any]:
@@ -202,7 +199,7 @@ def tune_on_dev(dev: Corpus, seeds: list[int]) -> dict[str, Any]:
     n = len(dev.labels)
     mixes = {"uniform": mix(n, dict.fromkeys(LANGS, 1.0), 1), "skewed": mix(n, SKEWED, 1)}
     remedies: dict[str, dict[str, float]] = {}
-    for remedy in ("none", "center", "center+pc1", "center+pc2", "center+pc4"):
+    for remedy in ("none", "center", "center+pc1", "center+pc2"):
         remedies[remedy] = {}
         for name, langs in mixes.items():
             texts, vecs, det = dev.take("e5", langs)
@@ -220,12 +217,15 @@ def tune_on_dev(dev: Corpus, seeds: list[int]) -> dict[str, Any]:
             row[backend] = fit_rca(texts, dev.labels, vecs, det, remedy, seeds)["nmi"]
         sweep.append(row)
         print(f"dev sweep {row}", flush=True)
-    # The lowest share from which MiniLM is at least as good at every larger share.
-    threshold = 1.0
-    for row in sorted(sweep, key=lambda r: -r["english_share"]):
+    # MiniLM from the detected English share where it stops winning: halfway between the last
+    # share (from 100% down) where it is at least as good as e5 and the next share tried.
+    ordered = sorted(sweep, key=lambda r: -r["english_share"])
+    threshold = 1.01  # never, if MiniLM does not win even on English alone
+    for k, row in enumerate(ordered):
         if row["minilm"] < row["e5"]:
             break
-        threshold = row["detected_english_share"]
+        below = ordered[k + 1]["detected_english_share"] if k + 1 < len(ordered) else 0.5
+        threshold = round((row["detected_english_share"] + below) / 2, 3)
     return {
         "remedies": remedies,
         "best_remedy": best,
@@ -289,10 +289,12 @@ def evaluate_banking(
     labels: np.ndarray,
     bank: dict[str, np.ndarray],
     remedy: str,
+    threshold: float,
     seeds: list[int],
     peer: bool,
 ) -> list[dict[str, Any]]:
     from rca.text.language import detect_languages
+    from rca.themes.languages import choose_backend
 
     det = detect_languages(texts)
     rows = []
@@ -318,16 +320,10 @@ def evaluate_banking(
                     **fit_peer(texts, labels, bank[backend]),
                 }
             )
-    rows.append(
-        {
-            "set": "banking77",
-            "pipeline": "rca:auto",
-            "auto_choice": "rca:minilm",
-            "detected_english_share": english_share_of(det),
-            **next(r for r in rows if r["pipeline"] == "rca:minilm"),
-        }
-    )
-    rows[-1]["set"] = "banking77"
+    picked = "rca:minilm" if choose_backend(det, threshold) == "minilm" else "rca:e5+centering"
+    same = next(r for r in rows if r["pipeline"] == picked)
+    rows.append({**same, "pipeline": "rca:auto", "auto_choice": picked,
+                 "detected_english_share": english_share_of(det)})  # fmt: skip
     return rows
 
 
@@ -423,7 +419,7 @@ def main() -> None:
     und = {lang: float(np.mean([d == "und" for d in detected[lang]])) for lang in LANGS}
     print(f"language ID accuracy {lid}, unknown {und}", flush=True)
     sample = [t for lang in LANGS for t in texts[lang][-64:]]  # 256 texts, embedded uncached
-    vectors, bank, speed = embed_all(texts, banking, sample)
+    vectors, speed = embed_all(texts, sample)
     dev = Corpus(texts, labels, vectors, detected, np.arange(0, n, 2))
     test = Corpus(texts, labels, vectors, detected, np.arange(1, n, 2))
     tuning = tune_on_dev(dev, args.seeds)
@@ -435,8 +431,11 @@ def main() -> None:
     )
     rows = evaluate_test(test, remedy, threshold, args.seeds, not args.no_peer)
     if banking:
+        from rca.themes.embedders import get_embedder
+
+        bank = {b: get_embedder(b).embed(banking) for b in ("minilm", "e5")}
         rows += evaluate_banking(
-            banking, banking_labels, bank, remedy, args.seeds, not args.no_peer
+            banking, banking_labels, bank, remedy, threshold, args.seeds, not args.no_peer
         )
     targets = check_targets(rows)
     argv = [

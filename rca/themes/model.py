@@ -114,6 +114,9 @@ class ThemeModel:
             return get_embedder(getattr(self, "backend_", None) or self.embedder)
         return self.embedder
 
+    def _language_means(self) -> dict[str, np.ndarray]:
+        return dict(getattr(self, "language_means_", {}))
+
     def _min_size(self, n: int) -> int:
         if self.min_theme_size is not None:
             return int(self.min_theme_size)
@@ -230,7 +233,7 @@ class ThemeModel:
         embedder = self._get_embedder()
         if embeddings is None:
             embeddings = embedder.embed(texts)
-        embeddings = center_languages(embedder, embeddings, texts, means=self.language_means_)[0]
+        embeddings = center_languages(embedder, embeddings, texts, means=self._language_means())[0]
         if not self.centroids_ or not texts:
             return np.full(len(texts), -1, dtype=int), np.zeros(len(texts))
         ids = np.array(sorted(self.centroids_))
@@ -331,8 +334,8 @@ class ThemeModel:
         settings = {
             "params": self.get_params(),
             "embedder_name": self.embedder_name_,
-            "backend": self.backend_,
-            "language_means": {k: v.tolist() for k, v in self.language_means_.items()},
+            "backend": getattr(self, "backend_", None),
+            "language_means": {k: v.tolist() for k, v in self._language_means().items()},
             "outlier_share_raw": self.outlier_share_raw_,
             "outlier_share": self.outlier_share_,
         }
@@ -365,7 +368,7 @@ class ThemeModel:
         info["examples"] = info["examples"].map(json.loads)
         model.theme_info_ = info
         model.embedder_name_ = settings["embedder_name"]
-        model.backend_ = settings.get("backend", params["embedder"])
+        model.backend_ = settings.get("backend") or params["embedder"]
         means = settings.get("language_means", {}).items()
         model.language_means_ = {k: np.asarray(v, dtype=np.float32) for k, v in means}
         model.outlier_share_raw_ = settings["outlier_share_raw"]
