@@ -404,6 +404,7 @@ def main() -> None:
 
     from rca.text.language import detect_languages
     from rca.themes.clustering import warm_up
+    from rca.themes.languages import ENGLISH_SHARE
 
     warmup_s = warm_up()
     texts, labels = load_massive(args.rows)
@@ -463,6 +464,7 @@ def main() -> None:
         "seeds": args.seeds,
         "numba_warmup_s": warmup_s,
         "language_id": {"accuracy": lid, "unknown_share": und, "seconds": detect_s},
+        "library_english_share": ENGLISH_SHARE,
         "embedding_speed": speed,
         "dev_tuning": tuning,
         "rows": rows,

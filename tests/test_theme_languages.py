@@ -13,7 +13,6 @@ from sklearn.metrics import normalized_mutual_info_score
 from rca.themes.embedders import BACKENDS, get_embedder
 from rca.themes.languages import (
     AUTO,
-    ENGLISH_SHARE,
     choose_backend,
     english_share,
     is_multilingual,
@@ -121,7 +120,8 @@ def test_centred_model_assigns_new_texts_after_saving_and_loading(tmp_path, monk
     ("languages", "backend"),
     [
         (["en"] * 100, "minilm"),
-        (["en"] * 96 + ["ms"] * 4, "minilm" if ENGLISH_SHARE <= 0.96 else "e5"),
+        (["en"] * 98 + ["ms"] * 2, "minilm"),
+        (["en"] * 95 + ["ms"] * 5, "e5"),  # 95% English: e5 was better on MASSIVE's DEV half
         (["en"] * 80 + ["ms"] * 10 + ["id"] * 10, "e5"),
         (["en"] * 10 + ["und"] * 90, "minilm"),  # unknown texts do not count
         (["th"] * 3, "e5"),
