@@ -163,8 +163,8 @@ class ThemeModel:
             embeddings = embedder.embed(texts) if n else np.zeros((0, 1), dtype=np.float32)
         if len(embeddings) != n:
             raise ParameterError(f"got {len(embeddings)} embeddings for {n} texts")
-        langs = langs if self.center_languages else None
-        embeddings, self.language_means_ = center_languages(embedder, embeddings, texts, langs)
+        centre_by = langs if self.center_languages else None
+        embeddings, self.language_means_ = center_languages(embedder, embeddings, texts, centre_by)
         order = _canonical_order(texts)
         sorted_texts = [texts[i] for i in order]
         sorted_emb = np.asarray(embeddings, dtype=np.float32)[order]
