@@ -68,6 +68,22 @@ def test_analysis_reads_back_from_disk(analysis):
         again.table("nope")
 
 
+def test_comments_and_feedback_carry_their_detected_language(analysis):
+    """One language per text (NA without text), and the backend each text column was themed with."""
+    from rca.analysis.prepare import LANGUAGE_COLUMN
+    from rca.text.language import LANGUAGE_NAMES
+
+    ws = analysis.workspace
+    for kind, column in (("audits", "comment"), ("feedback", "text")):
+        table = ws.table(kind)
+        has_text = table[column].fillna("").str.strip().str.len() > 0
+        assert table.loc[has_text, LANGUAGE_COLUMN].isin(list(LANGUAGE_NAMES)).all()
+        assert table.loc[~has_text, LANGUAGE_COLUMN].isna().all()
+        assert (table.loc[has_text, LANGUAGE_COLUMN] != "und").mean() > 0.5
+    assert ws.info["embedder_choice"] == {"audits": "fake", "feedback": "fake",
+                                          "ai_labels": "fake"}  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("month", "message"),
     [("2025-01", "2025-01: no audits in that month; months in the data: 2026-08, 2026-09, "),

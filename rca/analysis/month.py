@@ -137,7 +137,7 @@ def analyze_month(
     out: str | Path,
     *,
     month: str | None = None,
-    embedder: str = "minilm",
+    embedder: str = "auto",
     seed: int = 0,
     curation: str | Path | None = None,
     known_issues: str | Path | None = None,
@@ -161,7 +161,8 @@ def analyze_month(
     month
         ``YYYY-MM``; the latest month of the audits if omitted.
     embedder, seed
-        Theme model settings.
+        Theme model settings (``embedder="auto"``: by the texts' languages, see
+        `rca.themes.languages`).
     curation
         Analysts' curation YAML for audit themes.
     known_issues

@@ -1,10 +1,11 @@
 """Preparing a month's workspace: validated, redacted inputs plus their themes, written once.
 
 `prepare_workspace` is the one place where raw exports become report-ready tables:
-load -> validate (quarantine bad rows) -> clean and redact free text -> themes (auditors'
-comments, feedback texts, and labellers' notes where the AI model and the gold label disagree).
-Each text is cleaned, redacted and embedded here, once; the analysis steps and the reports only
-read the result (`rca.analysis.workspace.Workspace`).
+load -> validate (quarantine bad rows) -> clean and redact free text -> language of each
+auditor's comment and feedback text (column ``language``) -> themes (auditors' comments, feedback
+texts, and labellers' notes where the AI model and the gold label disagree). Each text is cleaned,
+redacted, language-detected and embedded here, once; the analysis steps and the reports only read
+the result (`rca.analysis.workspace.Workspace`).
 """
 
 from __future__ import annotations
@@ -25,10 +26,14 @@ from rca.ingest.schemas import TEXT_COLUMNS
 if TYPE_CHECKING:
     from rca.themes.find import Themes
 
-__all__ = ["MIN_NOTES", "ai_disagreements", "prepare_workspace"]
+__all__ = ["LANGUAGE_COLUMN", "MIN_NOTES", "ai_disagreements", "prepare_workspace"]
 
 #: Fewest labellers' notes on the month's AI-label disagreements worth grouping into themes.
 MIN_NOTES = 20
+
+#: Column of the audits (language of ``comment``) and feedback (of ``text``) tables holding each
+#: text's detected language (`rca.text.language.detect_languages`; NA where there is no text).
+LANGUAGE_COLUMN = "language"
 
 
 def _add_themes(
@@ -43,15 +48,18 @@ def _add_themes(
     """Find themes in ``df[column]`` and add their columns to ``df`` in place.
 
     The columns are ``theme_id``, ``theme_label``, ``root_cause`` and ``confidence``; they are NA
-    where a row has no text.
+    where a row has no text. A `LANGUAGE_COLUMN` already in ``df`` gives the texts' languages.
     """
     from rca.themes.find import find_themes
 
     texts = df[column].fillna("").astype(str) if column in df else pd.Series("", index=df.index)
     has_text = (texts.str.strip().str.len() > 0).to_numpy()
+    languages = None
+    if LANGUAGE_COLUMN in df:
+        languages = df.loc[has_text, LANGUAGE_COLUMN].astype(str).tolist()
     themes = find_themes(
         texts[has_text].tolist(), embedder=embedder, n_themes=n_themes, seed=seed,
-        curation=curation if curation and curation.exists() else None,
+        curation=curation if curation and curation.exists() else None, languages=languages,
     )  # fmt: skip
     assigned = themes.assignments()
     assigned.index = df.index[has_text]
@@ -59,6 +67,16 @@ def _add_themes(
     for col in ("theme_label", "root_cause", "confidence"):
         df[col] = assigned[col].reindex(df.index)
     return themes
+
+
+def _add_languages(df: pd.DataFrame, column: str) -> None:
+    """Add `LANGUAGE_COLUMN`: the detected language of ``df[column]`` (NA where no text)."""
+    from rca.text.language import detect_languages
+
+    texts = df[column].fillna("").astype(str) if column in df else pd.Series("", index=df.index)
+    has_text = texts.str.strip().str.len() > 0
+    found = pd.Series(detect_languages(texts[has_text].tolist()), index=df.index[has_text])
+    df[LANGUAGE_COLUMN] = found.reindex(df.index).astype("string")
 
 
 def ai_disagreements(ai_labels: pd.DataFrame, month: str) -> pd.Series:
@@ -135,7 +153,7 @@ def prepare_workspace(
     out_dir: str | Path,
     *,
     mappings: Mapping[str, str | Path] | None = None,
-    embedder: str = "minilm",
+    embedder: str = "auto",
     seed: int = 0,
     n_themes: int | str = "auto",
     curation: str | Path | None = None,
@@ -155,7 +173,9 @@ def prepare_workspace(
         ``{kind: YAML column mapping}`` for exports that use a vendor's column names (see
         `rca.ingest.columns`); kinds without one must use the canonical names.
     embedder
-        Embedding backend for the theme model.
+        Embedding backend for the theme models: ``auto`` chooses per text column by the
+        detected language mix (`rca.themes.languages`); ``workspace.json`` records the choice
+        under ``"embedder_choice"``.
     seed
         Random seed of the theme model.
     n_themes
@@ -215,6 +235,7 @@ def prepare_workspace(
     for kind, col in (("audits", "comment"), ("feedback", "text")):
         if kind not in tables:
             continue
+        _add_languages(tables[kind], col)
         say(f"themes: {kind} ({embedder})")
         themed[kind] = _add_themes(
             tables[kind], col, embedder=embedder, n_themes=n_themes, seed=seed,
@@ -222,7 +243,8 @@ def prepare_workspace(
         )  # fmt: skip
         found = themed[kind]
         n_found = int((found.theme_info["theme_id"] >= 0).sum())
-        say(f"themes: {kind}: {n_found} themes, {found.model.outlier_share_:.1%} unassigned")
+        say(f"themes: {kind}: {n_found} themes ({found.model.backend_}), "
+            f"{found.model.outlier_share_:.1%} unassigned")  # fmt: skip
         for line in found.unmatched_curation:
             say(f"curation not applied: {line}")
     audits = tables["audits"]
@@ -252,6 +274,7 @@ def prepare_workspace(
         "counts": counts,
         "embedder": model.embedder_name_,
         "embedder_backend": str(embedder),
+        "embedder_choice": {kind: found.model.backend_ for kind, found in themed.items()},
         "seed": seed,
         "n_themes": int((themes.theme_info["theme_id"] >= 0).sum()),
         "outlier_share": model.outlier_share_,

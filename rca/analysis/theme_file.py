@@ -19,7 +19,7 @@ def run_themes(
     text_column: str,
     out: str | Path,
     *,
-    embedder: str = "minilm",
+    embedder: str = "auto",
     n_themes: int | str = "auto",
     seed: int = 0,
     taxonomy: str | Path | None = None,
@@ -77,7 +77,8 @@ def run_themes(
     n_found = int((info["theme_id"] >= 0).sum())
     unassigned = float((themes.theme_ids == -1).mean()) if len(themes.theme_ids) else 0.0
     return (
-        f"{n_found} themes, {unassigned:.1%} of texts unassigned, "
+        f"{n_found} themes ({themes.model.backend_} embedder), {unassigned:.1%} of texts "
+        "unassigned, "
         f"{time.perf_counter() - start:.0f} s\n"
         f"wrote {out / 'assignments.csv'} ({len(rows):,} rows) and {out / 'themes.csv'}"
     )

@@ -146,7 +146,7 @@ def run_batch(
     out_root: str | Path,
     work_root: str | Path | None = None,
     jobs: int | None = None,
-    embedder: str = "minilm",
+    embedder: str = "auto",
     seed: int = 0,
     timeout: int = 900,
     retries: int = 2,
@@ -177,7 +177,8 @@ def run_batch(
     jobs
         Reports run at once (worker processes); default ``os.cpu_count()``.
     embedder, seed
-        Theme model settings of the analysis.
+        Theme model settings (``embedder="auto"``: by the texts' languages, see
+        `rca.themes.languages`) of the analysis.
     timeout
         Seconds a single notebook cell may run.
     retries

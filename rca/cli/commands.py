@@ -16,6 +16,7 @@ import typer
 from rca.cli.output import (
     BATCH_WORK_HELP,
     DATA_HELP,
+    EMBEDDER_HELP,
     KIND_HELP,
     MAPPING_HELP,
     OUT_HELP,
@@ -128,9 +129,7 @@ def themes(
     file: Annotated[Path, typer.Argument(help="CSV, Parquet, Excel (.xlsx) or JSON Lines file.")],
     text_column: Annotated[str, typer.Option(help="Column holding the free text.")],
     out: Annotated[Path, typer.Option(help="Folder for assignments.csv and themes.csv.")],
-    embedder: Annotated[
-        str, typer.Option(help="minilm, static, tfidf, or a local sentence-transformers folder.")
-    ] = "minilm",
+    embedder: Annotated[str, typer.Option(help=EMBEDDER_HELP)] = "auto",
     n_themes: Annotated[
         str, typer.Option("--themes", "--topics", help="'auto' or the number of themes wanted.")
     ] = "auto",
@@ -174,7 +173,7 @@ def analyze(
     month: Annotated[
         str | None, typer.Option(help="Month to analyse, YYYY-MM (default: the latest).")
     ] = None,
-    embedder: Annotated[str, typer.Option(help="Embedding backend for themes.")] = "minilm",
+    embedder: Annotated[str, typer.Option(help=EMBEDDER_HELP)] = "auto",
     seed: Annotated[int, typer.Option(help="Random seed of the theme models.")] = 0,
     curation: Annotated[
         Path | None, typer.Option(help="Analysts' curation YAML for audit themes.")
@@ -252,7 +251,7 @@ def batch(
     jobs: Annotated[
         int | None, typer.Option(min=1, help="Reports run in parallel (default: cores).")
     ] = None,
-    embedder: Annotated[str, typer.Option(help="Embedding backend for themes.")] = "minilm",
+    embedder: Annotated[str, typer.Option(help=EMBEDDER_HELP)] = "auto",
     seed: Annotated[int, typer.Option(help="Random seed of the theme models.")] = 0,
     curation: Annotated[
         Path | None,
@@ -292,7 +291,7 @@ def demo(
     out: Annotated[Path | None, typer.Option(help=OUT_HELP)] = None,
     seed: Annotated[int, typer.Option(help="Seed of the sample data and the theme model.")] = 0,
     months: Annotated[int, typer.Option(min=2, max=24, help="Months of sample data.")] = 6,
-    embedder: Annotated[str, typer.Option(help="Embedding backend for themes.")] = "minilm",
+    embedder: Annotated[str, typer.Option(help=EMBEDDER_HELP)] = "auto",
     plan: Annotated[Path | None, typer.Option(help=PLAN_HELP)] = None,
     work: Annotated[Path | None, typer.Option(help=BATCH_WORK_HELP)] = None,
 ) -> None:

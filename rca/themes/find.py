@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rca.themes.embedders import Embedder, get_embedder
+from rca.themes.embedders import Embedder
 from rca.themes.model import ThemeModel
 
 __all__ = ["Themes", "find_themes"]
@@ -62,12 +62,13 @@ class Themes:
 def find_themes(
     texts: list[str],
     *,
-    embedder: str | Path | Embedder = "minilm",
+    embedder: str | Path | Embedder = "auto",
     n_themes: int | str = "auto",
     seed: int = 0,
     taxonomy: str | Path | None = None,
     curation: str | Path | None = None,
     embeddings: np.ndarray | None = None,
+    languages: list[str] | None = None,
     **model_params: Any,
 ) -> Themes:
     """Fit themes on cleaned, redacted ``texts`` and attach root causes and curation.
@@ -77,7 +78,8 @@ def find_themes(
     texts
         The texts (already cleaned and redacted).
     embedder
-        Backend name, model directory or `Embedder`.
+        ``auto`` (MiniLM for English, e5 for other or mixed languages: `rca.themes.languages`),
+        a backend name, a model directory or an `Embedder`.
     n_themes
         ``"auto"`` or a target number of themes.
     seed
@@ -88,6 +90,9 @@ def find_themes(
         Analysts' curation YAML; a missing file means no curation.
     embeddings
         Precomputed embeddings (skips embedding).
+    languages
+        Language code per text (`rca.text.language.detect_languages`), used by ``auto`` and to
+        centre a multilingual embedder's vectors per language; detected when needed and omitted.
     **model_params
         Further `ThemeModel` parameters.
 
@@ -99,14 +104,11 @@ def find_themes(
     from rca.themes.curation import apply_curation
     from rca.themes.curation_file import load_curation
 
-    emb = get_embedder(embedder) if isinstance(embedder, str | Path) else embedder
-    if embeddings is None:
-        embeddings = emb.embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-    model = ThemeModel(embedder=emb, n_themes=n_themes, random_state=seed, **model_params)
-    model.fit(texts, embeddings=embeddings)
+    model = ThemeModel(embedder=embedder, n_themes=n_themes, random_state=seed, **model_params)
+    model.fit(texts, embeddings=embeddings, languages=languages)
     info = model.theme_info_
     tax = load_taxonomy(taxonomy)
-    causes = map_causes(info, emb, tax)
+    causes = map_causes(info, model.embedder_, tax)
     topics, confidence = model.themes_, model.confidence_
     unmatched: list[str] = []
     if curation is not None:

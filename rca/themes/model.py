@@ -23,6 +23,7 @@ from rca.core.errors import ParameterError
 from rca.themes.clustering import AutoKMeans, reduce_dimensions
 from rca.themes.embedders import Embedder, get_embedder
 from rca.themes.keywords import fit_keywords, theme_info
+from rca.themes.languages import center_languages, resolve_embedder
 from rca.themes.naming import name_theme_info
 from rca.themes.vectors import unit_rows
 
@@ -42,7 +43,8 @@ class ThemeModel:
     Parameters
     ----------
     embedder
-        Backend name (``minilm``, ``static``, ``tfidf``, ``fake``), a model directory, or an
+        ``auto`` (by the texts' languages, see `rca.themes.languages`), a backend name
+        (``minilm``, ``e5``, ``static``, ``tfidf``, ``fake``), a model directory, or an
         `Embedder` instance.
     n_themes
         ``"auto"`` to let HDBSCAN count the themes, or the number of themes wanted.
@@ -59,6 +61,9 @@ class ThemeModel:
         Seed for UMAP and every other random step.
     verbose
         Show progress of the underlying fit.
+    center_languages
+        With a multilingual embedder, remove each language's mean vector before clustering
+        (`rca.themes.vectors.center_by_language`).
 
     Attributes
     ----------
@@ -72,11 +77,15 @@ class ThemeModel:
         ``examples``.
     outlier_share_raw_, outlier_share_ : float
         Share of unassigned texts before and after outlier reduction.
+    backend_ : str
+        The backend used (what ``auto`` chose).
+    language_means_ : dict
+        Mean vector per language removed before clustering (empty when not centred).
     """
 
     def __init__(
         self,
-        embedder: str | Path | Embedder = "minilm",
+        embedder: str | Path | Embedder = "auto",
         n_themes: int | str = "auto",
         min_theme_size: int | None = None,
         reduce_outliers: bool = True,
@@ -86,6 +95,7 @@ class ThemeModel:
         n_epochs: int | None = None,
         random_state: int = 0,
         verbose: bool = False,
+        center_languages: bool = True,
     ) -> None:
         self.embedder = embedder
         self.n_themes = n_themes
@@ -97,12 +107,18 @@ class ThemeModel:
         self.n_epochs = n_epochs
         self.random_state = random_state
         self.verbose = verbose
+        self.center_languages = center_languages
 
     # -- helpers ---------------------------------------------------------------------------
     def _get_embedder(self) -> Embedder:
+        if hasattr(self, "embedder_"):
+            return self.embedder_
         if isinstance(self.embedder, str | Path):
-            return get_embedder(self.embedder)
+            return get_embedder(getattr(self, "backend_", None) or self.embedder)
         return self.embedder
+
+    def _language_means(self) -> dict[str, np.ndarray]:
+        return dict(getattr(self, "language_means_", {}))
 
     def _min_size(self, n: int) -> int:
         if self.min_theme_size is not None:
@@ -118,7 +134,12 @@ class ThemeModel:
             raise ParameterError(f"min_theme_size must be >= 2, got {self.min_theme_size}")
 
     # -- fitting ---------------------------------------------------------------------------
-    def fit(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> ThemeModel:
+    def fit(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray | None = None,
+        languages: Sequence[str] | None = None,
+    ) -> ThemeModel:
         """Find themes in ``texts``.
 
         Parameters
@@ -127,6 +148,9 @@ class ThemeModel:
             Cleaned and redacted texts.
         embeddings
             Precomputed embeddings, one row per text; computed with ``embedder`` if omitted.
+        languages
+            Language code per text (`rca.text.language.detect_languages`); detected here when
+            ``auto`` or a multilingual embedder needs them and they are not given.
 
         Returns
         -------
@@ -136,12 +160,14 @@ class ThemeModel:
         self._check_params()
         texts = [str(t) for t in texts]
         n = len(texts)
-        embedder = self._get_embedder()
-        self.embedder_name_ = embedder.name
+        embedder, self.backend_, langs = resolve_embedder(self.embedder, texts, languages)
+        self.embedder_, self.embedder_name_ = embedder, embedder.name
         if embeddings is None:
             embeddings = embedder.embed(texts) if n else np.zeros((0, 1), dtype=np.float32)
         if len(embeddings) != n:
             raise ParameterError(f"got {len(embeddings)} embeddings for {n} texts")
+        centre_by = langs if self.center_languages else None
+        embeddings, self.language_means_ = center_languages(embedder, embeddings, texts, centre_by)
         order = _canonical_order(texts)
         sorted_texts = [texts[i] for i in order]
         sorted_emb = np.asarray(embeddings, dtype=np.float32)[order]
@@ -168,8 +194,9 @@ class ThemeModel:
         labels[weak] = -1
         if (labels >= 0).any():
             self.bertopic_, labels = fit_keywords(
-                sorted_texts, sorted_emb, labels, languages=None, verbose=self.verbose
-            )
+                sorted_texts, sorted_emb, labels, verbose=self.verbose,
+                languages=None if langs is None else [langs[i] for i in order],
+            )  # fmt: skip
         centroids = self._centroids(labels, sorted_emb)
         conf_sorted = np.where(labels >= 0, _similarity_to_own_centroid(labels, sorted_emb), 0.0)
         topics_sorted = labels
@@ -207,8 +234,10 @@ class ThemeModel:
         if not hasattr(self, "centroids_"):
             raise ParameterError("ThemeModel is not fitted yet: call fit() first")
         texts = [str(t) for t in texts]
+        embedder = self._get_embedder()
         if embeddings is None:
-            embeddings = self._get_embedder().embed(texts)
+            embeddings = embedder.embed(texts)
+        embeddings = center_languages(embedder, embeddings, texts, means=self._language_means())[0]
         if not self.centroids_ or not texts:
             return np.full(len(texts), -1, dtype=int), np.zeros(len(texts))
         ids = np.array(sorted(self.centroids_))
@@ -276,6 +305,7 @@ class ThemeModel:
         keys = (
             "n_themes", "min_theme_size", "reduce_outliers", "outlier_threshold",
             "n_neighbors", "n_components", "n_epochs", "random_state", "verbose",
+            "center_languages",
         )  # fmt: skip
         params = {k: getattr(self, k) for k in keys}
         params["embedder"] = (
@@ -308,6 +338,8 @@ class ThemeModel:
         settings = {
             "params": self.get_params(),
             "embedder_name": self.embedder_name_,
+            "backend": getattr(self, "backend_", None),
+            "language_means": {k: v.tolist() for k, v in self._language_means().items()},
             "outlier_share_raw": self.outlier_share_raw_,
             "outlier_share": self.outlier_share_,
         }
@@ -340,6 +372,9 @@ class ThemeModel:
         info["examples"] = info["examples"].map(json.loads)
         model.theme_info_ = info
         model.embedder_name_ = settings["embedder_name"]
+        model.backend_ = settings.get("backend") or params["embedder"]
+        means = settings.get("language_means", {}).items()
+        model.language_means_ = {k: np.asarray(v, dtype=np.float32) for k, v in means}
         model.outlier_share_raw_ = settings["outlier_share_raw"]
         model.outlier_share_ = settings["outlier_share"]
         model.bertopic_ = None
