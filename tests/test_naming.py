@@ -7,10 +7,12 @@ import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from rca.reports.fragments import theme_name
+from rca.text.language import detect_languages
+from rca.text.tokens import stop_words, tokenize
 from rca.themes.curation_file import Curation, rename, save_curation, theme_key
 from rca.themes.embedders import FakeEmbedder, TfidfEmbedder
 from rca.themes.find import find_themes
-from rca.themes.naming import NAME_STOP_WORDS, mmr, theme_names
+from rca.themes.naming import NAME_STOP_WORDS, mmr, name_theme_info, theme_names
 from rca.themes.vectors import unit_rows
 
 CODE = [
@@ -115,6 +117,83 @@ def test_placeholders_and_punctuation_break_phrases():
     texts = ["refund [EMAIL] sent twice", "refund [EMAIL] sent", "refund. sent", "refund, sent"]
     names = fit_names(texts, [0, 0, 0, 0])
     assert names[0] == FALLBACK[0]
+
+
+# Themes in the markets' languages: (language, texts, the name).
+IN_LANGUAGES = [
+    ("th", ["รหัสยืนยันไม่มาเลยค่ะ", "ยังไม่ได้รับรหัสยืนยันทาง SMS", "รหัสยืนยันไม่มาที่โทรศัพท์",
+            "ทำไมรหัสยืนยันไม่มา", "รหัสยืนยันไม่เข้าเลย"], "รหัสยืนยัน"),
+    ("th", ["โอนเงินไม่เข้าบัญชีปลายทาง", "โอนเงินแล้วแต่ไม่เข้าบัญชีปลายทาง",
+            "ทำไมโอนเงินไม่เข้าบัญชีปลายทางค่ะ", "เงินไม่เข้าบัญชีปลายทาง"],
+     "เงินไม่เข้าบัญชีปลายทาง"),
+    ("th", ["ยังไม่ได้รับOTPเลย", "ไม่ได้รับ OTP ค่ะ", "ทำไมไม่ได้รับ OTP", "ไม่ได้รับ OTP สักที"],
+     "ได้รับ OTP"),
+    ("id", ["saldo di aplikasi tidak berubah", "kenapa saldo di aplikasi tidak berubah",
+            "saldo di aplikasi yang tidak update", "saldo di aplikasi tidak berubah juga",
+            "yang saldo di aplikasi"],
+     "Saldo di aplikasi"),
+    ("ms", ["tidak dapat kod pengesahan", "saya tidak dapat kod pengesahan di telefon",
+            "kenapa tidak dapat kod pengesahan", "masih tidak dapat kod pengesahan yang"],
+     "Kod pengesahan"),
+    ("vi", ["Mã xác nhận không đến điện thoại", "tôi không nhận được mã xác nhận",
+            "mã xác nhận không đến", "sao mã xác nhận không về", "chưa nhận được mã xác nhận ạ"],
+     "Mã xác nhận"),
+    ("pt", ["Não recebi o código de verificação", "o código de verificação não chegou",
+            "código de verificação não chega", "cadê o código de verificação?"],
+     "Código de verificação"),
+    ("tl", ["hindi dumating yung verification code ko po", "wala pa rin yung verification code",
+            "bakit hindi dumating ang verification code", "verification code hindi dumating"],
+     "Verification code"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "texts", "expected"), IN_LANGUAGES)
+def test_names_in_the_markets_languages(language, texts, expected):
+    name = fit_names(texts, [0] * len(texts))[0]
+    assert name == expected
+    assert any(name.lower() in t.lower() for t in texts) or language == "th", name
+    words = tokenize(name, language, keep_stop_words=True)
+    assert 2 <= len(words) <= 4
+    stop = stop_words(language) | {"yang", "tidak", "di", "não", "không", "yung", "ang"}
+    assert words[0] not in stop and words[-1] not in stop
+
+
+def test_thai_names_are_segmented_words_written_without_spaces():
+    for _, texts, _ in (case for case in IN_LANGUAGES if case[0] == "th"):
+        name = fit_names(texts, [0] * len(texts))[0]
+        thai = name.replace(" OTP", "")
+        assert " " not in thai and any(thai in t for t in texts), name
+        assert "".join(tokenize(thai, "th", keep_stop_words=True)) == thai
+
+
+def test_thai_phrases_do_not_cross_spaces():
+    joined = ["บัตรเครดิตถูกล็อค", "บัตรเครดิตถูกล็อคแล้ว", "ทำไมบัตรเครดิตถูกล็อค"]
+    spaced = [t.replace("บัตรเครดิต", "บัตรเครดิต ") for t in joined]
+    assert fit_names(joined, [0, 0, 0])[0] == "บัตรเครดิตถูกล็อค"
+    assert fit_names(spaced, [0, 0, 0])[0] == FALLBACK[0]
+
+
+def test_languages_can_be_given_or_detected():
+    texts = [t for _, group, _ in IN_LANGUAGES[3:] for t in group]
+    themes = np.repeat(np.arange(len(IN_LANGUAGES) - 3), [len(g) for _, g, _ in IN_LANGUAGES[3:]])
+    themes = np.where(themes < 3, themes, -1)  # three themes, the rest unassigned
+    detected = fit_names(texts, themes)
+    assert detected == fit_names(texts, themes, languages=detect_languages(texts))
+    assert [detected[t] for t in range(3)] == [e for _, _, e in IN_LANGUAGES[3:6]]
+    # As English, "tidak" is no stop word: the Indonesian name would end on it.
+    assert fit_names(texts, themes, languages=["en"] * len(texts))[0] == "Saldo di aplikasi tidak"
+    with pytest.raises(ValueError, match="languages"):
+        fit_names(texts, themes, languages=["id"])
+
+
+def test_theme_info_names_take_languages(planted_themes):
+    texts, info, model = _planted(), planted_themes.theme_info, planted_themes.model
+    keywords = info.drop(columns="keyword_label").assign(theme_label=info["keyword_label"])
+    args = (keywords, texts, model.themes_, model.centroids_, FakeEmbedder())
+    out = name_theme_info(*args, languages=["en"] * len(texts))
+    assert out["theme_label"].tolist() == info["theme_label"].tolist()
+    with pytest.raises(ValueError, match="languages"):
+        name_theme_info(*args, languages=["en"])
 
 
 @pytest.mark.parametrize(
