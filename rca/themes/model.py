@@ -208,7 +208,9 @@ class ThemeModel:
         self.outlier_share_ = float(np.mean(self.themes_ == -1)) if n else 0.0
         self.centroids_ = centroids
         info = theme_info(self.themes_, self.confidence_, texts, self.bertopic_)
-        self.theme_info_ = name_theme_info(info, texts, self.themes_, centroids, embedder)
+        self.theme_info_ = name_theme_info(
+            info, texts, self.themes_, centroids, embedder, languages=langs
+        )
         return self
 
     @staticmethod
