@@ -61,7 +61,7 @@ def plant_payloads(data: Path) -> None:
     second_macro = audits.loc[audits["macro_id"] != "", "macro_id"].value_counts().index[1]
     audits.loc[audits["macro_id"] == second_macro, "macro_id"] = PAYLOADS["macro_id"]
     quoted = audits.index[audits["comment"].str.contains("ACC-004", regex=False)]
-    audits.loc[quoted[::3], "comment"] += " " + PAYLOADS["comment"]
+    audits.loc[quoted, "comment"] += " " + PAYLOADS["comment"]
     audits.to_csv(path, index=False)
 
 

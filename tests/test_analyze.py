@@ -314,6 +314,11 @@ def _behind(f, ws: dict[str, pd.DataFrame], month: str) -> tuple[pd.DataFrame, p
             return rows, ok & here & (rows["theme_id"] == f.theme_id)
         who = rows["agent"] == f.agent if f.group_type == "agent" else rows["team"] == f.team
         return rows, ok & who & (rows["error_category"] == f.error_category)
+    if f.type == "top_driver":  # quotes of the theme's own items this month
+        kind, date = ("feedback", "date") if f.metric == "mean_rating" else ("audits", "audit_date")
+        rows = ws[kind].loc[ids]
+        ok = pd.to_datetime(rows[date]).dt.strftime("%Y-%m") == month
+        return rows, ok & (rows["theme_id"] == f.theme_id)
     if f.type == "technical_issue":
         rows = ws["feedback"].loc[ids]
         return rows, rows["theme_id"] == f.theme_id

