@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import socket
-
 import numpy as np
 import pytest
 
@@ -68,18 +66,6 @@ def test_model_dir_without_config_is_a_clear_error(tmp_path):
     emb = get_embedder(tmp_path, cache=False)
     with pytest.raises(ParameterError, match="not a sentence-transformers model"):
         emb.embed(["x"])
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    """Any attempt to open a network connection fails the test."""
-
-    def refuse(*args, **kwargs):
-        raise AssertionError(f"network access attempted: {args!r}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
 @pytest.mark.real

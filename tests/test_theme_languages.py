@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -149,18 +147,6 @@ def test_resolving_auto_uses_the_languages_given_and_keeps_them():
 def test_e5_is_a_listed_multilingual_backend():
     assert "e5" in BACKENDS and is_multilingual("e5") and not is_multilingual("minilm")
     assert get_embedder("e5").multilingual
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    """Any attempt to open a network connection fails the test."""
-
-    def refuse(*args, **kwargs):
-        raise AssertionError(f"network access attempted: {args!r}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
 @pytest.mark.real

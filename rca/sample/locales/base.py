@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rca.sample.vocab import ERROR_CATEGORIES
+
 __all__ = ["AUDIT_KEYS", "FEEDBACK_KEYS", "Locale"]
 
 #: Keys every locale's ``feedback`` bank has: the true topics, the planted SMS-code bug
@@ -24,13 +26,7 @@ FEEDBACK_KEYS: tuple[str, ...] = (
 #: Keys every locale's ``audit`` bank has: the error categories, the outdated macro (``outdated``
 #: and ``outdated_more``, RC1), the new-hire cohort (``cohort``, RC3), recommendations and praise.
 AUDIT_KEYS: tuple[str, ...] = (
-    "incorrect resolution",
-    "policy misapplication",
-    "tone",
-    "missed verification",
-    "incomplete notes",
-    "wrong macro",
-    "escalation missed",
+    *ERROR_CATEGORIES,
     "outdated",
     "outdated_more",
     "cohort",
