@@ -63,10 +63,10 @@ test-fast: install  ## unit tests only (no real model, kernels or browser)
 bench-topics: install  ## topic quality/speed benchmark on ../shared/data
 	$(BIN)/python benchmarks/topics.py
 
-bench-languages: install  ## themes per language and on mixed months (MASSIVE), theme names, language id (about 15 min)
+bench-languages: install  ## language id, themes per language and on mixed months (MASSIVE), theme names (~30 min first run, ~15 from the cache)
 	$(BIN)/python benchmarks/language_id.py
 	$(BIN)/python benchmarks/languages.py
-	$(BIN)/python benchmarks/naming.py
+	$(BIN)/python benchmarks/naming.py --corpus test full cfpb --seeds 0 1 2
 
 bench-static: install  ## other distillation settings for the static embedder (about 10 min)
 	$(BIN)/python benchmarks/static_variants.py --seeds 0 1 2
