@@ -41,7 +41,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from topics import peak_rss, scores, timed
+from topics import load_corpus, peak_rss, scores, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -69,9 +69,7 @@ def load_massive(rows: int | None) -> tuple[dict[str, list[str]], np.ndarray]:
 
 
 def load_banking(which: str) -> tuple[list[str], np.ndarray]:
-    files = ("train.csv", "test.csv") if which == "all" else ("test.csv",)
-    df = pd.concat([pd.read_csv(DATA / "banking77" / f) for f in files], ignore_index=True)
-    return df["text"].astype(str).tolist(), df["category"].to_numpy()
+    return load_corpus("banking77", ("train", "test") if which == "all" else ("test",))
 
 
 def mix(n: int, weights: dict[str, float], seed: int) -> np.ndarray:

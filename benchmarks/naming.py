@@ -28,6 +28,7 @@ import itertools
 import json
 import os
 import re
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -39,9 +40,11 @@ import pandas as pd
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from topics import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data"
 RESULTS = Path(__file__).resolve().parent / "results" / "naming.json"
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ied", "ies", "ed", "es", "al", "s", "e")
 GRID: dict[str, list[Any]] = {
@@ -76,15 +79,11 @@ def name_stems(name: str) -> set[str]:
 
 def load(corpus: str) -> tuple[list[str], np.ndarray]:
     if corpus in ("train", "test", "full"):
-        files = ["train.csv", "test.csv"] if corpus == "full" else [f"{corpus}.csv"]
-        df = pd.concat([pd.read_csv(DATA / "banking77" / f) for f in files], ignore_index=True)
-        return df["text"].astype(str).tolist(), df["category"].astype(str).to_numpy()
-    if corpus == "cfpb":
-        df = pd.read_csv(DATA / "cfpb_complaints" / "narratives_only.csv")
-        col = next(c for c in df.columns if "narrative" in c.lower())
-        df = df[df[col].notna() & df["Issue"].notna()]
-        return df[col].astype(str).tolist(), df["Issue"].astype(str).to_numpy()
-    raise SystemExit(f"unknown corpus {corpus}")
+        splits = ("train", "test") if corpus == "full" else (corpus,)
+        texts, labels = load_corpus("banking77", splits)
+    else:
+        texts, labels = load_corpus(corpus)
+    return texts, labels.astype(str)
 
 
 def hit_shares(info: pd.DataFrame, themes: np.ndarray, labels: np.ndarray) -> dict[str, Any]:

@@ -41,9 +41,12 @@ DATA = ROOT.parent / "shared" / "data"
 RESULTS = Path(__file__).resolve().parent / "results" / "topics.json"
 
 
-def load_corpus(name: str) -> tuple[list[str], np.ndarray]:
+def load_corpus(
+    name: str, splits: tuple[str, ...] = ("train", "test")
+) -> tuple[list[str], np.ndarray]:
+    """Texts and labels of ``banking77`` (the given ``splits``) or ``cfpb`` (label = Issue)."""
     if name == "banking77":
-        parts = [pd.read_csv(DATA / "banking77" / f) for f in ("train.csv", "test.csv")]
+        parts = [pd.read_csv(DATA / "banking77" / f"{split}.csv") for split in splits]
         df = pd.concat(parts, ignore_index=True)
         return df["text"].astype(str).tolist(), df["category"].to_numpy()
     if name == "cfpb":
