@@ -22,7 +22,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from rca.analysis.month import analyze_month
 from rca.sample import generate_sample
-from rca.sample.evaluate import false_discoveries, score_recovery
+from rca.sample.evaluate import false_discoveries, flagged, score_recovery
 
 RESULTS = Path(__file__).resolve().parent / "results" / "recovery.json"
 
@@ -49,8 +49,7 @@ def main() -> None:
             findings = analysis.table("findings")
             recovery = score_recovery(findings, truth)
             false = false_discoveries(findings, truth, q_max=0.01)
-            q = findings["q"].astype(float)
-            flagged = int(((q < 0.01) | (q.isna() & findings["significant"])).sum())
+            n_flagged = int(flagged(findings, q_max=0.01).sum())
             runs.append(
                 {
                     "seed": seed,
@@ -58,30 +57,30 @@ def main() -> None:
                     "recovered": int(recovery["found"].sum()),
                     "planted": len(recovery),
                     "causes": recovery.to_dict(orient="records"),
-                    "flagged_q_lt_0_01": flagged,
+                    "flagged_q_lt_0_01": n_flagged,
                     "false_discoveries": len(false),
                     "false_titles": false["title"].tolist(),
-                    "findings_tested": int(q.notna().sum()),
+                    "findings_tested": int(findings["q"].notna().sum()),
                 }
             )
             r = runs[-1]
             print(f"seed {seed}: {r['recovered']}/{r['planted']} planted causes found; "
                   f"{r['flagged_q_lt_0_01']} flagged at q<0.01, {r['false_discoveries']} unplanted "
                   f"({r['seconds']} s)", flush=True)  # fmt: skip
-    flagged = sum(r["flagged_q_lt_0_01"] for r in runs)
+    n_all = sum(r["flagged_q_lt_0_01"] for r in runs)
     false_total = sum(r["false_discoveries"] for r in runs)
     summary = {
         "command": "python benchmarks/recovery.py --seeds "
         + " ".join(map(str, args.seeds))
         + f" --months {args.months} --embedder {args.embedder}",
         "recovery_rate": sum(r["recovered"] for r in runs) / sum(r["planted"] for r in runs),
-        "false_discovery_proportion": false_total / flagged if flagged else 0.0,
+        "false_discovery_proportion": false_total / n_all if n_all else 0.0,
         "runs": runs,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(summary, indent=2, default=str))
     print(f"recovery {summary['recovery_rate']:.0%}; false discovery proportion at q<0.01: "
-          f"{summary['false_discovery_proportion']:.1%} ({false_total} of {flagged})")  # fmt: skip
+          f"{summary['false_discovery_proportion']:.1%} ({false_total} of {n_all})")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["EXPECTED_TYPE", "false_discoveries", "score_recovery"]
+__all__ = ["EXPECTED_TYPE", "false_discoveries", "flagged", "score_recovery"]
 
 #: Planted cause type -> the finding type that should report it.
 EXPECTED_TYPE: dict[str, str] = {
@@ -85,19 +85,24 @@ def score_recovery(
     return pd.DataFrame(rows)
 
 
-def false_discoveries(
-    findings: pd.DataFrame, truth: Mapping[str, Any], *, q_max: float = 0.01
-) -> pd.DataFrame:
-    """Return the findings flagged at ``q < q_max`` that report no planted cause.
+def flagged(findings: pd.DataFrame, *, q_max: float = 0.01) -> pd.Series:
+    """Return which findings claim something at ``q < q_max`` (boolean, on ``findings``' index).
 
     Findings without a q-value (calibration, AI confusion) count when flagged significant. Top
     drivers (``top_driver``: how much a theme costs a KPI this month) describe the month rather
-    than claim a change or a cause, so they are never counted.
+    than claim a change or a cause, so they never count.
     """
+    q = pd.to_numeric(findings["q"], errors="coerce")
+    claims = (q < q_max) | (q.isna() & findings["significant"].astype(bool))
+    return claims & (findings["type"] != "top_driver")
+
+
+def false_discoveries(
+    findings: pd.DataFrame, truth: Mapping[str, Any], *, q_max: float = 0.01
+) -> pd.DataFrame:
+    """Return the findings `flagged` at ``q < q_max`` that report no planted cause."""
     planted = pd.Series(False, index=findings.index)
     for cause in truth["root_causes"]:
         if cause["type"] in EXPECTED_TYPE:
             planted |= _matches(findings, cause)
-    q = pd.to_numeric(findings["q"], errors="coerce")
-    flagged = (q < q_max) | (q.isna() & findings["significant"].astype(bool))
-    return findings[flagged & ~planted & (findings["type"] != "top_driver")]
+    return findings[flagged(findings, q_max=q_max) & ~planted]
