@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from rca.core.errors import ParameterError
+from rca.sample.effects import DEFAULT_EFFECTS, EFFECT_SIZES, EffectSizes
 from rca.sample.text import Dice
 from rca.sample.vocab import TEAMS
 
@@ -82,6 +83,17 @@ class Plan:
     lenient_auditor: str
     bug_market: str
     bug_start: date
+    #: Effect sizes of the planted causes (``none``: nothing planted, equal rates everywhere).
+    effects: EffectSizes = EFFECT_SIZES[DEFAULT_EFFECTS]
+    #: The macro that goes stale at ``change_date`` and its queue.
+    stale_macro: str = OUTDATED_MACRO
+    stale_queue: str = "account access"
+    #: Kind of the new product bug (an id of the sample's bug kinds).
+    bug_kind: str = "sms_code"
+    #: (gold label, label the AI model gives it instead).
+    ai_pair: tuple[str, str] = ("harassment", "hate speech")
+    #: Rubric item auditors dispute more than the others.
+    disputed_item: str = "policy accuracy"
 
     @property
     def cohort(self) -> tuple[Agent, ...]:
