@@ -15,6 +15,7 @@ import rca.stats.label_audits
 from rca.core.errors import ParameterError
 from rca.sample import generate_sample
 from rca.stats.label_audits import (
+    AI_TOLERANCE,
     NO_LABEL,
     confused_pairs,
     confusion,
@@ -160,6 +161,60 @@ def test_confused_pairs_ranking_and_shares() -> None:
     assert (
         len(confused_pairs(pd.DataFrame({"model_label": pred, "gold_label": gold}), top_n=1)) == 1
     )
+
+
+def test_confused_pairs_are_tested_against_the_tolerance() -> None:
+    # Hand-worked reference (binomial tails from the pmf, not from scipy), same data as above:
+    # gold h has 10 rows, 3 predicted hs: P(X >= 3 | 10, 0.05)
+    #   = 1 - 0.95^10 - 10 * 0.05 * 0.95^9 - 45 * 0.05^2 * 0.95^8 = 0.0115036;
+    # 1 of 10: P(X >= 1) = 1 - 0.95^10 = 0.4012631. The family is the 9 off-diagonal pairs of
+    # gold labels present (h, s, x x 3 other labels), 6 of them never confused (p = 1), so the
+    # BH q of the smallest p is 0.01150356 * 9 / 1 = 0.1035320, and of the 0.401 pair
+    # min(0.401 * 9 / 3, 1) = 1.
+    gold = ["h"] * 10 + ["s"] * 10 + ["x"] * 5
+    pred = ["h"] * 6 + ["hs"] * 3 + ["s"] + ["s"] * 9 + ["h"] + ["x"] * 5
+    out = confused_pairs(pd.DataFrame({"model_label": pred, "gold_label": gold}))
+    assert AI_TOLERANCE == 0.05 and (out["tolerance"] == AI_TOLERANCE).all()
+    assert out["support"].tolist() == [10, 10, 10]
+    assert out["p_value"].tolist() == pytest.approx([0.0115036, 0.4012631, 0.4012631], abs=1e-7)
+    assert out["q_value"].tolist() == pytest.approx([0.1035320, 1.0, 1.0], abs=1e-7)
+    assert set(out["test"]) == {"exact binomial vs tolerance"}
+    strict = confused_pairs(pd.DataFrame({"model_label": pred, "gold_label": gold}),
+                            tolerance=0.01)  # fmt: skip
+    assert strict["p_value"].iloc[0] < out["p_value"].iloc[0]
+
+
+def test_a_clear_confusion_passes_and_noise_does_not() -> None:
+    # 15 % of 200 "harassment" items read as "hate speech" is far above a 5 % tolerance; 2 %
+    # of them read as "spam" is not.
+    gold = ["harassment"] * 200 + ["spam"] * 200
+    pred = ["hate speech"] * 30 + ["spam"] * 4 + ["harassment"] * 166 + ["spam"] * 200
+    out = confused_pairs(pd.DataFrame({"model_label": pred, "gold_label": gold}))
+    by_pair = out.set_index(["gold", "predicted"])
+    assert by_pair.loc[("harassment", "hate speech"), "q_value"] < 1e-4
+    assert by_pair.loc[("harassment", "spam"), "q_value"] > 0.5
+
+
+@pytest.mark.parametrize(
+    ("correct", "n", "target", "expected"),
+    [
+        # P(X <= 8 | 10, 0.9) = 1 - 10 * 0.9^9 * 0.1 - 0.9^10 = 0.2639011 (hand-worked)
+        (8, 10, 0.9, 0.2639011),
+        # P(X <= 0 | 5, 0.5) = 0.5^5 = 0.03125
+        (0, 5, 0.5, 0.03125),
+        # all correct: P(X <= n) = 1
+        (20, 20, 0.9, 1.0),
+    ],
+)
+def test_accuracy_below_target_exact_binomial(
+    correct: int, n: int, target: float, expected: float
+) -> None:
+    df = pd.DataFrame({"model_label": ["a"] * correct + ["b"] * (n - correct),
+                       "gold_label": ["a"] * n})  # fmt: skip
+    row = label_accuracy(df, target=target).iloc[0]
+    assert row["p_below_target"] == pytest.approx(expected, abs=1e-7)
+    assert row["test"] == "exact binomial vs target"
+    assert np.isnan(label_accuracy(df).iloc[0]["p_below_target"])
 
 
 # --- sample size -------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ class Context:
     min_n: int = 30
     target_accuracy: float = 0.9
     margin: float = 0.03
+    ai_population: int | None = None
     known_issues: Path | None = None
     macro_changes: dict[str, str] | None = None
     seed: int = 0

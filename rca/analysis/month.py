@@ -46,7 +46,8 @@ TABLES: dict[str, str] = {
     "ai_accuracy": "AI-model label accuracy vs target",
     "ai_per_class": "AI-model precision, recall, F1 per class",
     "ai_confused_pairs": "Gold -> predicted label pairs the AI model confuses most",
-    "ai_sample_size": "Items to audit next month for the chosen margin",
+    "ai_sample_size": "Items to audit next month for the chosen margin (conservative accuracy, "
+    "floor, finite-population correction)",
     "ai_disagreement_themes": "Themes in labellers' notes where the AI model and gold disagree",
     "feedback_label_accuracy": "Agent's feedback label vs auditor's label",
     "feedback_confused_pairs": "Feedback label pairs agents and auditors disagree on most",
@@ -143,6 +144,7 @@ def analyze_month(
     known_issues: str | Path | None = None,
     target_accuracy: float = 0.9,
     margin: float = 0.03,
+    ai_population: int | None = None,
     min_n: int = 30,
     macro_changes: dict[str, str] | None = None,
     mappings: Mapping[str, str | Path] | None = None,
@@ -170,6 +172,9 @@ def analyze_month(
         ``data_dir/known_issues.csv`` when present.
     target_accuracy, margin
         AI-label accuracy target, and the margin for next month's audit sample size.
+    ai_population
+        Items the AI model will label next month, the population next month's audit sample is
+        drawn from (finite-population correction of ``ai_sample_size``); None when unknown.
     min_n
         Segments with fewer rows are flagged as small.
     macro_changes
@@ -209,7 +214,7 @@ def analyze_month(
     known = Path(known_issues) if known_issues else Path(data_dir) / "known_issues.csv"
     ctx = Context(
         ws=ws, month=month, previous=previous, min_n=min_n, target_accuracy=target_accuracy,
-        margin=margin, known_issues=known if known.exists() else None,
+        margin=margin, ai_population=ai_population, known_issues=known if known.exists() else None,
         macro_changes=macro_changes, seed=seed,
     )  # fmt: skip
     tables_dir = out / "tables"

@@ -189,7 +189,8 @@ def _note_themes(disagreements: pd.DataFrame, ctx: Context) -> Table:
 
 def _ai_labels(ctx: Context) -> dict[str, Table]:
     """AI-model labels vs gold in the month (see `section_labels`)."""
-    from rca.stats.label_audits import label_audit, sample_size_for_margin
+    from rca.stats.label_audits import label_audit
+    from rca.stats.sample_size import audit_sample_size
 
     names = ("ai_accuracy", "ai_per_class", "ai_confused_pairs", "ai_sample_size",
              "ai_disagreement_themes")  # fmt: skip
@@ -202,9 +203,9 @@ def _ai_labels(ctx: Context) -> dict[str, Table]:
         return {name: EmptyTable(reason) for name in names}
     audit = label_audit(ai, "model_label", "gold_label", text="note" if "note" in ai else None,
                         target=ctx.target_accuracy)  # fmt: skip
-    p = float(audit.accuracy["accuracy"].iloc[0])
-    n_next = sample_size_for_margin(p, ctx.margin, 0.95)
-    sample = [{"expected_accuracy": p, "margin": ctx.margin, "confidence": 0.95, "n": n_next}]
+    row = audit.accuracy.iloc[0]
+    sample = [audit_sample_size(int(row["correct"]), int(row["n"]), ctx.margin, 0.95,
+                                population=ctx.ai_population)]  # fmt: skip
     tables = (audit.accuracy, audit.per_class, audit.confused_pairs, pd.DataFrame(sample),
               _note_themes(audit.disagreements, ctx))  # fmt: skip
     return dict(zip(names, tables, strict=True))

@@ -7,22 +7,23 @@ come from scikit-learn and statsmodels (Wilson interval via `rca.stats.primitive
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binomtest
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
-from statsmodels.stats.proportion import samplesize_confint_proportion
 
 from rca.core.argument_checks import check_fraction, require_columns
 from rca.core.errors import ParameterError
 from rca.stats.evidence import id_column, row_ids
-from rca.stats.primitives import wilson_interval
+from rca.stats.primitives import bh_qvalues, wilson_interval
+from rca.stats.sample_size import sample_size_for_margin
 
 __all__ = [
+    "AI_TOLERANCE",
     "NO_LABEL",
     "LabelAudit",
     "confused_pairs",
@@ -36,6 +37,17 @@ __all__ = [
 
 #: Label given by `label_audit` to rows without a prediction (counted as wrong).
 NO_LABEL = "(no label)"
+#: Share of a gold label's items a confusion may take by chance before it is worth a finding
+#: (`confused_pairs` tests each pair's share against it).
+AI_TOLERANCE = 0.05
+#: The ``test`` of `label_accuracy` (vs the target) and of `confused_pairs` (vs the tolerance).
+ACCURACY_TEST = "exact binomial vs target"
+PAIR_TEST = "exact binomial vs tolerance"
+
+
+def _binomial_p(k: int, n: int, p: float, alternative: str) -> float:
+    """One-sided exact binomial p-value (scipy ``binomtest``); NaN without items."""
+    return float(binomtest(int(k), int(n), p, alternative=alternative).pvalue) if n > 0 else np.nan
 
 
 def _labels(df: pd.DataFrame, pred: str, gold: str) -> tuple[pd.Series, pd.Series, list[str]]:
@@ -66,7 +78,9 @@ def label_accuracy(
     Method: accuracy = correct / n; the (1 − alpha) Wilson score interval (statsmodels, via
     `rca.stats.primitives.wilson_interval`). ``meets_target`` is ``"yes"`` when the lower bound is
     at least ``target``, ``"no"`` when the upper bound is below it, otherwise ``"inconclusive"``
-    (more data needed: see `sample_size_for_margin`).
+    (more data needed: see `rca.stats.sample_size.audit_sample_size`). ``p_below_target`` is
+    the one-sided exact binomial p-value of H0: accuracy >= ``target`` (scipy ``binomtest``,
+    ``alternative="less"``): small when the accuracy is credibly below the target.
 
     Parameters
     ----------
@@ -85,12 +99,14 @@ def label_accuracy(
     -------
     DataFrame
         The ``by`` columns, then ``n``, ``correct``, ``accuracy``, ``ci_lo``, ``ci_hi``,
-        ``target``, ``meets_target``.
+        ``target``, ``meets_target``, ``p_below_target`` (NaN without a target), ``test``.
 
     References
     ----------
     Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
     JASA 22(158), 209-212.
+    Clopper, C. J. and Pearson, E. S. (1934). The use of confidence or fiducial limits illustrated
+    in the case of the binomial. Biometrika 26(4), 404-413 (the exact binomial test).
     """
     alpha = check_fraction("alpha", alpha)
     if target is not None:
@@ -112,7 +128,13 @@ def label_accuracy(
         [out["ci_lo"] >= out["target"], out["ci_hi"] < out["target"]], ["yes", "no"], "inconclusive"
     )
     out["meets_target"] = verdict if target is not None else None
-    return out[[*keys, "n", "correct", "accuracy", "ci_lo", "ci_hi", "target", "meets_target"]]
+    out["p_below_target"] = [
+        np.nan if target is None else _binomial_p(k, n, target, "less")
+        for k, n in zip(out["correct"], out["n"], strict=True)
+    ]
+    out["test"] = ACCURACY_TEST if target is not None else None
+    columns = ["n", "correct", "accuracy", "ci_lo", "ci_hi", "target", "meets_target"]
+    return out[[*keys, *columns, "p_below_target", "test"]]
 
 
 def per_class(
@@ -178,36 +200,68 @@ def confusion(
 
 
 def confused_pairs(
-    df: pd.DataFrame, pred: str = "model_label", gold: str = "gold_label", top_n: int = 10
+    df: pd.DataFrame,
+    pred: str = "model_label",
+    gold: str = "gold_label",
+    top_n: int = 10,
+    *,
+    tolerance: float = AI_TOLERANCE,
 ) -> pd.DataFrame:
-    """Return the most frequent confusions: gold label X predicted as label Y.
+    """Return the most frequent confusions: gold label X predicted as label Y, each tested.
 
-    Method: off-diagonal cells of `confusion`; ``share`` is n over the rows of that gold label
-    (the share of X predicted as Y), ``share_of_errors`` n over all wrong rows.
+    Method: off-diagonal cells of `confusion`; ``support`` is the number of rows of gold label
+    X, ``share`` n / support (the share of X predicted as Y), ``share_of_errors`` n over all wrong
+    rows. Each pair is tested against ``tolerance``, the share a confusion may take by chance:
+    one-sided exact binomial test of H0: share <= tolerance (scipy ``binomtest``,
+    ``alternative="greater"``) and Benjamini-Hochberg q-values over every off-diagonal pair of a
+    gold label present (pairs never confused count, with p = 1: the family is every confusion
+    that could have been found, not only those seen), computed before the ``top_n`` cut.
     ``example_ids`` lists the ids of the rows so confused, in their order in ``df``, at most
     `rca.stats.evidence.MAX_EVIDENCE_IDS`: the first id column of
     `rca.stats.evidence.ID_COLUMNS` that ``df`` has (``item_id`` for AI labels,
     ``feedback_id`` for feedback); empty lists without one.
 
+    Parameters
+    ----------
+    df, pred, gold
+        Rows with a predicted and a gold label, and their columns.
+    top_n
+        Pairs kept, most frequent first.
+    tolerance
+        Share of a gold label's rows a confusion may have by chance (default `AI_TOLERANCE`).
+
     Returns
     -------
     DataFrame
-        ``gold``, ``predicted``, ``n``, ``share``, ``share_of_errors``, ``example_ids``; most
-        frequent first.
+        ``gold``, ``predicted``, ``n``, ``support``, ``share``, ``share_of_errors``,
+        ``tolerance``, ``p_value``, ``q_value``, ``test``, ``example_ids``; most frequent first.
+
+    References
+    ----------
+    Benjamini, Y. and Hochberg, Y. (1995). Controlling the false discovery rate. JRSS B 57(1),
+    289-300.
     """
     if isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 1:
         raise ParameterError(f"top_n must be a whole number >= 1, got {top_n!r}")
+    tolerance = check_fraction("tolerance", tolerance)
     matrix = confusion(df, pred, gold)
     cells = matrix.melt(ignore_index=False, value_name="n").reset_index()
     support = cells.groupby("gold")["n"].transform("sum")
-    cells = cells.assign(share=cells["n"] / support)
-    cells = cells[(cells["gold"] != cells["predicted"]) & (cells["n"] > 0)]
+    cells = cells.assign(support=support, share=cells["n"] / support.where(support > 0))
+    cells = cells[(cells["gold"] != cells["predicted"]) & (cells["support"] > 0)]
+    pairs = zip(cells["n"], cells["support"], strict=True)
+    p = [_binomial_p(k, m, tolerance, "greater") for k, m in pairs]
+    cells = cells.assign(tolerance=tolerance, p_value=p, q_value=bh_qvalues(np.asarray(p)),
+                         test=PAIR_TEST)  # fmt: skip
+    cells = cells[cells["n"] > 0]
     cells = cells.assign(share_of_errors=cells["n"] / cells["n"].sum())
     cells = cells.sort_values(
         ["n", "share", "gold", "predicted"], ascending=[False, False, True, True]
     )
-    columns = ["gold", "predicted", "n", "share", "share_of_errors"]
+    columns = ["gold", "predicted", "n", "support", "share", "share_of_errors", "tolerance",
+               "p_value", "q_value", "test"]  # fmt: skip
     out = cells[columns].head(top_n).reset_index(drop=True)
+    out[["n", "support"]] = out[["n", "support"]].astype("int64")
     y_true, y_pred, _ = _labels(df, pred, gold)
     column = id_column(df)
     out["example_ids"] = [
@@ -215,48 +269,6 @@ def confused_pairs(
         for g, p in zip(out["gold"], out["predicted"], strict=True)
     ]
     return out
-
-
-def sample_size_for_margin(
-    p_expected: float, margin: float, confidence: float = 0.95, population: int | None = None
-) -> int:
-    """Rows to audit so the interval of a proportion is ± ``margin`` wide.
-
-    Method: the normal approximation n₀ = z² p (1 − p) / e² (statsmodels
-    ``samplesize_confint_proportion``), then, for a finite population N, Cochran's correction
-    n = n₀ / (1 + (n₀ − 1) / N), rounded up. p = 0.5 is the safe choice when unsure.
-    Example: p = 0.5, e = 0.05, 95 % gives n₀ = 1.96² · 0.25 / 0.0025 = 384.1, so 385; with
-    N = 1000, 277.7, so 278.
-
-    Parameters
-    ----------
-    p_expected
-        Expected proportion (e.g. expected accuracy), 0 to 1.
-    margin
-        Half-width of the interval wanted, e.g. 0.05 for ± 5 points.
-    confidence
-        Confidence level.
-    population
-        Size of the population sampled from (e.g. items labelled this month); None for large.
-
-    Returns
-    -------
-    int
-        Sample size (never more than ``population``).
-
-    References
-    ----------
-    Cochran, W. G. (1977). Sampling Techniques, 3rd ed., Wiley, §4.4 (eq. 4.2) and §4.5.
-    """
-    p = check_fraction("p_expected", p_expected, closed=True)
-    margin = check_fraction("margin", margin)
-    confidence = check_fraction("confidence", confidence)
-    n0 = float(samplesize_confint_proportion(p, margin, alpha=1 - confidence))
-    if population is not None:
-        if isinstance(population, bool) or not isinstance(population, int) or population < 1:
-            raise ParameterError(f"population must be a whole number >= 1, got {population!r}")
-        n0 = n0 / (1 + (n0 - 1) / population)
-    return math.ceil(round(n0, 9))
 
 
 def disagreements(
