@@ -153,3 +153,46 @@ def test_planted_outdated_macro_ranks_first(sample):
     assert top["macro_id"] == rc["segment"]["macro"]
     assert bool(top["worse_after"]) and top["excess_q"] < 0.05
     assert r["worse_after"].sum() <= 2
+
+
+def _queued(spec: dict[tuple[str, str], tuple[int, int]], month: str = "2026-02") -> pd.DataFrame:
+    """Audits of ``month`` from {(queue, macro): (n, failing)}."""
+    parts = []
+    for (queue, macro), n_fail in spec.items():
+        parts.append(audits({(month, macro): n_fail}).assign(queue=queue))
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_a_hard_queue_does_not_make_its_macros_stale():
+    # Every macro of "fraud" fails 40 %, those of "payments" 10 %: vs all other macros the fraud
+    # macros would stand out (40 % vs about 20 %); vs their own queue they do not. The stale
+    # macro P3 (40 % in a 10 % queue) stands out either way.
+    df = _queued({("fraud", "F1"): (100, 40), ("fraud", "F2"): (100, 40),
+                  ("fraud", "F3"): (100, 40), ("payments", "P1"): (100, 10),
+                  ("payments", "P2"): (100, 10), ("payments", "P3"): (100, 40)})  # fmt: skip
+    r = macro_report(df, current="2026-02", previous=None).set_index("macro_id")
+    assert set(r["comparison"]) == {"same_queue"}
+    assert r.loc["F1", "rest_fail_rate"] == pytest.approx(0.4)
+    assert r.loc["F1", "rest_audits"] == 200
+    assert r.loc["F1", "excess_rate"] == pytest.approx(0.0)
+    assert r.loc["F1", "excess_q"] > 0.5
+    assert r.loc["P3", "rest_fail_rate"] == pytest.approx(0.1)
+    assert r.loc["P3", "excess_q"] < 0.001
+    assert r.index[0] == "P3"
+    # The old comparison (all other macros) would have flagged F1 too:
+    alone = macro_report(df.assign(queue=None), current="2026-02", previous=None)
+    alone = alone.set_index("macro_id")
+    assert set(alone["comparison"]) == {"other_macros"}
+    assert alone.loc["F1", "rest_fail_rate"] == pytest.approx((40 + 40 + 10 + 10 + 40) / 500)
+    assert alone.loc["F1", "excess_q"] < 0.05
+
+
+def test_a_queue_with_too_few_other_audits_falls_back_to_all_other_macros():
+    df = _queued({("fraud", "F1"): (60, 24), ("fraud", "F2"): (10, 4),
+                  ("payments", "P1"): (60, 6), ("payments", "P2"): (60, 6)})  # fmt: skip
+    r = macro_report(df, current="2026-02", previous=None, min_n=20).set_index("macro_id")
+    assert r.loc["F1", "comparison"] == "other_macros"  # F2's 10 audits < min_n
+    assert r.loc["F1", "rest_audits"] == 130
+    assert r.loc["F1", "rest_fail_rate"] == pytest.approx(16 / 130)
+    assert r.loc["P1", "comparison"] == "same_queue"
+    assert r.loc["P1", "rest_fail_rate"] == pytest.approx(0.1)

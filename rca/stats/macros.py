@@ -17,15 +17,15 @@ import pandas as pd
 from rca.core.argument_checks import require_columns
 from rca.stats.evidence import quotes_and_ids
 from rca.stats.kpis import add_period
-from rca.stats.primitives import bh_qvalues, wilson_interval
-from rca.stats.trends import group_vs_rest, share_changes
+from rca.stats.primitives import bh_qvalues, compare_proportions, wilson_interval
+from rca.stats.trends import share_changes
 
 __all__ = ["MACRO_COLUMNS", "TREND_COLUMNS", "macro_report", "macro_trend"]
 
 #: Columns of `macro_report`'s result, in order.
 MACRO_COLUMNS: tuple[str, ...] = (
     "rank", "macro_id", "queue", "audits", "failing", "share_of_failures", "fail_rate",
-    "fail_lo", "fail_hi", "rest_fail_rate", "excess_rate", "excess_failures", "excess_p",
+    "fail_lo", "fail_hi", "comparison", "rest_audits", "rest_fail_rate", "excess_rate", "excess_failures", "excess_p",
     "excess_q", "previous_audits", "previous_fail_rate", "change", "change_lo", "change_hi",
     "change_p", "change_q", "changed_after", "before_fail_rate", "after_fail_rate", "after_p",
     "after_q", "worse_after", "trend", "top_themes", "examples", "example_ids", "small_n", "score",
@@ -92,8 +92,11 @@ def macro_report(
     interval; ``share_of_failures`` = its failing audits / all failing audits of the month
     (with or without a macro). Three comparisons, each by `rca.stats.trends.share_changes` (Newcombe
     interval, two-sided z-test, or Fisher's exact test for small expected counts) with
-    Benjamini-Hochberg q-values across macros: (1) *excess*: the macro vs all other macros in
-    the month; (2) *change*: the month vs ``previous``; (3) *after*: audits dated on or after
+    Benjamini-Hochberg q-values across macros: (1) *excess*: the macro vs the other macros of
+    its queue in the month (``comparison = "same_queue"``: a queue hard for every macro does
+    not make its macros stale), or vs all other macros (``"other_macros"``) when the audits have
+    no queue or the other macros of its queue have fewer than ``min_n`` audits together
+    (``rest_audits`` and ``rest_fail_rate`` describe the group compared with); (2) *change*: the month vs ``previous``; (3) *after*: audits dated on or after
     ``changed_after`` vs before it (all months up to ``current``). ``worse_after`` is true when
     the after-rate is higher with ``after_q < alpha``.
     Score: ``excess_failures = audits × (fail_rate − rest_fail_rate)``, the failing audits
@@ -142,14 +145,7 @@ def macro_report(
     out["small_n"] = out["audits"] < min_n
     if "queue" in now:
         out["queue"] = now.groupby("macro_id", observed=True)["queue"].agg(_mode)
-    excess = group_vs_rest(now, now["macro_id"], item="_fail", min_n=min_n).set_index("group")
-    out["rest_fail_rate"] = excess["share_previous"].reindex(out.index)
-    rest = out["rest_fail_rate"].fillna(_rest_rate(now, out))
-    out["rest_fail_rate"] = rest
-    out["excess_rate"] = out["fail_rate"] - rest
-    out["excess_failures"] = out["audits"] * out["excess_rate"]
-    out["excess_p"] = excess["p_value"].reindex(out.index)
-    out["excess_q"] = excess["q_value"].reindex(out.index)
+    _excess(out, now, min_n)
     _month_change(out, used, current, previous, min_n)
     _before_after(out, used, changed_after, min_n, alpha)
     trend = macro_trend(used, min_n=min_n).groupby("macro_id")["fail_rate"].agg(list)
@@ -175,11 +171,27 @@ def _mode(values: pd.Series) -> object:
     return modes.iloc[0] if len(modes) else None
 
 
-def _rest_rate(now: pd.DataFrame, out: pd.DataFrame) -> pd.Series:
-    """Fail rate of the other macros' audits, for macros `group_vs_rest` could not compare."""
-    total, failing = len(now), int(now["_failed"].sum())
-    rest_n = total - out["audits"]
-    return ((failing - out["failing"]) / rest_n.where(rest_n > 0)).astype(float)
+def _excess(out: pd.DataFrame, now: pd.DataFrame, min_n: int) -> None:
+    """Each macro's fail rate vs its comparison group (see `macro_report`), in place."""
+    comparison, rest_n, rest_failing = [], [], []
+    for macro, queue in zip(out.index, out.get("queue", pd.Series(None, out.index)), strict=True):
+        others = now[now["macro_id"] != macro]
+        same = others[others["queue"] == queue] if queue is not None and "queue" in now else None
+        use_queue = same is not None and len(same) >= min_n
+        rest = same if use_queue and same is not None else others
+        comparison.append("same_queue" if use_queue else "other_macros")
+        rest_n.append(len(rest))
+        rest_failing.append(int(rest["_failed"].sum()))
+    n0, c0 = np.array(rest_n, float), np.array(rest_failing, float)
+    n1, c1 = out["audits"].to_numpy(float), out["failing"].to_numpy(float)
+    out["comparison"] = comparison
+    out["rest_audits"] = np.array(rest_n, dtype="int64")
+    out["rest_fail_rate"] = np.divide(c0, n0, out=np.full(n0.shape, np.nan), where=n0 > 0)
+    out["excess_rate"] = out["fail_rate"] - out["rest_fail_rate"]
+    out["excess_failures"] = out["audits"] * out["excess_rate"]
+    p, _test = compare_proportions(c1, n1, c0, n0, tested=(n1 >= min_n) & (n0 >= min_n))
+    out["excess_p"] = p
+    out["excess_q"] = bh_qvalues(p)
 
 
 def _compare(rows: pd.DataFrame, when: pd.Series, min_n: int) -> pd.DataFrame:
