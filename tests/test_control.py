@@ -33,7 +33,7 @@ def units(counts: Sequence[int], n: int | Sequence[int] = 50, group: str = "g") 
 
 
 def test_public_names() -> None:
-    assert rca.stats.control_charts.__all__ == ["CHART_COLUMNS", "RULES", "p_chart"]
+    assert rca.stats.control_charts.__all__ == ["CHART_COLUMNS", "LIMITS", "RULES", "p_chart"]
     assert sorted(RULES) == [1, 2, 3, 4]
 
 
@@ -207,3 +207,68 @@ def test_period_labels_sort_in_time_order(labels: list[Hashable]) -> None:
     chart = p_chart(df)
     assert chart["week"].tolist() == labels
     assert chart["count"].tolist() == [30, 10, 20]
+
+
+# --- Phase II: limits from baseline periods before the judged ones ------------------------------
+
+# Eight baseline weeks at 90 % of n = 100 (σ = 0.03, LCL = 0.81), then four judged weeks at 80 %:
+# a planted shift of -10 points.
+SHIFT_BASE, SHIFT = [90] * 8, [80] * 4
+
+
+def test_baseline_limits_exclude_the_judged_weeks_and_catch_the_shift() -> None:
+    chart = p_chart(units(SHIFT_BASE + SHIFT, 100), judged=[9, 10, 11, 12])
+    assert chart["centre"].tolist() == pytest.approx([0.9] * 12, abs=1e-12)
+    assert chart["lcl"].iloc[0] == pytest.approx(0.9 - 3 * math.sqrt(0.09 / 100), abs=1e-12)
+    assert chart.loc[chart["in_baseline"], "week"].tolist() == list(range(1, 9))
+    assert chart.loc[chart["judged"], "week"].tolist() == [9, 10, 11, 12]
+    assert set(chart["limits"]) == {"baseline"} and set(chart["baseline_periods"]) == {8}
+    assert chart.loc[chart["signal"], "week"].tolist() == [9, 10, 11, 12]
+    assert all(1 in r for r in chart.loc[chart["judged"], "rules"])
+    # The old computation pooled the judged weeks into the centre line (p̄ = 0.8667, LCL =
+    # 0.7648): the shift dilutes its own limits and no judged week signals.
+    pooled = p_chart(units(SHIFT_BASE + SHIFT, 100))
+    assert pooled["centre"].iloc[0] == pytest.approx((8 * 90 + 4 * 80) / 1200, abs=1e-12)
+    assert not pooled.loc[pooled["week"] > 8, "signal"].any()
+
+
+def test_only_judged_points_signal_and_runs_may_start_in_the_baseline() -> None:
+    # Baseline: 7 weeks at 49 then 7 at 51 of n = 100 (p̄ = 0.5, σ = 0.05); two judged weeks at
+    # 51: nine in a row above the centre (rule 2) completes at the second judged week, a run
+    # that began in the baseline; the baseline's own points are never flagged.
+    counts = [49] * 7 + [51] * 9
+    chart = p_chart(units(counts, 100), judged=[15, 16])
+    assert chart["centre"].iloc[0] == 0.5
+    assert chart.loc[chart["signal"], "week"].tolist() == [16]
+    assert chart.loc[chart["signal"], "rules"].tolist() == [(2,)]
+    assert not chart.loc[~chart["judged"], "signal"].any()
+    assert (chart.loc[~chart["judged"], "rules"] == ()).all()
+    # Weeks between the baseline and the judged weeks are neither, and left out of the chart.
+    gap = p_chart(units(counts, 100), baseline=list(range(1, 13)), judged=[16])
+    assert gap["week"].tolist() == [*range(1, 13), 16]
+
+
+def test_too_few_baseline_periods_fall_back_to_trial_limits() -> None:
+    b = units([90, 80, 80, 80, 80], 100, "b")
+    b["week"] += 7  # one baseline week (8) before the judged weeks 9-12
+    df = pd.concat([units(SHIFT_BASE + SHIFT, 100, "a"), b])
+    chart = p_chart(df, judged=[9, 10, 11, 12], min_baseline=4)
+    a, b = chart[chart["team"] == "a"], chart[chart["team"] == "b"]
+    assert set(a["limits"]) == {"baseline"} and set(a["baseline_periods"]) == {8}
+    assert set(b["limits"]) == {"trial"} and set(b["baseline_periods"]) == {5}
+    assert b["in_baseline"].all()
+    assert b["centre"].iloc[0] == pytest.approx((90 + 4 * 80) / 500, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"judged": [9], "baseline": [8, 9]}, "before the judged"),
+        ({"judged": [99]}, "judged names no period"),
+        ({"judged": 9}, "list of periods"),
+        ({"judged": [9], "min_baseline": 0}, "min_baseline"),
+    ],
+)
+def test_bad_phase_two_parameters(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        p_chart(units(SHIFT_BASE + SHIFT, 100), **kwargs)

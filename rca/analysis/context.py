@@ -47,7 +47,12 @@ class EmptyTable:
 
 @dataclass
 class Context:
-    """What every section sees: the workspace, the months compared and the settings."""
+    """What every section sees: the workspace, the months compared and the settings.
+
+    ``ai_population``: items the AI model labels next month (finite-population correction of
+    the audit sample size; None when unknown). ``baseline_weeks``: weeks before the report
+    month whose audits set the p-charts' limits.
+    """
 
     ws: Workspace
     month: str
@@ -56,6 +61,7 @@ class Context:
     target_accuracy: float = 0.9
     margin: float = 0.03
     ai_population: int | None = None
+    baseline_weeks: int = 8
     known_issues: Path | None = None
     macro_changes: dict[str, str] | None = None
     seed: int = 0

@@ -23,6 +23,8 @@ __all__ = ["POLICY_THEME_COLUMNS", "SECTIONS", "Context", "EmptyTable", "Section
 SEGMENTS = ("market", "queue", "team")
 #: Weeks in each window of a technical issue's trend (``window_weeks`` of ``tech_issues``).
 ISSUE_WEEKS = 4
+#: Fewest baseline weeks with audits a team or queue needs for baseline p-chart limits.
+MIN_BASELINE_WEEKS = 4
 
 
 def _error_pareto(current: pd.DataFrame) -> Table:
@@ -127,17 +129,35 @@ def section_trends(ctx: Context) -> dict[str, Table]:
 
 
 def section_control(ctx: Context) -> dict[str, Table]:
-    """Weekly pass-rate p-charts per team and per queue."""
+    """Weekly pass-rate p-charts per team and per queue: the month's weeks vs a baseline.
+
+    The weeks of the report month are judged (Phase II, `rca.stats.control_charts.p_chart`)
+    against limits from the ``ctx.baseline_weeks`` weeks with audits before them; a team or
+    queue with fewer than `MIN_BASELINE_WEEKS` of them gets trial limits pooled over its
+    baseline and judged weeks (``limits == "trial"``).
+    """
     from rca.stats.control_charts import p_chart
 
     audits = ctx.frame("audits").dropna(subset=["passed"])
+    judged = (
+        sorted(audits.loc[audits["month"] == ctx.month, "week"].unique()) if len(audits) else []
+    )
+    before = (
+        sorted(w for w in audits["week"].unique() if judged and w < judged[0]) if judged else []
+    )
+    baseline = before[-ctx.baseline_weeks :] if ctx.baseline_weeks > 0 else []
     out: dict[str, Table] = {}
     for group in ("team", "queue"):
         reason = lacking(audits, "audits", group)
         if reason is None and not audits[group].notna().any():
             reason = f"no audit with a pass/fail outcome names a {group}"
+        if reason is None and not judged:
+            reason = f"no audit of {ctx.month} has a pass/fail outcome"
         name = f"p_chart_{group}"
-        out[name] = EmptyTable(reason) if reason else p_chart(audits, group=group, period="week")
+        out[name] = EmptyTable(reason) if reason else p_chart(
+            audits, group=group, period="week", baseline=baseline or None, judged=judged,
+            min_baseline=MIN_BASELINE_WEEKS,
+        )  # fmt: skip
     return out
 
 

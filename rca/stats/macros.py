@@ -25,10 +25,11 @@ __all__ = ["MACRO_COLUMNS", "TREND_COLUMNS", "macro_report", "macro_trend"]
 #: Columns of `macro_report`'s result, in order.
 MACRO_COLUMNS: tuple[str, ...] = (
     "rank", "macro_id", "queue", "audits", "failing", "share_of_failures", "fail_rate",
-    "fail_lo", "fail_hi", "comparison", "rest_audits", "rest_fail_rate", "excess_rate", "excess_failures", "excess_p",
-    "excess_q", "previous_audits", "previous_fail_rate", "change", "change_lo", "change_hi",
-    "change_p", "change_q", "changed_after", "before_fail_rate", "after_fail_rate", "after_p",
-    "after_q", "worse_after", "trend", "top_themes", "examples", "example_ids", "small_n", "score",
+    "fail_lo", "fail_hi", "comparison", "rest_audits", "rest_fail_rate", "excess_rate",
+    "excess_failures", "excess_p", "excess_q", "previous_audits", "previous_fail_rate", "change",
+    "change_lo", "change_hi", "change_p", "change_q", "changed_after", "before_fail_rate",
+    "after_fail_rate", "after_p", "after_q", "worse_after", "trend", "top_themes", "examples",
+    "example_ids", "small_n", "score",
 )  # fmt: skip
 #: Columns of `macro_trend`'s result, in order.
 TREND_COLUMNS: tuple[str, ...] = (
@@ -90,13 +91,14 @@ def macro_report(
     Method. Base: audits with a known outcome that used a macro; a failing audit is
     ``passed == False``. Per macro in the ``current`` month: fail rate with its 95 % Wilson
     interval; ``share_of_failures`` = its failing audits / all failing audits of the month
-    (with or without a macro). Three comparisons, each by `rca.stats.trends.share_changes` (Newcombe
-    interval, two-sided z-test, or Fisher's exact test for small expected counts) with
+    (with or without a macro). Three comparisons, each a two-sided score z-test, or Fisher's
+    exact test for small expected counts (`rca.stats.primitives.compare_proportions`), with
     Benjamini-Hochberg q-values across macros: (1) *excess*: the macro vs the other macros of
     its queue in the month (``comparison = "same_queue"``: a queue hard for every macro does
     not make its macros stale), or vs all other macros (``"other_macros"``) when the audits have
     no queue or the other macros of its queue have fewer than ``min_n`` audits together
-    (``rest_audits`` and ``rest_fail_rate`` describe the group compared with); (2) *change*: the month vs ``previous``; (3) *after*: audits dated on or after
+    (``rest_audits`` and ``rest_fail_rate`` describe the group compared with); (2) *change*:
+    the month vs ``previous``; (3) *after*: audits dated on or after
     ``changed_after`` vs before it (all months up to ``current``). ``worse_after`` is true when
     the after-rate is higher with ``after_q < alpha``.
     Score: ``excess_failures = audits × (fail_rate − rest_fail_rate)``, the failing audits
