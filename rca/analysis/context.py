@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from rca.analysis.prepare import DATE_COLUMNS, until_month_end
 from rca.analysis.workspace import Workspace
 from rca.core.errors import NotEnoughDataError
 from rca.stats.kpis import add_period
@@ -69,10 +70,14 @@ class Context:
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def frame(self, kind: str) -> pd.DataFrame:
-        """Return the workspace table of ``kind`` with ``month`` and ``week`` columns (cached)."""
+        """Return the workspace table of ``kind`` with ``month`` and ``week`` columns (cached).
+
+        Rows dated after ``month`` are left out (`rca.analysis.prepare.until_month_end`; a
+        workspace prepared for this month has none).
+        """
         if kind not in self._cache:
-            df = self.ws.table(kind)
-            date_col = {"audits": "audit_date", "calibration": "session_date"}.get(kind, "date")
+            df = until_month_end(self.ws.table(kind), kind, self.month)
+            date_col = DATE_COLUMNS.get(kind, "date")
             if len(df) and date_col in df and df[date_col].notna().any():
                 df = add_period(df, date_col)
             self._cache[kind] = df

@@ -26,7 +26,14 @@ from rca.ingest.schemas import TEXT_COLUMNS
 if TYPE_CHECKING:
     from rca.themes.find import Themes
 
-__all__ = ["LANGUAGE_COLUMN", "MIN_NOTES", "ai_disagreements", "prepare_workspace"]
+__all__ = [
+    "DATE_COLUMNS",
+    "LANGUAGE_COLUMN",
+    "MIN_NOTES",
+    "ai_disagreements",
+    "prepare_workspace",
+    "until_month_end",
+]
 
 #: Fewest labellers' notes on the month's AI-label disagreements worth grouping into themes.
 MIN_NOTES = 20
@@ -34,6 +41,24 @@ MIN_NOTES = 20
 #: Column of the audits (language of ``comment``) and feedback (of ``text``) tables holding each
 #: text's detected language (`rca.text.language.detect_languages`; NA where there is no text).
 LANGUAGE_COLUMN = "language"
+
+#: The date column of each input kind: where a row sits in time.
+DATE_COLUMNS: dict[str, str] = {
+    "audits": "audit_date", "feedback": "date", "calibration": "session_date", "ai_labels": "date",
+}  # fmt: skip
+
+
+def until_month_end(df: pd.DataFrame, kind: str, month: str) -> pd.DataFrame:
+    """Return the rows of ``df`` (a table of input ``kind``) dated up to the end of ``month``.
+
+    Rows dated after the month are left out, so a month's analysis is the same whatever later
+    data the exports hold; rows without a date (a column optional for the kind) are kept.
+    """
+    column = DATE_COLUMNS.get(kind)
+    if column is None or column not in df or df.empty:
+        return df
+    end = pd.Period(month, freq="M").end_time
+    return df[~(pd.to_datetime(df[column]) > end)]
 
 
 def _add_themes(
@@ -187,9 +212,13 @@ def prepare_workspace(
     month
         The month to be reported on (default: the latest month of the audits): checked right
         after validation (it must have audits and an earlier month to compare with), before the
-        minutes of theme fitting. Labellers' notes on this month's AI-label disagreements are
-        themed (when there are at least `MIN_NOTES`); ``workspace.json`` records the month and
-        the number of notes under ``"ai_label_notes"``.
+        minutes of theme fitting. A workspace is prepared for one month: rows of every kind
+        dated after it are left out (`until_month_end`; their number per kind under
+        ``"later_rows_left_out"`` of ``workspace.json``), so the themes and every table of the
+        month are the same whatever later data the exports hold. Labellers' notes on this
+        month's AI-label disagreements are themed (when there are at least `MIN_NOTES`);
+        ``workspace.json`` records the month and the number of notes under
+        ``"ai_label_notes"``.
 
     Returns
     -------
@@ -228,6 +257,11 @@ def prepare_workspace(
     timings["validate_redact_s"] = time.perf_counter() - t0
     if month is not None:
         _check_month(tables["audits"], month)
+    report_month = month or _months(tables["audits"])[-1]
+    later: dict[str, int] = {}
+    for kind, df in tables.items():  # nothing after the report month: not even in the themes
+        tables[kind] = until_month_end(df, kind, report_month).copy()
+        later[kind] = len(df) - len(tables[kind])
 
     t1 = time.perf_counter()
     curation_file = Path(curation) if curation else None
@@ -250,7 +284,6 @@ def prepare_workspace(
     audits = tables["audits"]
     themes = themed["audits"]
     model = themes.model
-    report_month = month or _months(audits)[-1]
     n_notes = 0
     if "ai_labels" in tables:
         notes, n_notes = _theme_notes(tables["ai_labels"], report_month, embedder=embedder,
@@ -281,6 +314,8 @@ def prepare_workspace(
         "curation": str(curation_file.resolve()) if curation_file else None,
         "mappings": {kind: str(path.resolve()) for kind, path in mapping_files.items()},
         "ai_label_notes": {"month": report_month, "n_notes": n_notes},
+        "month": report_month,
+        "later_rows_left_out": later,
         "timings": timings,
     }
     (out / "workspace.json").write_text(json.dumps(info, indent=2, sort_keys=True))

@@ -162,7 +162,7 @@ def section_control(ctx: Context) -> dict[str, Table]:
 
 
 def section_calibration(ctx: Context) -> dict[str, Table]:
-    """Agreement, auditor deviation and drift, disputed rubric items (all sessions so far)."""
+    """Agreement, auditor deviation and drift, disputed rubric items (sessions up to the month)."""
     from rca.stats.agreement import agreement, pairwise_kappa
     from rca.stats.calibration import auditor_deviation, disputed_items, drift
 
@@ -170,7 +170,7 @@ def section_calibration(ctx: Context) -> dict[str, Table]:
              "calibration_drift", "disputed_items")  # fmt: skip
     if reason := ctx.absent("calibration"):
         return {name: EmptyTable(reason) for name in names}
-    ratings = ctx.ws.table("calibration")
+    ratings = ctx.frame("calibration").drop(columns=["month", "week"], errors="ignore")
     tables = (agreement(ratings), pairwise_kappa(ratings), auditor_deviation(ratings),
               drift(ratings), disputed_items(ratings))  # fmt: skip
     return dict(zip(names, tables, strict=True))
@@ -256,18 +256,13 @@ def section_labels(ctx: Context) -> dict[str, Table]:
     return {**_ai_labels(ctx), **_feedback_labels(ctx)}
 
 
-def _until_month_end(df: pd.DataFrame, date_col: str, month: str) -> pd.DataFrame:
-    end = pd.Period(month, freq="M").end_time
-    return df[pd.to_datetime(df[date_col]) <= end] if len(df) else df
-
-
 def section_operations(ctx: Context) -> dict[str, Table]:
     """Macros / SOPs behind failing audits, technical issues in feedback, coaching needs."""
     from rca.stats.coaching import coaching_needs
     from rca.stats.macros import macro_report
     from rca.stats.tech_issues import issue_timeline, technical_issues
 
-    audits = _until_month_end(ctx.frame("audits"), "audit_date", ctx.month)
+    audits = ctx.frame("audits")  # up to the end of the month, as every table
     out: dict[str, Table] = {}
     reason = lacking(audits, "audits", "macro_id")
     if reason is None and not audits["macro_id"].notna().any():
@@ -275,7 +270,7 @@ def section_operations(ctx: Context) -> dict[str, Table]:
     out["macros"] = EmptyTable(reason) if reason else macro_report(
         audits, current=ctx.month, previous=ctx.previous, changed_after=ctx.macro_changes
     )  # fmt: skip
-    feedback = _until_month_end(ctx.frame("feedback"), "date", ctx.month)
+    feedback = ctx.frame("feedback")
     reason = ctx.absent("feedback")
     if reason is None and feedback.empty:
         reason = f"no feedback up to the end of {ctx.month}"
