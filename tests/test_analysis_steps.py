@@ -160,3 +160,50 @@ def test_data_a_step_cannot_use_fails_with_a_one_line_error(
 
 def test_empty_table_frame_keeps_its_columns():
     assert list(EmptyTable("why", ("a", "b")).frame().columns) == ["a", "b"]
+
+
+# --- issue 13: the month cut, the p-chart baseline, the audit sample plan ------------------------
+
+
+def test_control_judges_the_months_weeks_against_the_weeks_before(tmp_path: Path) -> None:
+    charts = section_control(_context(tmp_path))
+    chart = charts["p_chart_team"]
+    assert isinstance(chart, pd.DataFrame)
+    judged = chart.loc[chart["judged"], "week"]
+    baseline = chart.loc[chart["in_baseline"], "week"]
+    assert judged.min() > baseline.max()  # the baseline excludes the judged weeks
+    assert set(chart["limits"]) == {"baseline"}
+    month_weeks = _audits().pipe(lambda a: a[a["audit_date"].dt.strftime("%Y-%m") == MONTH])
+    starts = month_weeks["audit_date"] - pd.to_timedelta(
+        month_weeks["audit_date"].dt.day_of_week, "D"
+    )
+    assert set(judged) == set(starts.dt.strftime("%Y-%m-%d"))
+
+
+def test_later_calibration_sessions_are_left_out(tmp_path: Path) -> None:
+    later = _ratings(6).assign(session_id="S2", session_date=pd.Timestamp("2026-11-03"),
+                               rating=5.0)  # fmt: skip
+    now = section_calibration(_context(tmp_path / "a", calibration=_ratings(6)))
+    both = section_calibration(
+        _context(tmp_path / "b", calibration=pd.concat([_ratings(6), later], ignore_index=True))
+    )
+    for name, table in now.items():
+        assert isinstance(table, pd.DataFrame) == isinstance(both[name], pd.DataFrame), name
+        if isinstance(table, pd.DataFrame):
+            pd.testing.assert_frame_equal(table, both[name])
+
+
+@pytest.mark.parametrize(("population", "expected_n"), [(None, 856), (40, 40)])
+def test_ai_sample_size_is_never_zero_and_uses_the_population(
+    tmp_path: Path, population: int | None, expected_n: int
+) -> None:
+    # 10 of 10 right: Wilson 95 % interval (0.722, 1], so the plan uses p = 0.722:
+    # 1.96^2 * 0.722 * 0.278 / 0.03^2 = 856 (plumbing: rca.stats.sample_size is tested against
+    # published examples in test_sample_size.py); with 40 items next month, all 40.
+    ctx = _context(tmp_path, ai_labels=_ai_labels(0))  # every item right: Wald would say 0
+    ctx.ai_population = population
+    plan = section_labels(ctx)["ai_sample_size"]
+    assert isinstance(plan, pd.DataFrame)
+    row = plan.iloc[0]
+    assert row["expected_accuracy"] == 1.0 and row["n"] == expected_n
+    assert row["population"] == population or (population is None and pd.isna(row["population"]))
