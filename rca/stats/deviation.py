@@ -279,23 +279,23 @@ def auditor_deviation(
 ) -> pd.DataFrame:
     """Each auditor's mean deviation from the reference, per rubric item and overall (``ALL``).
 
-    Method: deviations as in `deviations`. **The case is the unit**: an auditor's ratings of
-    one case share the case and the expert's reading of it, so they are not independent
-    evidence. Per auditor and item, the auditor's deviations of a case are averaged (one per
-    case unless the case was rated in several sessions), in the item's rating points. For
-    ``ALL`` each deviation is first divided by its item's scale range (`scale_ranges`: 4 on a
-    1-5 item, 1 on a pass/fail item), so items on different scales weigh alike, then averaged
-    within the case ("share of scale": +0.1 is a tenth of the scale above the reference). The
-    case means are tested for a mean of 0 with a two-sided one-sample t-test (default), the
-    interval is the t interval ``mean ± t(1 − α/2, n − 1) · s / √n`` of the same case means,
-    so the test and the interval always agree. Why t: it tests the mean, the effect reported;
-    case means of ``ALL`` average several items and are close to continuous; and a simulation
-    with no bias (tests/test_calibration_null.py) puts its false-positive rate at the nominal
-    5 % with 20 cases (5.2 %), where the old test of every rating as independent flagged
-    22 % of the unbiased auditors. ``test="wilcoxon"`` (Pratt's zeros) is offered for very skewed data; it
-    tests the pseudo-median, not the mean, and its interval stays the t interval. A mixed model
-    with a random case effect was not used: with one rating per case and item it estimates the
-    same mean, and its Wald test with about 20 cases is anti-conservative.
+    Method: deviations as in `deviations`. **The case is the unit**: an auditor's ratings of one
+    case share the case and the expert's reading of it, so they are not independent evidence. Per
+    auditor and item, the auditor's deviations of a case are averaged (one per case unless the case
+    was rated in several sessions), in the item's rating points. For ``ALL`` each deviation is
+    first divided by its item's scale range (`scale_ranges`: 4 on a 1-5 item, 1 on a pass/fail
+    item), so items on different scales weigh alike, then averaged within the case ("share of
+    scale": +0.1 is a tenth of the scale above the reference). The case means are tested for a mean
+    of 0 with a two-sided one-sample t-test (default), the interval is the t interval ``mean ± t(1
+    − α/2, n − 1) · s / √n`` of the same case means, so the test and the interval always agree. Why
+    t: it tests the mean, the effect reported; case means of ``ALL`` average several items and are
+    close to continuous; and a simulation with no bias (tests/test_calibration_null.py) puts its
+    false-positive rate at the nominal 5 % with 20 cases (5.2 %), where the old test of every
+    rating as independent flagged 22 % of the unbiased auditors. ``test="wilcoxon"`` (Pratt's
+    zeros) is offered for very skewed data; it tests the pseudo-median, not the mean, and its
+    interval stays the t interval. A mixed model with a random case effect was not used: with one
+    rating per case and item it estimates the same mean, and its Wald test with about 20 cases is
+    anti-conservative.
 
     ``q_value`` is the Benjamini-Hochberg q over every row of the table (each auditor × item
     and ``ALL``; rows share the expert, a positive dependence under which BH keeps its level).
