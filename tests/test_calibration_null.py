@@ -66,16 +66,21 @@ def table(programme: pd.DataFrame) -> pd.DataFrame:
 def test_case_level_test_keeps_its_level_with_no_bias(table: pd.DataFrame) -> None:
     """About 5 % of unbiased auditors have p < 0.05 on ALL and on each item.
 
-    The seed is fixed, so the rate is one number (62 of 1,200 = 0.052 on ALL, 0.053 on the items,
-    when written): the test cannot flake. The bounds 0.025-0.08 allow ±2.5 binomial standard errors
-    of a true 5 % over 1,200 tests (SE 0.6 %) plus slack for the positive correlation of auditors
-    judged against the same expert, so a change of numerical library may move the rate but a test
-    that ignores the case (rates of 0.2 and more, below) cannot pass. """ overall =
-    table[table["item"] == "ALL"] assert len(overall) == SESSIONS * AUDITORS assert (overall["n"]
-    == CASES).all() assert (overall["n_ratings"] == CASES * len(ITEMS)).all() assert 0.025 <=
-    (overall["p_value"] < 0.05).mean() <= 0.08 items = table[table["item"] != "ALL"] assert 0.025
-    <= (items["p_value"] < 0.05).mean() <= 0.08 # after Benjamini-Hochberg over the table hardly
-    any auditor is called off assert (table["direction"] != "in line").mean() <= 0.01
+    The seed is fixed, so the rate is one number (62 of 1,200 = 0.052 on ALL, 0.053 on the
+    items, when written): the test cannot flake. The bounds 0.025-0.08 allow ±2.5 binomial standard errors of a true 5 % over 1,200
+    tests (SE 0.6 %) plus slack for the positive correlation of auditors judged against the
+    same expert, so a change of numerical library may move the rate but a test that ignores the
+    case (rates of 0.2 and more, below) cannot pass.
+    """
+    overall = table[table["item"] == "ALL"]
+    assert len(overall) == SESSIONS * AUDITORS
+    assert (overall["n"] == CASES).all()
+    assert (overall["n_ratings"] == CASES * len(ITEMS)).all()
+    assert 0.025 <= (overall["p_value"] < 0.05).mean() <= 0.08
+    items = table[table["item"] != "ALL"]
+    assert 0.025 <= (items["p_value"] < 0.05).mean() <= 0.08
+    # after Benjamini-Hochberg over the table hardly any auditor is called off
+    assert (table["direction"] != "in line").mean() <= 0.01
 
 
 def test_the_old_per_rating_test_was_anti_conservative(programme: pd.DataFrame) -> None:
