@@ -67,10 +67,11 @@ def test_case_level_test_keeps_its_level_with_no_bias(table: pd.DataFrame) -> No
     """About 5 % of unbiased auditors have p < 0.05 on ALL and on each item.
 
     The seed is fixed, so the rate is one number (62 of 1,200 = 0.052 on ALL, 0.053 on the
-    items, when written): the test cannot flake. The bounds 0.025-0.08 allow ±2.5 binomial standard errors of a true 5 % over 1,200
-    tests (SE 0.6 %) plus slack for the positive correlation of auditors judged against the
-    same expert, so a change of numerical library may move the rate but a test that ignores the
-    case (rates of 0.2 and more, below) cannot pass.
+    items, when written): the test cannot flake. The bounds 0.025-0.08 allow about ±2.5
+    binomial standard errors of a true 5 % over 1,200 tests (SE 0.6 %) plus slack for the
+    positive correlation of auditors judged against the same expert, so a change of numerical
+    library may move the rate but a test that ignores the case (rates of 0.2 and more, below)
+    cannot pass.
     """
     overall = table[table["item"] == "ALL"]
     assert len(overall) == SESSIONS * AUDITORS
