@@ -140,6 +140,8 @@ def test_public_names() -> None:
 
 
 def test_fleiss_kappa_matches_published_example_and_statsmodels() -> None:
+    """Independent: Fleiss' (1971) worked example, κ = 0.210 and P̄ = 0.378 as published (the
+    statsmodels comparison on top is plumbing: statsmodels is what we call here)."""
     row = agreement(long_from_counts(FLEISS_TABLE), level="nominal", n_boot=0).iloc[0]
     assert row["fleiss_kappa"] == pytest.approx(sm_fleiss_kappa(FLEISS_TABLE), abs=1e-9)
     assert round(row["fleiss_kappa"], 3) == 0.210
@@ -182,6 +184,7 @@ def test_fleiss_kappa_with_equal_raters_is_statsmodels() -> None:
     ("level", "published"), [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849)]
 )
 def test_alpha_matches_krippendorff_2011_and_the_package(level: str, published: float) -> None:
+    """Independent: Krippendorff's (2011) published α; the package comparison is plumbing."""
     row = agreement(long_from_matrix(KRIPPENDORFF_C), level=level, n_boot=0).iloc[0]
     package = krippendorff.alpha(reliability_data=KRIPPENDORFF_C, level_of_measurement=level)
     assert row["alpha"] == pytest.approx(package, abs=1e-9)
@@ -189,7 +192,8 @@ def test_alpha_matches_krippendorff_2011_and_the_package(level: str, published: 
     assert row["n_cases"] == 11  # unit 12 has a single rating: not pairable
 
 
-def test_alpha_matches_the_package_on_the_sample(calibration: pd.DataFrame) -> None:
+def test_alpha_plumbing_matches_the_package_on_the_sample(calibration: pd.DataFrame) -> None:
+    """Plumbing: our α is the ``krippendorff`` package's, on the sample's items."""
     table = agreement(calibration, n_boot=0).set_index("item")
     for item, part in calibration.groupby("item"):
         wide = part.pivot(index=["session_id", "case_id"], columns="auditor", values="rating")
@@ -228,7 +232,7 @@ def test_bootstrap_is_seeded_and_brackets_alpha() -> None:
 
 
 def test_bootstrap_ci_coverage() -> None:
-    """Percentile CI of alpha over 200 simulated studies covers the true alpha ~95 % of the time.
+    """Simulation (independent of the formula): percentile CI of alpha over 200 simulated studies covers the true alpha ~95 % of the time.
 
     Two classes with prevalence 1/2, four raters each right with probability q: two raters
     agree with probability q^2 + (1 - q)^2 against 1/2 by chance, so alpha = 2 P_o - 1 (0.49).
@@ -250,7 +254,8 @@ def test_bootstrap_ci_coverage() -> None:
 # --- Cohen's kappa -----------------------------------------------------------------------------
 
 
-def test_pairwise_kappa_matches_sklearn(calibration: pd.DataFrame) -> None:
+def test_pairwise_kappa_plumbing_matches_sklearn(calibration: pd.DataFrame) -> None:
+    """Plumbing: our κ is scikit-learn's ``cohen_kappa_score`` on the shared cases."""
     table = pairwise_kappa(calibration)
     for item, weights in [("tone", "quadratic"), ("greeting", None)]:
         part = calibration[calibration["item"] == item]
@@ -281,7 +286,7 @@ def test_auditor_deviation_flags_lenient_and_strict() -> None:
     assert "expert" not in out.index.get_level_values("auditor")
 
 
-def test_auditor_deviation_statistics_match_scipy() -> None:
+def test_auditor_deviation_statistics_plumbing_match_scipy() -> None:
     """Plumbing: the interval and p-values are scipy's on the case means."""
     df = simulated(np.random.default_rng(4), 25, {"a1": 0.3, "a2": 0.0})
     dev = deviations(df)
@@ -369,7 +374,8 @@ def test_pass_fail_disagreement_rate() -> None:
 # --- drift -------------------------------------------------------------------------------------
 
 
-def test_drift_slope_matches_linregress_and_orders_sessions_by_date() -> None:
+def test_drift_slope_plumbing_matches_linregress_and_orders_sessions_by_date() -> None:
+    """Plumbing: the slope and p are scipy's ``linregress`` on the session means."""
     rng = np.random.default_rng(5)
     parts = []
     for s, bias in enumerate([0.0, 0.5, 1.0, 1.5, 2.0]):
