@@ -232,7 +232,8 @@ def test_bootstrap_is_seeded_and_brackets_alpha() -> None:
 
 
 def test_bootstrap_ci_coverage() -> None:
-    """Simulation (independent of the formula): percentile CI of alpha over 200 simulated studies covers the true alpha ~95 % of the time.
+    """Simulation (independent of the formula): the percentile CI of alpha over 200 simulated
+    studies covers the true alpha ~95 % of the time.
 
     Two classes with prevalence 1/2, four raters each right with probability q: two raters
     agree with probability q^2 + (1 - q)^2 against 1/2 by chance, so alpha = 2 P_o - 1 (0.49).
