@@ -1,4 +1,9 @@
-"""Calibration statistics checked against published examples and the field's libraries."""
+"""Calibration statistics checked against published examples and the field's libraries.
+
+Tests named ``..._published_...`` or citing a source compare with an independent reference (a
+published worked example or another implementation); tests whose docstring says "plumbing"
+only check that our code hands the right numbers to the library it wraps.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import pytest
 from scipy import stats
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
+from statsmodels.stats.multitest import multipletests
 
 import rca.stats.agreement
 import rca.stats.calibration
@@ -121,7 +127,12 @@ def test_public_names() -> None:
         "disputed_items",
         "deviations",
     }
-    assert set(rca.stats.agreement.__all__) == {"agreement", "pairwise_kappa", "fleiss_kappa"}
+    assert set(rca.stats.agreement.__all__) == {
+        "KAPPA_ESTIMATOR",
+        "agreement",
+        "pairwise_kappa",
+        "fleiss_kappa",
+    }
     assert {"check_ratings", "choose_level", "select_item"} <= set(rca.stats.ratings.__all__)
 
 
@@ -129,6 +140,8 @@ def test_public_names() -> None:
 
 
 def test_fleiss_kappa_matches_published_example_and_statsmodels() -> None:
+    """Independent: Fleiss' (1971) worked example, κ = 0.210 and P̄ = 0.378 as published (the
+    statsmodels comparison on top is plumbing: statsmodels is what we call here)."""
     row = agreement(long_from_counts(FLEISS_TABLE), level="nominal", n_boot=0).iloc[0]
     assert row["fleiss_kappa"] == pytest.approx(sm_fleiss_kappa(FLEISS_TABLE), abs=1e-9)
     assert round(row["fleiss_kappa"], 3) == 0.210
@@ -136,20 +149,32 @@ def test_fleiss_kappa_matches_published_example_and_statsmodels() -> None:
     assert (row["n_cases"], row["n_raters"]) == (10, 14)
 
 
-def test_fleiss_kappa_with_unequal_raters_per_case() -> None:
-    table = FLEISS_TABLE.copy()
-    table[0, 4] = 3  # subject 1 rated by 3 raters only, subject 2 by 10
-    table[1] = [0, 2, 4, 2, 2]
-    # Independent reference: the textbook formula written out with loops.
-    n_i = table.sum(axis=1)
-    p_i = [sum(c * (c - 1) for c in row) / (n * (n - 1)) for row, n in zip(table, n_i, strict=True)]
-    p_j = table.sum(axis=0) / table.sum()
-    p_e = sum(p * p for p in p_j)
-    expected = (np.mean(p_i) - p_e) / (1 - p_e)
-    assert fleiss_kappa(table) == pytest.approx(expected, abs=1e-12)
-    row = agreement(long_from_counts(table), level="nominal", n_boot=0).iloc[0]
-    assert row["fleiss_kappa"] == pytest.approx(expected, abs=1e-9)
-    assert row["percent_agreement"] == pytest.approx(np.mean(p_i), abs=1e-12)
+def test_fleiss_kappa_with_unequal_raters_matches_published_irrcac() -> None:
+    """Gwet's generalised Fleiss' κ on irrCAC's ``cac.raw4raters`` (12 units, 4 raters, missing).
+
+    Source: Gwet, K. L., R package irrCAC, README "Computing agreement coefficients from raw
+    ratings", https://github.com/kgwet/irrCAC/blob/master/README.md (also the CRAN vignette,
+    https://cran.r-project.org/web/packages/irrCAC/vignettes/overview.html):
+    ``fleiss.kappa.raw(cac.raw4raters)`` gives pa = 0.8181818, pe = 0.2387153,
+    coeff = 0.76117; ``krippen.alpha.raw`` 0.74342; ``pa.coeff.raw`` 0.8181818. The data set
+    is Krippendorff's (2011) example C (`KRIPPENDORFF_C`, raters x units). Pooling every rating
+    into the category shares instead (Fleiss' formula read with per-unit n_i, our estimator
+    before issue 13) gives pe = 0.24 and κ = 0.7608, not the published value.
+    """
+    table = agreement(long_from_matrix(KRIPPENDORFF_C), level="nominal", n_boot=0).iloc[0]
+    assert round(table["fleiss_kappa"], 5) == 0.76117
+    assert round(table["percent_agreement"], 7) == 0.8181818
+    assert round(table["alpha"], 5) == 0.74342
+    assert "Gwet" in table["kappa_estimator"]
+    counts = np.array([[np.sum(u == k) for k in range(1, 6)] for u in KRIPPENDORFF_C.T])
+    assert round(fleiss_kappa(counts), 5) == 0.76117
+    assert round(fleiss_kappa(counts[counts.sum(axis=1) >= 2]), 5) != 0.76117  # needs unit 12
+
+
+def test_fleiss_kappa_with_equal_raters_is_statsmodels() -> None:
+    """Plumbing: with every unit rated by the same raters, statsmodels' ``fleiss_kappa``."""
+    table = FLEISS_TABLE[:6]
+    assert fleiss_kappa(table) == pytest.approx(sm_fleiss_kappa(table), abs=1e-12)
 
 
 # --- Krippendorff's alpha ----------------------------------------------------------------------
@@ -159,6 +184,7 @@ def test_fleiss_kappa_with_unequal_raters_per_case() -> None:
     ("level", "published"), [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849)]
 )
 def test_alpha_matches_krippendorff_2011_and_the_package(level: str, published: float) -> None:
+    """Independent: Krippendorff's (2011) published α; the package comparison is plumbing."""
     row = agreement(long_from_matrix(KRIPPENDORFF_C), level=level, n_boot=0).iloc[0]
     package = krippendorff.alpha(reliability_data=KRIPPENDORFF_C, level_of_measurement=level)
     assert row["alpha"] == pytest.approx(package, abs=1e-9)
@@ -166,7 +192,8 @@ def test_alpha_matches_krippendorff_2011_and_the_package(level: str, published: 
     assert row["n_cases"] == 11  # unit 12 has a single rating: not pairable
 
 
-def test_alpha_matches_the_package_on_the_sample(calibration: pd.DataFrame) -> None:
+def test_alpha_plumbing_matches_the_package_on_the_sample(calibration: pd.DataFrame) -> None:
+    """Plumbing: our α is the ``krippendorff`` package's, on the sample's items."""
     table = agreement(calibration, n_boot=0).set_index("item")
     for item, part in calibration.groupby("item"):
         wide = part.pivot(index=["session_id", "case_id"], columns="auditor", values="rating")
@@ -205,7 +232,8 @@ def test_bootstrap_is_seeded_and_brackets_alpha() -> None:
 
 
 def test_bootstrap_ci_coverage() -> None:
-    """Percentile CI of alpha over 200 simulated studies covers the true alpha ~95 % of the time.
+    """Simulation (independent of the formula): the percentile CI of alpha over 200 simulated
+    studies covers the true alpha ~95 % of the time.
 
     Two classes with prevalence 1/2, four raters each right with probability q: two raters
     agree with probability q^2 + (1 - q)^2 against 1/2 by chance, so alpha = 2 P_o - 1 (0.49).
@@ -227,7 +255,8 @@ def test_bootstrap_ci_coverage() -> None:
 # --- Cohen's kappa -----------------------------------------------------------------------------
 
 
-def test_pairwise_kappa_matches_sklearn(calibration: pd.DataFrame) -> None:
+def test_pairwise_kappa_plumbing_matches_sklearn(calibration: pd.DataFrame) -> None:
+    """Plumbing: our κ is scikit-learn's ``cohen_kappa_score`` on the shared cases."""
     table = pairwise_kappa(calibration)
     for item, weights in [("tone", "quadratic"), ("greeting", None)]:
         part = calibration[calibration["item"] == item]
@@ -258,20 +287,67 @@ def test_auditor_deviation_flags_lenient_and_strict() -> None:
     assert "expert" not in out.index.get_level_values("auditor")
 
 
-def test_auditor_deviation_statistics_match_scipy() -> None:
+def test_auditor_deviation_statistics_plumbing_match_scipy() -> None:
+    """Plumbing: the interval and p-values are scipy's on the case means."""
     df = simulated(np.random.default_rng(4), 25, {"a1": 0.3, "a2": 0.0})
     dev = deviations(df)
-    d = dev.loc[dev["auditor"] == "a1", "deviation"].to_numpy()
-    t_row = auditor_deviation(df, test="t", alpha=0.1).set_index(["auditor", "item"])
+    d = dev.loc[dev["auditor"] == "a1", "deviation"].to_numpy()  # one rating per case
+    t_row = auditor_deviation(df, alpha=0.1).set_index(["auditor", "item"])
     lo, hi = stats.t.interval(0.9, len(d) - 1, loc=d.mean(), scale=stats.sem(d))
     assert t_row.loc[("a1", "tone"), "ci_lo"] == pytest.approx(lo, abs=1e-9)
     assert t_row.loc[("a1", "tone"), "ci_hi"] == pytest.approx(hi, abs=1e-9)
     assert t_row.loc[("a1", "tone"), "p_value"] == pytest.approx(
         stats.ttest_1samp(d, 0).pvalue, abs=1e-12
     )
-    w_row = auditor_deviation(df).set_index(["auditor", "item"])
+    assert t_row.loc[("a1", "tone"), "test"] == "one-sample t on case means"
+    w_row = auditor_deviation(df, test="wilcoxon").set_index(["auditor", "item"])
     expected = stats.wilcoxon(d, zero_method="pratt").pvalue
     assert w_row.loc[("a1", "tone"), "p_value"] == pytest.approx(expected, abs=1e-12)
+    assert w_row.loc[("a1", "tone"), "test"].startswith("Wilcoxon")
+
+
+def test_auditor_deviation_uses_the_case_as_the_unit() -> None:
+    """Worked by hand: three cases, a 1-5 item and a pass/fail item, one case in two sessions.
+
+    Auditor ``a`` vs the expert: case K1 tone +2 (points), verdict +1 (pass for a fail);
+    K2 tone 0, verdict 0; K3 rated in two sessions, tone +1 and +1, verdict 0 and 0. Per item
+    the case means are tone [2, 0, 1], verdict [1, 0, 0]; on ALL each deviation is divided by
+    the item's range (tone 4, verdict 1) and averaged within the case:
+    K1 (2/4 + 1) / 2 = 0.75, K2 0, K3 (1/4 + 0 + 1/4 + 0) / 4 = 0.125.
+    """
+    rows = []
+    ratings = {  # (session, case): (expert tone, a tone, expert verdict, a verdict)
+        ("S1", "K1"): (1, 3, 0, 1), ("S1", "K2"): (5, 5, 1, 1), ("S1", "K3"): (3, 4, 1, 1),
+        ("S2", "K3"): (2, 3, 0, 0), ("S2", "K4"): (5, 5, 1, 1),
+    }  # fmt: skip
+    for (session, case), (et, at, ev, av) in ratings.items():
+        rows += [
+            (session, None, case, "tone", "expert", et, True),
+            (session, None, case, "tone", "a", at, False),
+            (session, None, case, "verdict", "expert", ev, True),
+            (session, None, case, "verdict", "a", av, False),
+        ]
+    rows = [r for r in rows if r[2] != "K4" or r[4] == "expert"]  # K4 fixes the tone scale 2-5
+    rows.append(("S2", None, "K4", "tone", "b", 1.0, False))  # ...and b stretches it to 1-5
+    out = auditor_deviation(pd.DataFrame(rows, columns=COLUMNS)).set_index(["auditor", "item"])
+    assert list(out.loc["a"].index) == ["tone", "verdict", "ALL"]
+    tone, verdict, overall = (out.loc[("a", i)] for i in ("tone", "verdict", "ALL"))
+    assert (tone["n"], tone["n_ratings"], tone["unit"]) == (3, 4, "points")
+    assert tone["mean_deviation"] == pytest.approx(1.0)
+    assert tone["p_value"] == pytest.approx(stats.ttest_1samp([2, 0, 1], 0).pvalue)
+    assert verdict["mean_deviation"] == pytest.approx(1 / 3)
+    assert (overall["n"], overall["n_ratings"], overall["unit"]) == (3, 8, "share of scale")
+    case_means = [0.75, 0.0, 0.125]
+    assert overall["mean_deviation"] == pytest.approx(np.mean(case_means))
+    assert overall["p_value"] == pytest.approx(stats.ttest_1samp(case_means, 0).pvalue)
+    assert overall["mean_rating"] - overall["mean_reference"] == pytest.approx(
+        overall["mean_deviation"]
+    )
+    assert overall["example_ids"] == ["K1", "K3"]
+    # q: Benjamini-Hochberg over every row of the table
+    table = out.reset_index()
+    expected_q = multipletests(table["p_value"].dropna(), method="fdr_bh")[1]
+    assert table["q_value"].dropna().to_numpy() == pytest.approx(expected_q)
 
 
 def test_consensus_is_the_median_of_the_other_raters() -> None:
@@ -299,7 +375,8 @@ def test_pass_fail_disagreement_rate() -> None:
 # --- drift -------------------------------------------------------------------------------------
 
 
-def test_drift_slope_matches_linregress_and_orders_sessions_by_date() -> None:
+def test_drift_slope_plumbing_matches_linregress_and_orders_sessions_by_date() -> None:
+    """Plumbing: the slope and p are scipy's ``linregress`` on the session means."""
     rng = np.random.default_rng(5)
     parts = []
     for s, bias in enumerate([0.0, 0.5, 1.0, 1.5, 2.0]):
@@ -308,7 +385,7 @@ def test_drift_slope_matches_linregress_and_orders_sessions_by_date() -> None:
             session_id=f"Z{9 - s}",  # ids sort against time: the date must decide
             session_date=pd.Timestamp("2026-01-05") + pd.Timedelta(weeks=2 * s),
         ))  # fmt: skip
-    out = drift(pd.concat(parts, ignore_index=True))
+    out = drift(pd.concat(parts, ignore_index=True), item="tone")
     mine = out[out["auditor"] == "drifter"]
     assert list(mine["session_id"]) == ["Z9", "Z8", "Z7", "Z6", "Z5"]
     fit = stats.linregress(mine["session_index"], mine["mean_deviation"])
@@ -316,6 +393,14 @@ def test_drift_slope_matches_linregress_and_orders_sessions_by_date() -> None:
     assert mine["slope_p"].iloc[0] == pytest.approx(fit.pvalue, abs=1e-12)
     assert 0.3 < fit.slope < 0.7 and fit.pvalue < 0.01
     assert out.loc[out["auditor"] == "steady", "slope"].abs().max() < 0.1
+    assert (out["unit"] == "points").all() and (out["n"] == 20).all()
+    slopes = out.drop_duplicates("auditor")
+    assert slopes["slope_q"].to_numpy() == pytest.approx(
+        multipletests(slopes["slope_p"], method="fdr_bh")[1]
+    )
+    overall = drift(pd.concat(parts, ignore_index=True)).query("auditor == 'drifter'")
+    assert (overall["unit"] == "share of scale").all()  # all items: divided by the range (4)
+    assert overall["slope"].iloc[0] == pytest.approx(fit.slope / 4, abs=1e-12)
 
 
 # --- disputed items ----------------------------------------------------------------------------
@@ -433,7 +518,7 @@ def test_sample_lenient_auditor_is_flagged(
     lenient = causes["lenient_auditor"]["segment"]["auditor"]
     overall = auditor_deviation(calibration).query("item == 'ALL'").set_index("auditor")
     assert overall.loc[lenient, "direction"] == "lenient"
-    assert overall.loc[lenient, "ci_lo"] > 0.3
+    assert overall.loc[lenient, "ci_lo"] > 0.1  # share of scale: 0.8 points of 4 on 1-5 items
     assert (overall.drop(lenient)["direction"] == "in line").all()
 
 

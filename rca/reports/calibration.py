@@ -40,6 +40,14 @@ ALPHA_THRESHOLD = 0.667
 
 _BLUE, _RED, _AMBER, _GREY = "#0969da", "#cf222e", "#bf8700", "#8c959f"
 _DIRECTION_COLOURS = {"lenient": _AMBER, "strict": _RED, "in line": _BLUE}
+#: Header of the κ column: Fleiss' κ, generalised by Gwet to raters missing on some cases.
+_KAPPA = "Fleiss' κ (Gwet's generalisation)"
+_SHARE = "share of scale"
+
+
+def _in_share(df: pd.DataFrame) -> bool:
+    """Whether the deviations of ``df`` are in share of the scale (the case-level ``ALL``)."""
+    return "unit" in df and bool((df["unit"] == _SHARE).any())
 
 
 def _no_data(df: pd.DataFrame, month: str | None) -> HTML:
@@ -64,7 +72,7 @@ def agreement_table(
             "Cases": df["n_cases"],
             "Raters": df["n_raters"],
             "Percent agreement": df["percent_agreement"],
-            "Fleiss' κ": df["fleiss_kappa"],
+            _KAPPA: df["fleiss_kappa"],
             "Krippendorff's α": df["alpha"],
             "α 95 % interval": ci,
             "Note": df["note"],
@@ -72,7 +80,7 @@ def agreement_table(
         }
     )
     formats = {"Cases": "int", "Raters": "int", "Percent agreement": "pct"}
-    return rr.table(view, formats={**formats, "Fleiss' κ": ".2f", "Krippendorff's α": ".2f"},
+    return rr.table(view, formats={**formats, _KAPPA: ".2f", "Krippendorff's α": ".2f"},
                     flag="low")  # fmt: skip
 
 
@@ -116,6 +124,7 @@ def deviation_chart(df: pd.DataFrame, month: str | None = None) -> HTML:
     if rr.unusable(df, ["auditor", "item", "mean_deviation", "ci_lo", "ci_hi", "direction"]):
         return _no_data(df, month)
     rows = _overall(df)
+    share = _in_share(rows)
     fig = go.Figure()
     for direction, colour in _DIRECTION_COLOURS.items():
         part = rows[rows["direction"] == direction]
@@ -128,12 +137,15 @@ def deviation_chart(df: pd.DataFrame, month: str | None = None) -> HTML:
                 error_x={"type": "data", "symmetric": False,
                          "array": part["ci_hi"] - part["mean_deviation"],
                          "arrayminus": part["mean_deviation"] - part["ci_lo"]},
-                hovertemplate="%{y}: %{x:+.2f} points<extra>" + direction + "</extra>",
+                hovertemplate="%{y}: %{x:+.2" + ("%" if share else "f") + "}"
+                + (" of the scale" if share else " points") + "<extra>" + direction + "</extra>",
             )
         )  # fmt: skip
     fig.update_layout(
         title="Auditors vs the expert: mean deviation (+ lenient, − strict), 95 % interval",
-        xaxis_title="rating points vs reference", barmode="overlay",
+        xaxis_title="share of the rating scale vs reference (each case once)" if share
+        else "rating points vs reference", barmode="overlay",
+        xaxis_tickformat="+.0%" if share else None,
         yaxis={"categoryorder": "array", "categoryarray": rr.escape_labels(rows["auditor"])},
         height=140 + 30 * len(rows),
     )  # fmt: skip
@@ -161,9 +173,14 @@ def deviation_summary(df: pd.DataFrame, month: str | None = None) -> HTML:
     for _, r in off.iterrows():
         mine = items.loc[items["auditor"] == r["auditor"], "item"].tolist()
         where = f" (mostly on: {', '.join(map(str, mine))})" if mine else ""
+        size = (
+            f"{r['mean_deviation']:+.0%} of the rating scale"
+            if r.get("unit") == _SHARE
+            else f"{r['mean_deviation']:+.2f} points"
+        )
         lines.append(
             f"<li><b>{rr.esc(r['auditor'])}</b> is {rr.esc(r['direction'])}: "
-            f"{r['mean_deviation']:+.2f} points vs the reference{rr.esc(where)}</li>"
+            f"{size} vs the reference{rr.esc(where)}</li>"
         )
     return HTML(f"<p>Auditors to talk to:</p><ul>{''.join(lines)}</ul>")
 
@@ -171,13 +188,16 @@ def deviation_summary(df: pd.DataFrame, month: str | None = None) -> HTML:
 def drift_chart(df: pd.DataFrame, month: str | None = None, flagged: Sequence[str] = ()) -> HTML:
     """One line per auditor of mean deviation per session; ``flagged`` auditors emphasised.
 
-    Auditors whose trend over sessions is significant (``slope_p`` < 0.05) are flagged too.
+    Auditors whose trend over sessions is clear (``slope_q`` < 0.05: Benjamini-Hochberg over
+    the auditors; ``slope_p`` in tables from before it existed) are flagged too.
     """
     import plotly.graph_objects as go
 
     if rr.unusable(df, ["auditor", "session_id", "session_index", "mean_deviation"]):
         return _no_data(df, month)
-    trending = df.loc[df["slope_p"] < 0.05, "auditor"] if "slope_p" in df else pd.Series()
+    trend = next((c for c in ("slope_q", "slope_p") if c in df), None)
+    trending = df.loc[df[trend] < 0.05, "auditor"] if trend else pd.Series()
+    share = _in_share(df)
     emphasised = {str(a) for a in (*flagged, *trending)}
     sessions = df.drop_duplicates("session_index").sort_values("session_index")
     fig = go.Figure()
@@ -188,13 +208,16 @@ def drift_chart(df: pd.DataFrame, month: str | None = None, flagged: Sequence[st
                 x=rows["session_index"], y=rows["mean_deviation"], mode="lines+markers",
                 name=html.escape(str(auditor)), opacity=1.0 if strong else 0.45,
                 line={"width": 3 if strong else 1, "color": None if strong else _GREY},
-                hovertemplate=html.escape(str(auditor)) + ": %{y:+.2f}<extra></extra>",
+                hovertemplate=html.escape(str(auditor))
+                + (": %{y:+.1%}" if share else ": %{y:+.2f}") + "<extra></extra>",
             )
         )  # fmt: skip
     fig.add_hline(y=0, line_color="#1f2328")
     fig.update_layout(
         title="Deviation from the reference per calibration session",
-        yaxis_title="mean rating points vs reference",
+        yaxis_title="mean share of the rating scale vs reference" if share
+        else "mean rating points vs reference",
+        yaxis_tickformat="+.0%" if share else None,
         xaxis={"tickvals": sessions["session_index"].tolist(),
                "ticktext": rr.escape_labels(sessions["session_id"]), "title": "session"},
     )  # fmt: skip

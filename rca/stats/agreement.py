@@ -31,11 +31,13 @@ from rca.stats.ratings import (
     select_item,
 )
 
-__all__ = ["agreement", "fleiss_kappa", "pairwise_kappa"]
+__all__ = ["KAPPA_ESTIMATOR", "agreement", "fleiss_kappa", "pairwise_kappa"]
 
 
-def _unit_counts(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Count the values given to each unit rated at least twice.
+def _unit_counts(
+    df: pd.DataFrame, min_raters: int = 2
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Count the values given to each unit rated at least ``min_raters`` times.
 
     Returns
     -------
@@ -49,7 +51,7 @@ def _unit_counts(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     np.add.at(counts, (unit, value), 1)
     cases = np.zeros(len(counts), dtype=int)
     cases[unit] = df["_case"].to_numpy()
-    keep = counts.sum(axis=1) >= 2
+    keep = counts.sum(axis=1) >= min_raters
     counts, cases = counts[keep], cases[keep]
     present = counts.sum(axis=0) > 0
     return counts[:, present], domain[present], cases
@@ -61,38 +63,50 @@ def _pair_agreement(counts: np.ndarray) -> np.ndarray:
     return (counts * (counts - 1)).sum(axis=1) / (n * (n - 1))
 
 
-def fleiss_kappa(counts: np.ndarray) -> float:
-    """Fleiss' κ from per-unit category counts, allowing units with unequal numbers of raters.
+#: The estimator behind the ``fleiss_kappa`` column, as the agreement table names it.
+KAPPA_ESTIMATOR = "Fleiss' generalised kappa (Gwet 2014), missing ratings allowed"
 
-    κ = (P̄ − P̄_e) / (1 − P̄_e), with P̄ the mean share of agreeing rater pairs per unit and
-    P̄_e = Σ_j p_j², p_j the share of all ratings in category j. With the same number of raters
-    on every unit this is statsmodels' ``fleiss_kappa`` (which is called); otherwise the same
-    formula with per-unit n_i, as in Fleiss, Levin & Paik (2003), ch. 18.
+
+def fleiss_kappa(counts: np.ndarray) -> float:
+    """Fleiss' generalised κ (Gwet, 2014), for units rated by different numbers of raters.
+
+    κ = (p_a − p_e) / (1 − p_e). p_a is the mean, over the units rated at least twice, of the
+    share of agreeing rater pairs, Σ_k r_ik (r_ik − 1) / (r_i (r_i − 1)); p_e = Σ_k π_k², with
+    π_k the mean over *all* units (also those rated once) of the unit's share of ratings in
+    category k, r_ik / r_i. This is Gwet's handling of missing ratings (irrCAC
+    ``fleiss.kappa.raw``), checked against its published value on ``cac.raw4raters``. With the
+    same number of raters on every unit it is Fleiss' (1971) κ, and statsmodels'
+    ``fleiss_kappa`` is called. (Pooling all ratings into π_k instead, as Fleiss' formula read
+    with per-unit n_i would, gives a slightly different p_e when raters are missing.)
 
     Parameters
     ----------
     counts
-        Units × categories counts, every unit rated at least twice.
+        Units × categories counts, every unit rated at least once.
 
     Returns
     -------
     float
-        κ, or NaN when every rating falls in one category (P̄_e = 1).
+        κ, or NaN when no unit is rated twice or every rating falls in one category (p_e = 1).
 
     References
     ----------
     Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. Psychological
-    Bulletin 76(5), 378-382. Fleiss, Levin & Paik (2003), Statistical Methods for Rates and
-    Proportions, 3rd ed., Wiley.
+    Bulletin 76(5), 378-382. Gwet, K. L. (2014). Handbook of Inter-Rater Reliability, 4th ed.,
+    Advanced Analytics, ch. 2 and 5 (missing ratings); R package irrCAC.
     """
-    p_cat = counts.sum(axis=0) / counts.sum()
-    p_exp = float((p_cat**2).sum())
-    if np.isclose(p_exp, 1.0):
-        return float("nan")
+    counts = np.asarray(counts)
     per_unit = counts.sum(axis=1)
+    counts, per_unit = counts[per_unit >= 1], per_unit[per_unit >= 1]
+    pi = (counts / per_unit[:, np.newaxis]).mean(axis=0)
+    p_exp = float((pi**2).sum())
+    paired = per_unit >= 2
+    if not paired.any() or np.isclose(p_exp, 1.0):
+        return float("nan")
     if np.all(per_unit == per_unit[0]):
         return float(_sm_fleiss_kappa(counts, method="fleiss"))
-    return (float(_pair_agreement(counts).mean()) - p_exp) / (1.0 - p_exp)
+    p_agree = float(_pair_agreement(counts[paired]).mean())
+    return (p_agree - p_exp) / (1.0 - p_exp)
 
 
 def _alpha(counts: np.ndarray, domain: np.ndarray, level: Level) -> float:
@@ -160,6 +174,7 @@ def _row(name: str, level: str, df: pd.DataFrame, cases: np.ndarray) -> dict[str
         "n_ratings": 0,
         "percent_agreement": np.nan,
         "fleiss_kappa": np.nan,
+        "kappa_estimator": KAPPA_ESTIMATOR,
         "alpha": np.nan,
         "alpha_lo": np.nan,
         "alpha_hi": np.nan,
@@ -186,7 +201,7 @@ def _item_row(name: str, df: pd.DataFrame, level: str) -> tuple[dict[str, Any], 
     if len(counts) < 2:
         row["note"] = "one case only: chance agreement cannot be estimated"
         return row, None
-    row["fleiss_kappa"] = fleiss_kappa(counts)
+    row["fleiss_kappa"] = fleiss_kappa(_unit_counts(df, min_raters=1)[0])
     row["alpha"] = _alpha(counts, domain, lvl)
     return row, _Units(counts, domain, lvl, cases)
 
@@ -220,15 +235,17 @@ def agreement(
 ) -> pd.DataFrame:
     """Agreement among raters per rubric item, and over all items (row ``"ALL"``).
 
-    Method: a unit is a case rated on an item in a session; units rated by fewer than two
-    raters are left out. *Percent agreement* is the share of rater pairs giving identical
-    ratings, averaged over units. *Fleiss' κ* treats each distinct rating as a category
-    (`fleiss_kappa`). *Krippendorff's α* = 1 − D_o / D_e at the item's level of measurement
-    (``krippendorff`` package). Its CI is a percentile bootstrap over cases: ``n_boot`` times,
-    the cases are drawn with replacement (seeded numpy Generator) and α recomputed (Zapf et al.,
-    2016). The ``ALL`` row is the unweighted mean of the items' values (items on different
-    scales, e.g. pass/fail and 1-5, cannot be pooled into one coefficient; pooling units of
-    items with different means would also inflate α), its CI from the mean in each resample.
+    Method: a unit is a case rated on an item in a session; units rated by fewer than two raters
+    are left out (but for the chance agreement of Fleiss' κ). *Percent agreement* is the share of
+    rater pairs giving identical ratings, averaged over units. *Fleiss' κ* treats each distinct
+    rating as a category; with raters missing on some units it is Gwet's generalisation
+    (`fleiss_kappa`, ``kappa_estimator`` names it). *Krippendorff's α* = 1 − D_o / D_e at the
+    item's level of measurement (``krippendorff`` package). Its CI is a percentile bootstrap over
+    cases: ``n_boot`` times, the cases are drawn with replacement (seeded numpy Generator) and α
+    recomputed (Zapf et al., 2016). The ``ALL`` row is the unweighted mean of the items' values
+    (items on different scales, e.g. pass/fail and 1-5, cannot be pooled into one coefficient;
+    pooling units of items with different means would also inflate α), its CI from the mean in each
+    resample.
 
     Parameters
     ----------
@@ -250,9 +267,9 @@ def agreement(
     -------
     DataFrame
         ``item``, ``level``, ``n_cases``, ``n_raters``, ``n_ratings``, ``percent_agreement``,
-        ``fleiss_kappa``, ``alpha``, ``alpha_lo``, ``alpha_hi``, ``note``; items sorted, then
-        ``ALL``. Where a statistic is undefined (one rater, one case, nobody ever disagreeing)
-        it is NaN and ``note`` says why; an empty input gives an empty table.
+        ``fleiss_kappa``, ``kappa_estimator``, ``alpha``, ``alpha_lo``, ``alpha_hi``, ``note``;
+        items sorted, then ``ALL``. Where a statistic is undefined (one rater, one case, nobody
+        ever disagreeing) it is NaN and ``note`` says why; an empty input gives an empty table.
 
     References
     ----------
@@ -283,7 +300,8 @@ def agreement(
             row["alpha_lo"], row["alpha_hi"], note = _percentile(stats, ci)
             row["note"] = "; ".join(n for n in (str(row["note"]), note) if n)
     columns = ["item", "level", "n_cases", "n_raters", "n_ratings", "percent_agreement",
-               "fleiss_kappa", "alpha", "alpha_lo", "alpha_hi", "note"]  # fmt: skip
+               "fleiss_kappa", "kappa_estimator", "alpha", "alpha_lo", "alpha_hi",
+               "note"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 
