@@ -33,6 +33,8 @@ __all__ = [
     "from_themes",
 ]
 
+#: Names of `rca.stats.trends.share_changes`' tests.
+_TESTS = {"z": "two-proportion z", "fisher": "Fisher exact"}
 #: Segment kinds of theme changes that are also a subject column of the findings table.
 SEGMENT_SUBJECTS: tuple[str, ...] = ("queue", "agent", "team", "market", "auditor")
 
@@ -65,7 +67,7 @@ def from_themes(df: pd.DataFrame) -> pd.DataFrame:
             "count": df["count_current"], "n": column(df, "n_current"),
         },
         effect=df["difference"], harmful=df["difference"] > 0, root_cause=UNMAPPED,
-        test=text_column(df, "test", "z"), comparison="previous_month",
+        test=text_column(df, "test", "z").replace(_TESTS), comparison="previous_month",
         baseline=(column(df, "count_previous"), column(df, "n_previous")),
     )  # fmt: skip
 
