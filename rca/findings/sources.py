@@ -94,7 +94,7 @@ def _macro_baseline(df: pd.DataFrame, comparison: pd.Series) -> tuple[pd.Series,
         return column(df, "rest_failing"), column(df, "rest_audits")
     audits, failing = df["audits"].astype(float), df["failing"].astype(float)
     queue = df["queue"] if "queue" in df else pd.Series("", index=df.index)
-    by_queue = queue.fillna("").astype(str)
+    by_queue = queue.astype(object).where(queue.notna(), "").astype(str)
     in_queue = comparison == "same_queue"
     n = pd.Series(audits.sum(), index=df.index).where(
         ~in_queue, audits.groupby(by_queue).transform("sum")
