@@ -55,8 +55,9 @@ MACROS = pd.DataFrame(
 ISSUES = pd.DataFrame(
     {"theme_label": ["Otp / sms", "Dark mode"], "status": ["new", "known"],
      "known_issue_id": [None, "KI-1"], "count_current": [60, 8], "count_previous": [0, 9],
-     "rate_ratio": [np.inf, 0.9], "q_value": [1e-6, 0.9], "top_market": ["MY", "US"],
-     "top_market_share": [0.95, 0.3], "root_cause": ["product.bug", "product.ux_confusion"]}
+     "rate_ratio": [np.inf, 0.9], "p_value": [1e-7, 0.8], "q_value": [1e-6, 0.9],
+     "top_market": ["MY", "US"], "top_market_share": [0.95, 0.3],
+     "root_cause": ["product.bug", "product.ux_confusion"]}
 )  # fmt: skip
 COACHING = pd.DataFrame(
     {"group_type": ["cohort"], "group": ["Team A, started 2026Q2"], "team": ["Team A"],
@@ -133,25 +134,32 @@ NAN = float("nan")
 STRUCTURED = [
     ("macro", {"segment_type": "macro", "segment_value": "M-1", "macro_id": "M-1",
                "queue": "payments", "metric": "fail_rate", "value": 0.5, "baseline": 0.14,
-               "effect": 0.36, "effect_lo": NAN, "count": 40, "n": 80, "p": 1e-9, "q": 1e-8,
-               "changed_after": "2026-02-10", "agent": None, "gold_label": None}),
+               "effect": 0.36, "effect_lo": NAN, "count": 40, "n": 80, "p": 1e-9,
+               "changed_after": "2026-02-10", "agent": None, "gold_label": None,
+               "test": "two-proportion z / Fisher", "comparison": "other_macros",
+               "min_effect": 0.05, "baseline_count": 22, "baseline_n": 160}),
     ("technical_issue", {"segment_type": "market", "segment_value": "MY", "market": "MY",
                          "theme_label": "Otp / sms", "issue_status": "new",
                          "known_issue_id": None, "metric": "reports", "value": 60,
-                         "baseline": 0, "effect": float("inf"), "count": 60, "q": 1e-6}),
+                         "baseline": 0, "effect": float("inf"), "count": 60, "p": 1e-7,
+                         "test": "exact Poisson rate ratio", "comparison": "earlier_weeks",
+                         "min_effect": 1.5, "baseline_count": 0, "baseline_n": NAN}),
     ("coaching_need", {"segment_type": "cohort", "segment_value": "Team A, started 2026Q2",
                        "group_type": "cohort", "group": "Team A, started 2026Q2",
                        "team": "Team A", "cohort": "2026Q2", "agent": None,
                        "error_category": "missed verification", "metric": "share",
                        "value": 0.3, "baseline": 0.03, "effect": 0.27, "effect_lo": 0.2,
-                       "effect_hi": 0.34, "count": 40, "n": 133}),
+                       "effect_hi": 0.34, "count": 40, "n": 133, "comparison": "rest",
+                       "min_effect": 0.05, "baseline_count": NAN}),
     ("calibration_gap", {"segment_type": "auditor", "segment_value": "a1", "auditor": "a1",
                          "item": "ALL", "direction": "lenient", "metric": "rating",
-                         "effect": 0.8, "count": 300, "n": 300, "p": 1e-9, "q": NAN}),
+                         "effect": 0.8, "count": 300, "n": 300, "p": 1e-9,
+                         "comparison": "expert", "min_effect": 0.2, "baseline_n": NAN}),
     ("ai_label_confusion", {"segment_type": "gold_label", "segment_value": "harassment",
                             "gold_label": "harassment", "predicted_label": "hate speech",
                             "metric": "label_share", "value": 0.33, "effect": 0.33,
-                            "count": 80, "n": 242}),
+                            "count": 80, "n": 242, "baseline": 0.05, "comparison": "tolerance",
+                            "test": "exact binomial vs tolerance", "min_effect": 0.1}),
 ]  # fmt: skip
 
 

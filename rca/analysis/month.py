@@ -71,6 +71,10 @@ TABLES: dict[str, str] = {
     "vs previous month",
     "feedback_impact": "Each feedback theme's impact on the average rating, with the change vs "
     "previous month",
+    "kpi_changes": "Headline KPIs, month vs previous month: difference with its interval, test, "
+    "q over the month's family, clear, verdict (better / worse / about the same)",
+    "finding_family": "Hypotheses the month's analysis tested and how many are clear, per "
+    "finding type and in all (one Benjamini-Hochberg family, level 0.05)",
     "findings": "Ranked findings as structured records: subject, place, metric, value vs "
     "baseline, effect and interval, p, q, root cause, quotes (rca.findings.build.FINDING_COLUMNS)",
 }

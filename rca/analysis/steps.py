@@ -291,7 +291,8 @@ def section_operations(ctx: Context) -> dict[str, Table]:
 #: Columns of the ``policy_themes`` table.
 POLICY_THEME_COLUMNS: tuple[str, ...] = (
     "policy", "policy_audits", "policy_failing", "policy_fail_rate", "theme_id", "theme_label",
-    "root_cause", "failing", "share", "rest_share", "difference", "q_value", "stands_out",
+    "root_cause", "failing", "share", "rest_share", "difference", "p_value", "q_value",
+    "stands_out",
     "rank_in_policy", "examples",
 )  # fmt: skip
 
@@ -335,7 +336,7 @@ def section_policy(ctx: Context) -> dict[str, Table]:
                 "root_cause": info.at[r["item"], "root_cause"] if known else "unassigned",
                 "failing": int(r["count_current"]), "share": r["share_current"],
                 "rest_share": r["share_previous"], "difference": r["difference"],
-                "q_value": r["q_value"],
+                "p_value": r["p_value"], "q_value": r["q_value"],
                 "stands_out": bool(r["q_value"] < 0.05 and r["difference"] > 0),
                 "examples": evidence_quotes(hits.get("comment", []), 2),
             }
@@ -351,20 +352,42 @@ def section_policy(ctx: Context) -> dict[str, Table]:
 
 
 def section_findings(ctx: Context) -> dict[str, Table]:
-    """Rank the findings, from the tables of the earlier sections."""
+    """Test the month's family, rank the findings, write the family's verdict back.
+
+    Method: the headline KPIs' change vs the previous month (``kpi_changes``,
+    `rca.stats.kpis.kpi_changes`) joins every tested row of the earlier tables in one
+    Benjamini-Hochberg family (`rca.findings.family.build_family`); the findings are ranked from
+    the same tables (`rca.findings.build.build_findings`). The family's tables are returned again
+    with ``family_q`` and ``clear`` (and their verdict columns by the family rule), replacing the
+    earlier versions, so reports read one verdict; ``finding_family`` counts the tests and the
+    clear ones per type.
+    """
     from rca.findings.build import build_findings
+    from rca.findings.family import FAMILY_TABLES, build_family, family_counts
+    from rca.stats.kpis import kpi_changes
 
     def given(name: str) -> pd.DataFrame | None:
         table = ctx.tables.get(name)
         return None if table is None or table.empty else table
 
+    audits = ctx.frame("audits")
+    feedback = None if ctx.absent("feedback") else ctx.frame("feedback")
+    kpis = kpi_changes(audits, current=ctx.month, previous=ctx.previous, feedback=feedback)
+    tables = {name: given(name) for name in FAMILY_TABLES if name != "kpi_changes"}
+    family = build_family({**tables, "kpi_changes": kpis})
     findings = build_findings(
-        theme_changes=given("theme_changes"), macros=given("macros"),
-        tech_issues=given("tech_issues"), coaching=given("coaching"),
-        calibration=given("auditor_deviation"), ai_confusions=given("ai_confused_pairs"),
-        drivers=driver_rows(given("theme_impact"), given("feedback_impact")),
+        theme_changes=tables["theme_changes"], macros=tables["macros"],
+        tech_issues=tables["tech_issues"], coaching=tables["coaching"],
+        calibration=tables["auditor_deviation"], ai_confusions=tables["ai_confused_pairs"],
+        ai_accuracy=tables["ai_accuracy"], policy_themes=tables["policy_themes"],
+        kpi_changes=kpis, drivers=driver_rows(given("theme_impact"), given("feedback_impact")),
     )  # fmt: skip
-    return {"findings": findings}
+    return {
+        **family.tables,
+        "kpi_changes": family.tables["kpi_changes"],
+        "finding_family": family_counts(family.tests),
+        "findings": findings,
+    }
 
 
 SECTIONS: tuple[Section, ...] = (

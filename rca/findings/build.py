@@ -19,16 +19,18 @@ import numpy as np
 import pandas as pd
 
 from rca.core.errors import ParameterError
-from rca.findings.sources import AI_MIN_SHARE, BUILDERS
+from rca.findings.family import FAMILY_LEVEL, MIN_EFFECT, build_family
+from rca.findings.sources import BUILDERS
 from rca.themes.causes import Taxonomy, load_taxonomy
 
 __all__ = [
-    "AI_MIN_SHARE",
     "CAP",
     "DEFAULT_SEVERITY",
     "DRIVER_SCALES",
+    "FAMILY_LEVEL",
     "FINDING_COLUMNS",
     "FINDING_TYPES",
+    "MIN_EFFECT",
     "NOT_SIGNIFICANT",
     "RANK_BY",
     "SCALES",
@@ -40,7 +42,7 @@ __all__ = [
 #: Finding types, in the order ties are broken.
 FINDING_TYPES: tuple[str, ...] = (
     "emerging_theme", "macro", "technical_issue", "coaching_need", "calibration_gap",
-    "ai_label_confusion", "top_driver",
+    "ai_label_confusion", "label_accuracy", "top_driver",
 )  # fmt: skip
 #: Columns of `build_findings`' result, in order, with their meaning. Subject columns a type
 #: does not use are missing (None / NaN).
@@ -70,8 +72,8 @@ FINDING_COLUMNS: dict[str, str] = {
     "known_issue_id": "known issue the theme matches (technical issue)",
     "issue_status": "new or known (technical issue)",
     "metric": "what value and baseline measure: share (of comments, of a group's audits), "
-    "fail_rate, reports, rating, label_share; for a top driver the KPI (pass_rate, mean_score, "
-    "critical_rate, mean_rating)",
+    "fail_rate, reports, rating, label_share, accuracy; for a top driver the KPI (pass_rate, "
+    "mean_score, critical_rate, mean_rating)",
     "value": "the metric for the finding's subject this month",
     "baseline": "the metric compared with: last month, everyone else, the other macros, "
     "the reference, the KPI without the theme's items (top driver); NaN when none",
@@ -83,9 +85,19 @@ FINDING_COLUMNS: dict[str, str] = {
     "error, ratings, confused items, the theme's items (top driver)",
     "n": "rows it is out of: comments, audits, ratings, gold items (NaN when none, e.g. "
     "technical issues)",
-    "p": "p-value (NaN when untested)",
-    "q": "Benjamini-Hochberg q-value (NaN when untested)",
-    "significant": "clear enough to act on (q < 0.05, or the input's own flag)",
+    "p": "p-value of the finding's own test (NaN when untested)",
+    "q": "Benjamini-Hochberg q-value over the month's family of tests (rca.findings.family); "
+    "top drivers: their impact table's own q (NaN when untested)",
+    "significant": "clear: q < FAMILY_LEVEL, effect in the harmful direction and at least "
+    "min_effect (top drivers: their table's driver flag; or the input's own flag)",
+    "test": "name of the finding's test (e.g. two-proportion z / Fisher, exact binomial vs "
+    "tolerance, Welch t)",
+    "min_effect": "smallest effect worth reporting, on the effect's scale (MIN_EFFECT; NaN for "
+    "top drivers)",
+    "comparison": "what the baseline is: previous_month, other_macros, same_queue, "
+    "before_change, rest, expert, tolerance, target, without_theme, earlier_weeks",
+    "baseline_count": "rows with the outcome in the baseline (NaN when not counts)",
+    "baseline_n": "rows of the baseline (NaN when not counts)",
     "root_cause": "root-cause id of the taxonomy (unmapped when not known)",
     "severity": "severity of the root cause, 1-3",
     "changed_after": "date the macro was changed, YYYY-MM-DD (macro)",
@@ -109,6 +121,7 @@ SCALES: dict[str, float] = {
     "coaching_need": 0.10,  # share of the group's audits above the rest's, 10 points
     "calibration_gap": 0.5,  # mean deviation from the reference, half a rating point
     "ai_label_confusion": 0.10,  # share of a gold label predicted as another, 10 %
+    "label_accuracy": 0.05,  # accuracy below target, 5 points
     "top_driver": 0.05,  # impact on a rate, 5 points (see DRIVER_SCALES for the other KPIs)
 }
 #: Impact worth one unit of strength for a top driver, per KPI (``metric``).
@@ -131,9 +144,9 @@ _OBJECT: tuple[str, ...] = (
     "segment_type", "segment_value", "macro_id", "queue", "agent", "team", "cohort", "group",
     "group_type", "market", "auditor", "item", "direction", "error_category", "gold_label",
     "predicted_label", "theme_label", "known_issue_id", "issue_status", "metric", "changed_after",
-    "worse_after",
+    "worse_after", "test", "comparison",
 )  # fmt: skip
-_PREFIX = dict(zip(FINDING_TYPES, ("ET", "MAC", "TI", "CN", "CAL", "AI", "TD"), strict=True))
+_PREFIX = dict(zip(FINDING_TYPES, ("ET", "MAC", "TI", "CN", "CAL", "AI", "LA", "TD"), strict=True))
 
 
 def finding_score(
@@ -176,19 +189,27 @@ def build_findings(
     coaching: pd.DataFrame | None = None,
     calibration: pd.DataFrame | None = None,
     ai_confusions: pd.DataFrame | None = None,
+    ai_accuracy: pd.DataFrame | None = None,
     drivers: pd.DataFrame | None = None,
+    policy_themes: pd.DataFrame | None = None,
+    kpi_changes: pd.DataFrame | None = None,
     taxonomy: Taxonomy | str | Path | None = None,
     top_n: int | None = None,
     rank_by: str = "score",
 ) -> pd.DataFrame:
     """Gather the results of the analyses into one table of findings, ranked by score.
 
-    Method: each input becomes findings of one type (`FINDING_TYPES`), with an effect on the
-    type's scale (`SCALES`); ``severity`` is the root cause's severity in the taxonomy
-    (`DEFAULT_SEVERITY` when unknown); ``score`` is `finding_score`. Ranked by score (ties: type
-    order, then id). ``finding_id`` is a type prefix and a hash of the type and the finding's
-    key (theme label and segment, macro id, known-issue id or theme label, group and error
-    category, auditor and item, gold and predicted label), so it is stable across runs.
+    Method: every tested row of the inputs but the drivers is one hypothesis of the month's
+    family (`rca.findings.family.build_family`: one Benjamini-Hochberg q over them all, policy
+    themes and KPI changes included although they become no findings); a finding is
+    ``significant`` (clear) when its family q < `FAMILY_LEVEL`, its effect points the harmful
+    way and is at least ``MIN_EFFECT[type]``. Each input becomes findings of one type
+    (`FINDING_TYPES`), with an effect on the type's scale (`SCALES`); ``severity`` is the root
+    cause's severity in the taxonomy (`DEFAULT_SEVERITY` when unknown); ``score`` is
+    `finding_score`. Ranked by score (ties: type order, then id). ``finding_id`` is a type
+    prefix and a hash of the type and the finding's key (theme label and segment, macro id,
+    known-issue id or theme label, group and error category, auditor and item, gold and
+    predicted label), so it is stable across runs.
 
     Parameters
     ----------
@@ -200,7 +221,8 @@ def build_findings(
     macros
         `rca.stats.macros.macro_report` result; macros with a fail rate above the other macros' or
         ``worse_after`` become findings (root cause ``process.outdated_macro`` unless the table
-        has a ``root_cause`` column). Significant: ``excess_q < 0.05`` or ``worse_after``.
+        has a ``root_cause`` column); each rests on its excess, change or after test
+        (`rca.findings.sources.from_macros`).
     tech_issues
         `rca.stats.tech_issues.technical_issues` result. Effect: the rate ratio with its interval;
         the score uses its log2, floored at 0 (a falling issue is not a finding; a new one is
@@ -208,20 +230,26 @@ def build_findings(
     coaching
         `coaching_needs` result (root cause ``people.knowledge_gap`` unless given).
     calibration
-        ``auditor``, ``direction`` (``lenient``/``strict``/``in line``), ``mean_deviation``,
-        ``n``, and ``p_value``/``p`` or ``q_value``/``q``
-        (`rca.stats.calibration.auditor_deviation`); rows "in line" are skipped; with an ``item``
-        column holding "ALL", only those rows are used. Root cause ``process.qa_calibration``.
+        ``auditor``, ``direction``, ``mean_deviation``, ``n``, ``p_value``
+        (`rca.stats.calibration.auditor_deviation`): ALL rows at least the minimum effect or
+        clear, and clear per-item rows of auditors whose ALL row is not clear
+        (`rca.findings.labels.from_calibration`). Root cause ``process.qa_calibration``.
     ai_confusions
-        ``gold``, ``predicted``, ``n``, ``share`` (e.g. `rca.stats.label_audits.confused_pairs`).
-        Without ``significant``/``q``/``p``, a confusion is significant when the Wilson lower bound
-        of ``share`` (n out of n / share) is at least `AI_MIN_SHARE`. Root cause
+        ``gold``, ``predicted``, ``n``, ``share`` (e.g. `rca.stats.label_audits.confused_pairs`),
+        ``p_value`` (exact binomial vs ``tolerance``; computed here when absent). Root cause
         ``system.automation``.
+    ai_accuracy
+        `rca.stats.label_audits.label_accuracy` rows with ``target`` and ``p_below_target``
+        (computed here when absent): accuracy below target (``label_accuracy``).
     drivers
         `rca.stats.impact.theme_impact` rows (the analysis' ``theme_impact`` and
         ``feedback_impact`` tables, optionally with ``segment``/``segment_value``): themes with
         harm > 0 become top drivers, significant when ``driver`` (q < 0.05); effect: the impact,
-        scaled per KPI by `DRIVER_SCALES` in the score.
+        scaled per KPI by `DRIVER_SCALES` in the score. Not in the family: they decompose the
+        month's KPI and claim no change.
+    policy_themes, kpi_changes
+        The ``policy_themes`` and ``kpi_changes`` tables: in the family (their tests count in
+        every q), no findings.
     taxonomy
         Taxonomy or its YAML path for severities (default: the packaged taxonomy).
     top_n
@@ -241,7 +269,15 @@ def build_findings(
     """
     if rank_by not in RANK_BY:
         raise ParameterError(f"rank_by must be one of {', '.join(RANK_BY)}, got {rank_by!r}")
-    inputs = (theme_changes, macros, tech_issues, coaching, calibration, ai_confusions, drivers)
+    family = build_family(
+        {"theme_changes": theme_changes, "macros": macros, "tech_issues": tech_issues,
+         "coaching": coaching, "auditor_deviation": calibration,
+         "ai_confused_pairs": ai_confusions, "ai_accuracy": ai_accuracy,
+         "policy_themes": policy_themes, "kpi_changes": kpi_changes}
+    ).tables  # fmt: skip
+    inputs = (family.get("theme_changes"), family.get("macros"), family.get("tech_issues"),
+              family.get("coaching"), family.get("auditor_deviation"),
+              family.get("ai_confused_pairs"), family.get("ai_accuracy"), drivers)  # fmt: skip
     parts = [
         BUILDERS[kind](frame)
         for kind, frame in zip(FINDING_TYPES, inputs, strict=True)

@@ -9,10 +9,19 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from rca.stats.primitives import wilson_interval
+from rca.stats.primitives import compare_proportions, newcombe_interval, wilson_interval
 
-__all__ = ["add_period", "kpis_by", "theme_shares"]
+__all__ = ["KPI_CHANGE_COLUMNS", "add_period", "kpi_changes", "kpis_by", "theme_shares"]
+
+#: Columns of `kpi_changes` (the findings step adds ``q_value``, ``clear`` and ``verdict``).
+KPI_CHANGE_COLUMNS: tuple[str, ...] = (
+    "kpi", "current", "previous", "n_current", "n_previous", "difference", "diff_lo", "diff_hi",
+    "p_value", "test",
+)  # fmt: skip
+#: Test names of `kpi_changes`, by what `compare_proportions` used.
+_RATE_TESTS = {"z": "two-proportion z", "fisher": "Fisher exact", "not tested": "not tested"}
 
 
 def add_period(df: pd.DataFrame, date_col: str = "audit_date") -> pd.DataFrame:
@@ -97,3 +106,78 @@ def theme_shares(
         .head(top_n)
         .reset_index(drop=True)
     )
+
+
+def kpi_changes(
+    audits: pd.DataFrame,
+    *,
+    current: str,
+    previous: str,
+    feedback: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Test each headline KPI of ``current`` against ``previous`` (month vs month).
+
+    Method: rates (``pass_rate``: ``passed``; ``critical_rate``: ``critical_error``) by the
+    two-proportion score z-test without continuity correction, or Fisher's exact test when an
+    expected cell count is below 5 (`rca.stats.primitives.compare_proportions`), with Newcombe's
+    95 % interval of the difference; means (``mean_score``: audit ``score``; ``mean_rating``:
+    feedback ``rating``) by Welch's t-test (scipy ``ttest_ind(equal_var=False)``) with its 95 %
+    interval. Rows without a value are left out of each KPI; a KPI whose column is missing, or
+    with fewer than two values in a month (means) or none (rates), is not tested (NaN p-value,
+    ``test = "not tested"``).
+
+    Parameters
+    ----------
+    audits
+        Audits with ``month`` and ``passed``; ``score`` and ``critical_error`` when present.
+    current, previous
+        Months ``YYYY-MM``.
+    feedback
+        Feedback with ``month`` and ``rating`` (for ``mean_rating``), optional.
+
+    Returns
+    -------
+    DataFrame
+        `KPI_CHANGE_COLUMNS`, one row per KPI (pass_rate, mean_score, critical_rate,
+        mean_rating): ``difference = current - previous`` with ``diff_lo``/``diff_hi``,
+        two-sided ``p_value``, ``test``.
+    """
+    rows = []
+    for kpi, frame, column in (("pass_rate", audits, "passed"), ("mean_score", audits, "score"),
+                               ("critical_rate", audits, "critical_error"),
+                               ("mean_rating", feedback, "rating")):  # fmt: skip
+        if frame is None or column not in frame or "month" not in frame:
+            now = before = pd.Series(dtype=float)
+        else:
+            values = frame[frame[column].notna()]
+            now = values.loc[values["month"] == current, column].astype(float)
+            before = values.loc[values["month"] == previous, column].astype(float)
+        compare = _rate_change if kpi.endswith("_rate") else _mean_change
+        rows.append({"kpi": kpi, **compare(now.to_numpy(), before.to_numpy())})
+    return pd.DataFrame(rows, columns=list(KPI_CHANGE_COLUMNS))
+
+
+def _rate_change(now: np.ndarray, before: np.ndarray) -> dict[str, object]:
+    n1, n0 = np.array([len(now)], dtype=float), np.array([len(before)], dtype=float)
+    c1, c0 = np.array([now.sum()], dtype=float), np.array([before.sum()], dtype=float)
+    p, test = compare_proportions(c1, n1, c0, n0)
+    lo, hi = newcombe_interval(c1, n1, c0, n0)
+    return _row(now, before, float(p[0]), float(lo[0]), float(hi[0]), _RATE_TESTS[str(test[0])])
+
+
+def _mean_change(now: np.ndarray, before: np.ndarray) -> dict[str, object]:
+    if len(now) < 2 or len(before) < 2:
+        return _row(now, before, np.nan, np.nan, np.nan, "not tested")
+    res = stats.ttest_ind(now, before, equal_var=False)
+    ci = res.confidence_interval(0.95)
+    return _row(now, before, float(res.pvalue), float(ci.low), float(ci.high), "Welch t")
+
+
+def _row(
+    now: np.ndarray, before: np.ndarray, p: float, lo: float, hi: float, test: str
+) -> dict[str, object]:
+    cur = float(now.mean()) if len(now) else np.nan
+    prev = float(before.mean()) if len(before) else np.nan
+    return {"current": cur, "previous": prev, "n_current": len(now), "n_previous": len(before),
+            "difference": cur - prev, "diff_lo": lo, "diff_hi": hi, "p_value": p,
+            "test": test}  # fmt: skip
