@@ -13,12 +13,12 @@
 
 # %% tags=["rca-setup"]
 import rca.analysis.explore as rx
-from rca.analysis.curation_session import CurationSession
-import rca.reports.fragments as rr
 import rca.reports.explorer as ve
+import rca.reports.fragments as rr
 import rca.reports.languages as vl
-from rca.batch.parameters import notebook_parameters
+from rca.analysis.curation_session import CurationSession
 from rca.analysis.workspace import Workspace
+from rca.batch.parameters import notebook_parameters
 
 _before = set(globals())
 rr.setup()

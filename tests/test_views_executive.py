@@ -91,13 +91,12 @@ def test_headline_cards_read_the_monthly_table():
 
 
 @pytest.mark.parametrize(
-    ("difference", "q", "words"),
-    [(0.05, 0.01, "clearly more than 2026-09"), (-0.05, 0.01, "clearly less than 2026-09"),
-     (0.05, 0.2, "about the same as 2026-09"), (0.05, None, "about the same as 2026-09"),
-     (0.05, float("nan"), "about the same")],
+    ("difference", "clear", "words"),
+    [(0.05, True, "clearly more than 2026-09"), (-0.05, True, "clearly less than 2026-09"),
+     (0.05, False, "about the same as 2026-09"), (0.0, True, "about the same as 2026-09")],
 )  # fmt: skip
-def test_change_words(difference, q, words):
-    assert ex.change_words(difference, q, "2026-09").startswith(words)
+def test_change_words_follow_the_clear_flag_given(difference, clear, words):
+    assert ex.change_words(difference, clear, "2026-09").startswith(words)
 
 
 def test_top_findings_are_grouped_by_root_cause_and_merge_alike_agents():

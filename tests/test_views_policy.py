@@ -219,7 +219,8 @@ HEADINGS = (
     "Policies, macros and the product · 2026-10",
     "Which themes dominate failing audits under each policy?",
     "Macros and SOPs behind failing audits", "Root causes in the product and systems",
-    "Technical issues users report: new and known", "In their own words", "Recommended changes",
+    "Technical issues users report: new and known", "The evidence, case by case",
+    "Recommended changes",
     "Top drivers of failed audits", "Top drivers of low ratings",
 )  # fmt: skip
 

@@ -96,11 +96,11 @@ def _text(row: Mapping[Any, Any], field: str) -> str:
 
 
 def _count(value: float) -> str:
-    return f"{int(round(value)):,}"
+    return f"{round(value):,}"
 
 
 def _listed(value: Any) -> list[str]:
-    """A list cell as strings (Parquet gives arrays back; None/NaN/"" mean no items)."""
+    """Return a list cell as strings (Parquet gives arrays back; None/NaN/"" mean no items)."""
     if value is None or isinstance(value, float) or value is pd.NA:
         return []
     if isinstance(value, str):
@@ -130,7 +130,7 @@ def _value(row: Mapping[Any, Any], value: float) -> str:
 
 
 def counts_text(row: Mapping[Any, Any]) -> str:
-    """The counts behind a finding: "62 of 88 audits failed"; "" when the row has none."""
+    """Say the counts behind a finding: "62 of 88 audits failed"; "" when the row has none."""
     kind, count, n = _kind(row), _num(row, "count"), _num(row, "n")
     if math.isnan(count):
         return ""
@@ -143,7 +143,7 @@ def counts_text(row: Mapping[Any, Any]) -> str:
 
 
 def comparison_text(row: Mapping[Any, Any]) -> str:
-    """What a finding is compared with, in words.
+    """Say what a finding is compared with, in words.
 
     E.g. "vs 21 % of 1,240 audits of the other macros in the payments queue" (from
     ``comparison``, ``baseline``, ``baseline_count``, ``baseline_n``); "" when there is none.
@@ -158,7 +158,8 @@ def comparison_text(row: Mapping[Any, Any]) -> str:
         group = f"the other macros in the {queue} queue"
     if code == "rest" and _text(row, "team") and _text(row, "group_type") == "cohort":
         group = f"the other agents of {_text(row, 'team')}"
-    baseline, b_count, b_n = _num(row, "baseline"), _num(row, "baseline_count"), _num(row, "baseline_n")
+    baseline, b_count = _num(row, "baseline"), _num(row, "baseline_count")
+    b_n = _num(row, "baseline_n")
     units = UNITS.get(kind, ("rows", "row"))[0]
     if kind == "technical_issue":
         before = baseline if math.isnan(b_count) else b_count
@@ -180,7 +181,7 @@ def comparison_text(row: Mapping[Any, Any]) -> str:
 
 
 def interval_text(row: Mapping[Any, Any]) -> str:
-    """The 95 % interval of a finding's effect: "95 % interval +4.0 to +12.0 pts"; "" if none."""
+    """Say the 95 % interval of a finding's effect: "95 % interval +4.0 to +12.0 pts"."""
     lo, hi = _num(row, "effect_lo"), _num(row, "effect_hi")
     if math.isnan(lo) or math.isnan(hi):
         return ""
@@ -212,7 +213,7 @@ def example_cases(row: Mapping[Any, Any], n: int = _EXAMPLES) -> list[tuple[str,
 
 
 def evidence_html(row: Mapping[Any, Any], n_examples: int = _EXAMPLES) -> str:
-    """A finding's evidence as escaped HTML: counts, comparison, interval, example cases.
+    """Render a finding's evidence as escaped HTML: counts, comparison, interval, example cases.
 
     Returns ``""`` when the row carries none of them.
     """
@@ -243,7 +244,10 @@ def family_total(family: pd.DataFrame) -> tuple[int, int] | None:
 
 
 def family_sentence(family: pd.DataFrame, when: str = "this month") -> str:
-    """"We tested 1,234 possible findings this month; 7 are clear." ("" without the table)."""
+    """Say how many possible findings were tested and how many are clear ("" without the table).
+
+    E.g. "We tested 1,234 possible findings this month; 7 are clear."
+    """
     total = family_total(family)
     if total is None:
         return ""
@@ -254,7 +258,7 @@ def family_sentence(family: pd.DataFrame, when: str = "this month") -> str:
 
 
 def clear_meaning(family: pd.DataFrame | None = None, level: float = 0.05) -> str:
-    """The one sentence that says what "clear" means (with N tested when ``family`` has it)."""
+    """Return the sentence saying what "clear" means (N tested when ``family`` has it)."""
     total = None if family is None else family_total(family)
     if family is not None and total is not None and "level" in family:
         rows = family.loc[family["type"].astype(str) == "all", "level"]
