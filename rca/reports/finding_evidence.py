@@ -59,18 +59,19 @@ _COUNTED: dict[str, str] = {
     "label_accuracy": "{c} of {n} {units} labelled right",
     "top_driver": "{c} of {n} {units} carry the theme",
 }
-#: The comparison group of a finding in words, per ``comparison`` code (contract C).
+#: The comparison group of a finding in words, per ``comparison`` code (contract C): how the
+#: baseline is said. ``{v}`` is the baseline, ``{bn}`` its count of rows and ``{units}`` theirs.
 COMPARISON_WORDS: dict[str, str] = {
-    "previous_month": "last month",
-    "other_macros": "the other macros",
-    "same_queue": "the other macros in the same queue",
-    "rest": "everyone else",
-    "expert": "the QA expert's ratings of the same cases",
-    "tolerance": "the share a confusion may have by chance",
-    "target": "the target",
-    "without_theme": "the same items without the theme",
-    "earlier_weeks": "the weeks before",
-    "other_policies": "the other policies",
+    "previous_month": "vs {v} of {bn} {units} last month",
+    "other_macros": "vs {v} of {bn} {units} of the other macros",
+    "same_queue": "vs {v} of {bn} {units} of the other macros in the same queue",
+    "rest": "vs {v} of {bn} {units} of everyone else",
+    "expert": "vs the QA expert's {v} on average on the same cases",
+    "tolerance": "vs the {v} a confusion may reach by chance",
+    "target": "vs the target of {v}",
+    "without_theme": "vs {v} without the theme's items",
+    "earlier_weeks": "vs {bc} {units} in the weeks before",
+    "other_policies": "vs {v} of {bn} {units} under the other policies",
 }
 #: Comparison of each type when the findings table predates the ``comparison`` column.
 _DEFAULT_COMPARISON: dict[str, str] = {
@@ -145,39 +146,34 @@ def counts_text(row: Mapping[Any, Any]) -> str:
 def comparison_text(row: Mapping[Any, Any]) -> str:
     """Say what a finding is compared with, in words.
 
-    E.g. "vs 21 % of 1,240 audits of the other macros in the payments queue" (from
-    ``comparison``, ``baseline``, ``baseline_count``, ``baseline_n``); "" when there is none.
+    E.g. "vs 21% of 1,240 audits of the other macros in the payments queue" (from
+    ``comparison``, ``baseline``, ``baseline_count``, ``baseline_n``; the type's usual group
+    when ``comparison`` is absent); "" when there is no baseline.
     """
     kind = _kind(row)
     code = _text(row, "comparison") or _DEFAULT_COMPARISON.get(kind, "")
-    if not code:
-        return ""
-    group = COMPARISON_WORDS.get(code, code.replace("_", " "))
-    queue = _text(row, "queue")
+    template = COMPARISON_WORDS.get(code, "vs {v} of {bn} {units} of " + code.replace("_", " "))
+    queue, team = _text(row, "queue"), _text(row, "team")
     if code == "same_queue" and queue:
-        group = f"the other macros in the {queue} queue"
-    if code == "rest" and _text(row, "team") and _text(row, "group_type") == "cohort":
-        group = f"the other agents of {_text(row, 'team')}"
+        template = template.replace("the same queue", f"the {queue} queue")
+    if code == "rest" and team and _text(row, "group_type") == "cohort":
+        template = template.replace("everyone else", f"the other agents of {team}")
     baseline, b_count = _num(row, "baseline"), _num(row, "baseline_count")
     b_n = _num(row, "baseline_n")
-    units = UNITS.get(kind, ("rows", "row"))[0]
-    if kind == "technical_issue":
-        before = baseline if math.isnan(b_count) else b_count
-        return "" if math.isnan(before) else f"vs {_count(before)} {units} in {group}"
-    if math.isnan(baseline):
-        return f"compared with {group}"
-    value = _value(row, baseline)
-    if code == "previous_month" and not math.isnan(b_n):
-        return f"vs {value} of {_count(b_n)} {units} {group}"
-    if not math.isnan(b_n):
-        return f"vs {value} of {_count(b_n)} {units} of {group}"
-    if not math.isnan(b_count):
-        return f"vs {value} ({_count(b_count)} {units}) for {group}"
-    if code in ("previous_month", "earlier_weeks"):
-        return f"vs {value} {group}"
-    if code in ("target", "tolerance"):
-        return f"vs {group} of {value}"
-    return f"vs {value} for {group}"
+    if "{bc}" in template:  # counts, not shares: the rows before (the baseline itself)
+        b_count = baseline if math.isnan(b_count) else b_count
+        if math.isnan(b_count):
+            return ""
+    elif math.isnan(baseline):
+        return ""
+    if math.isnan(b_n):  # no count behind the baseline: say the share alone
+        template = template.replace(" of {bn} {units} of ", " for ").replace(
+            " of {bn} {units} under ", " under ").replace(" of {bn} {units}", "")  # fmt: skip
+    return template.format(
+        v=_value(row, baseline), bn="" if math.isnan(b_n) else _count(b_n),
+        bc="" if math.isnan(b_count) else _count(b_count),
+        units=UNITS.get(kind, ("rows", "row"))[0],
+    )  # fmt: skip
 
 
 def interval_text(row: Mapping[Any, Any]) -> str:
