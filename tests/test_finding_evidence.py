@@ -39,7 +39,7 @@ CASES: dict[str, tuple[dict[str, object], str, str, str]] = {
         {"count": 30, "n": 333, "value": 0.09, "baseline": 0.02, "comparison": "previous_month",
          "baseline_count": 6, "baseline_n": 300, "effect_lo": 0.03, "effect_hi": 0.11},
         "30 of 333 audit comments mention it", "vs 2% of 300 audit comments last month",
-        "95 % interval +3.0 to +11.0 pts",
+        "95 % interval of the difference +3.0 to +11.0 pts",
     ),
     "macro": (
         {"count": 62, "n": 88, "value": 0.70, "baseline": 0.21, "comparison": "same_queue",
@@ -47,7 +47,7 @@ CASES: dict[str, tuple[dict[str, object], str, str, str]] = {
          "effect_hi": 0.59},
         "62 of 88 audits failed",
         "vs 21% of 1,240 audits of the other macros in the payments queue",
-        "95 % interval +39.0 to +59.0 pts",
+        "95 % interval of the difference +39.0 to +59.0 pts",
     ),
     "technical_issue": (
         {"count": 45, "value": 45, "baseline": 3, "comparison": "earlier_weeks",
@@ -59,32 +59,32 @@ CASES: dict[str, tuple[dict[str, object], str, str, str]] = {
         {"count": 12, "n": 40, "value": 0.30, "baseline": 0.05, "comparison": "rest",
          "baseline_count": 40, "baseline_n": 800, "effect_lo": 0.10, "effect_hi": 0.40},
         "12 of 40 audits had this error", "vs 5% of 800 audits of everyone else",
-        "95 % interval +10.0 to +40.0 pts",
+        "95 % interval of the difference +10.0 to +40.0 pts",
     ),
     "calibration_gap": (
         {"count": 40, "n": 40, "value": 3.5, "baseline": 3.1, "comparison": "expert",
          "effect_lo": 0.2, "effect_hi": 0.6},
         "rated on 40 cases the expert rated too",
         "vs the QA expert's 3.10 points on average on the same cases",
-        "95 % interval +0.20 to +0.60 points",
+        "95 % interval of the gap +0.20 to +0.60 points",
     ),
     "ai_label_confusion": (
         {"count": 30, "n": 200, "value": 0.15, "baseline": 0.05, "comparison": "tolerance",
          "effect_lo": 0.107, "effect_hi": 0.207},
         "30 of 200 items with this reference label were given the other label",
-        "vs the 5% a confusion may reach by chance", "95 % interval 10.7% to 20.7%",
+        "vs the 5% a confusion may reach by chance", "95 % interval of the share 10.7% to 20.7%",
     ),
     "label_accuracy": (
         {"count": 170, "n": 200, "value": 0.85, "baseline": 0.90, "comparison": "target",
          "effect_lo": -0.10, "effect_hi": -0.002},
         "170 of 200 items labelled right", "vs the target of 90%",
-        "95 % interval -10.0 to -0.2 pts",
+        "95 % interval of the difference -10.0 to -0.2 pts",
     ),
     "top_driver": (
         {"count": 120, "n": 2000, "metric": "pass_rate", "value": 0.765, "baseline": 0.79,
          "comparison": "without_theme", "effect_lo": -0.04, "effect_hi": -0.01},
         "120 of 2,000 items carry the theme", "vs 79% without the theme's items",
-        "95 % interval -4.0 to -1.0 pts",
+        "95 % interval of the impact -4.0 to -1.0 pts",
     ),
 }  # fmt: skip
 TYPES = list(dict.fromkeys([*FINDING_TYPES, "label_accuracy"]))

@@ -177,7 +177,7 @@ def comparison_text(row: Mapping[Any, Any]) -> str:
 
 
 def interval_text(row: Mapping[Any, Any]) -> str:
-    """Say the 95 % interval of a finding's effect: "95 % interval +4.0 to +12.0 pts"."""
+    """Say the 95 % interval of an effect: "95 % interval of the difference +4.0 to +12.0 pts"."""
     lo, hi = _num(row, "effect_lo"), _num(row, "effect_hi")
     if math.isnan(lo) or math.isnan(hi):
         return ""
@@ -186,12 +186,13 @@ def interval_text(row: Mapping[Any, Any]) -> str:
         top = "no upper limit" if math.isinf(hi) else f"×{hi:.1f}"
         return f"95 % interval of the rise ×{lo:.1f} to {top}"
     if kind == "calibration_gap":
-        return f"95 % interval {lo:+.2f} to {hi:+.2f} points"
+        return f"95 % interval of the gap {lo:+.2f} to {hi:+.2f} points"
     if kind == "ai_label_confusion":
-        return f"95 % interval {lo:.1%} to {hi:.1%}"
+        return f"95 % interval of the share {lo:.1%} to {hi:.1%}"
+    what = "impact" if kind == "top_driver" else "difference"
     if _is_rate(row):
-        return f"95 % interval {lo * 100:+.1f} to {hi * 100:+.1f} pts"
-    return f"95 % interval {lo:+.2f} to {hi:+.2f}"
+        return f"95 % interval of the {what} {lo * 100:+.1f} to {hi * 100:+.1f} pts"
+    return f"95 % interval of the {what} {lo:+.2f} to {hi:+.2f}"
 
 
 def example_cases(row: Mapping[Any, Any], n: int = _EXAMPLES) -> list[tuple[str, str]]:
@@ -213,14 +214,15 @@ def evidence_html(row: Mapping[Any, Any], n_examples: int = _EXAMPLES) -> str:
 
     Returns ``""`` when the row carries none of them.
     """
-    facts = [t for t in (counts_text(row), comparison_text(row), interval_text(row)) if t]
+    found = ", ".join(t for t in (counts_text(row), comparison_text(row)) if t)
+    facts = [t for t in (found, interval_text(row)) if t]
     unit = UNITS.get(_kind(row), ("rows", "row"))[1]
     cases = []
     for case_id, quote in example_cases(row, n_examples):
         who = f"{unit} {esc(case_id)}" if case_id else ""
         said = f"<i>“{esc(quote)}”</i>" if quote else ""
         cases.append(f"<li>{who}{': ' if who and said else ''}{said}</li>")
-    out = f"<span class='rca-evidence'>{esc('; '.join(facts))}.</span>" if facts else ""
+    out = f"<br><small class='rca-evidence'>{esc('; '.join(facts))}.</small>" if facts else ""
     if cases:
         out += f"<ul class='rca-cases'>{''.join(cases)}</ul>"
     return out
