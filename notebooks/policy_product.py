@@ -76,7 +76,7 @@ rr.heading("Technical issues users report: new and known")
 pv.issue_timeline_chart(A.table("issue_timeline"), issues, month, P["top_n"])
 
 # %%
-pv.issues_table(issues, month, P["top_n"])
+pv.issues_table(issues, month, P["top_n"], findings=findings)
 
 # %%
 rr.heading("The evidence, case by case")

@@ -286,14 +286,36 @@ def _day(value: Any) -> str:
     return "–" if pd.isna(value) else f"{pd.Timestamp(value):%d %b %Y}"
 
 
-def issues_table(df: pd.DataFrame, month: str | None = None, top_n: int = 8) -> HTML:
+def _issue_trends(d: pd.DataFrame, findings: pd.DataFrame | None) -> pd.Series:
+    """Each issue's trend as the findings say: "rising" when its finding is clear, else "stable".
+
+    Without findings that can tell (older callers), the table's own ``trend``.
+    """
+    cols = {"type", "theme_label", "significant"}
+    if findings is None or not cols <= set(findings.columns):
+        return d["trend"].astype(str)
+    rows = findings[(findings["type"] == "technical_issue")
+                    & findings["significant"].fillna(False).astype(bool)]  # fmt: skip
+    clear = d["theme_label"].astype(str).isin(set(rows["theme_label"].astype(str)))
+    return pd.Series(["rising" if c else "stable" for c in clear], index=d.index)
+
+
+def issues_table(
+    df: pd.DataFrame,
+    month: str | None = None,
+    top_n: int = 8,
+    findings: pd.DataFrame | None = None,
+) -> HTML:
     """Tabulate the technical issues in user feedback (``tech_issues``), new ones first.
 
     Since when, reports in the last weeks and their trend; clearly rising issues highlighted.
+    Clearly rising: the issue has a significant finding in ``findings`` (else about the same);
+    without ``findings`` (older callers), the table's own ``trend``.
     """
     if df.empty or "status" not in df:
         return _none(df, "technical issues in user feedback", month)
     d = _by_status(df, top_n)
+    d = d.assign(trend=_issue_trends(d, findings))
     weeks = _window_weeks(df)
     view = pd.DataFrame(
         {
