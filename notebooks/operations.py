@@ -16,6 +16,7 @@ import rca.reports.drivers as drivers
 import rca.reports.fragments as rr
 import rca.reports.team as vt
 from rca.batch.parameters import notebook_parameters
+from rca.reports.load import optional_table
 from rca.reports.member import load_member
 
 _before = set(globals())
@@ -75,8 +76,12 @@ rr.figure(vt.comparison_bars(errors, "error_category", "share", "operation_share
 rr.heading("Who needs coaching, and on what")
 
 # %%
+findings, family = A.table("findings"), optional_table(A, "finding_family")
+vt.team_findings(findings, A.table("team_coaching"), team, family)
+
+# %%
 rr.table(
-    vt.team_coaching(A.table("team_coaching"), team).rename(
+    vt.team_coaching(A.table("team_coaching"), team, findings).rename(
         columns={"who": "Agent / cohort", "kind": "Kind", "focus": "Focus", "n": "Audits",
                  "count": "With this error", "share": "Share", "rest_share": "Everyone else",
                  "examples": "Example comments"}),

@@ -20,12 +20,10 @@ from IPython.display import HTML
 import rca.findings.recommend as rec
 import rca.reports.charts as charts
 import rca.reports.fragments as rr
-from rca.analysis.month import Analysis
-from rca.core.errors import ParameterError
 from rca.reports.finding_evidence import clear_meaning, evidence_html, family_sentence
 from rca.reports.finding_text import change_text, describe
 from rca.reports.kpi_words import KPI_WORDS, kpi_changes
-from rca.reports.load import load
+from rca.reports.load import load, optional_table
 from rca.reports.recommendations import recommendation_list
 from rca.themes.causes import GROUPS, UNMAPPED, load_taxonomy
 
@@ -67,18 +65,6 @@ GROUP_NAMES: dict[str, str] = {
     UNMAPPED: "Cause not yet known",
 }
 _Q = 0.05
-
-
-def optional_table(analysis: Analysis, name: str) -> pd.DataFrame:
-    """Return table ``name`` of ``analysis``, or an empty table when this analysis has none.
-
-    For tables added later (``kpi_changes``, ``finding_family``): a workspace analysed before
-    them still gives its report.
-    """
-    try:
-        return analysis.table(name)
-    except (ParameterError, FileNotFoundError, KeyError):
-        return pd.DataFrame()
 
 
 def reading_guide(month: str, previous: str | None, family: pd.DataFrame | None = None) -> HTML:

@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from rca.reports.finding_text import describe
 from rca.reports.fragments import esc
 from rca.stats.impact import KPIS
 
@@ -34,6 +35,7 @@ __all__ = [
     "example_cases",
     "family_sentence",
     "family_total",
+    "finding_list",
     "interval_text",
 ]
 
@@ -226,6 +228,19 @@ def evidence_html(row: Mapping[Any, Any], n_examples: int = _EXAMPLES) -> str:
     if cases:
         out += f"<ul class='rca-cases'>{''.join(cases)}</ul>"
     return out
+
+
+def finding_list(findings: pd.DataFrame, n_examples: int = _EXAMPLES) -> str:
+    """Render findings as an escaped list: what was found (bold), then its evidence.
+
+    The sentence is `rca.reports.finding_text.describe`; the evidence `evidence_html`. Returns
+    ``""`` for no rows.
+    """
+    items = [
+        f"<li><b>{esc(describe(r))}</b>{evidence_html(r, n_examples)}</li>"
+        for r in findings.to_dict("records")
+    ]
+    return f"<ul class='rca-findings'>{''.join(items)}</ul>" if items else ""
 
 
 def family_total(family: pd.DataFrame) -> tuple[int, int] | None:
