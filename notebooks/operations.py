@@ -16,7 +16,6 @@ import rca.reports.drivers as drivers
 import rca.reports.fragments as rr
 import rca.reports.team as vt
 from rca.batch.parameters import notebook_parameters
-from rca.reports.load import optional_table
 from rca.reports.member import load_member
 
 _before = set(globals())
@@ -32,6 +31,7 @@ team = None
 # %% tags=["rca-validate"]
 P = notebook_parameters("operations", globals(), _before)
 A, month, previous, team = load_member(P["workspace"], P["month"], "team", P["team"])
+findings = A.table("findings")
 
 # %%
 rr.heading(f"{team} · quality review · {month}", 1)
@@ -76,8 +76,7 @@ rr.figure(vt.comparison_bars(errors, "error_category", "share", "operation_share
 rr.heading("Who needs coaching, and on what")
 
 # %%
-findings, family = A.table("findings"), optional_table(A, "finding_family")
-vt.team_findings(findings, A.table("team_coaching"), team, family)
+vt.team_findings(findings, A.table("team_coaching"), team)
 
 # %%
 rr.table(
