@@ -276,7 +276,8 @@ def test_top_findings_show_their_evidence():
 
 def test_what_changed_takes_clear_from_the_findings():
     changes = changes_frame(q=0.3)  # the table's own q says chance; the finding says clear
-    rows = frame(grew("Refund rules", "team=Team Lynx", theme_id=3))
+    rows = frame(grew("Refund rules", "team=Team Lynx", theme_id=3.0),  # float, as in Parquet
+                 macro("M1", "process.outdated_macro"))  # fmt: skip
     out = ex.what_changed(changes, EMERGING, "2026-10", "2026-09", findings=rows).data
     assert "Team Lynx" in out and "Whole operation" not in out
     rows = frame(grew("Refund rules", "all", theme_id=3, significant=False))

@@ -222,6 +222,15 @@ def theme_chart(changes: pd.DataFrame, top_n: int = 8) -> HTML:
     return rr.figure(charts.theme_bars(shares, title))
 
 
+def _theme_key(value: object) -> str:
+    """Return a theme id as text, 3 and 3.0 alike (findings keep theme ids as floats)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    return str(int(number)) if number.is_integer() else str(value)
+
+
 def theme_clear(changes: pd.DataFrame, findings: pd.DataFrame | None) -> pd.Series | None:
     """Which rows of ``theme_changes`` are clear, as the findings say (growing themes).
 
@@ -234,13 +243,13 @@ def theme_clear(changes: pd.DataFrame, findings: pd.DataFrame | None) -> pd.Seri
     grown = findings[(findings["type"] == "emerging_theme")
                      & findings["significant"].fillna(False).astype(bool)]  # fmt: skip
     keys = {
-        (str(t), "all" if str(t) == "all" else str(v), str(i))
+        (str(t), "all" if str(t) == "all" else str(v), _theme_key(i))
         for t, v, i in grown[["segment_type", "segment_value", "theme_id"]].itertuples(index=False)
     }
     value = changes["segment_value"] if "segment_value" in changes else changes["segment"]
     return pd.Series(
         [
-            (str(s), "all" if str(s) == "all" else str(v), str(i)) in keys
+            (str(s), "all" if str(s) == "all" else str(v), _theme_key(i)) in keys
             for s, v, i in zip(changes["segment"], value, changes["item"], strict=True)
         ],
         index=changes.index,
