@@ -53,7 +53,7 @@ CASES: dict[str, tuple[dict[str, object], str, str, str]] = {
         {"count": 45, "value": 45, "baseline": 3, "comparison": "earlier_weeks",
          "baseline_count": 3, "effect_lo": 4.2, "effect_hi": 40.0},
         "45 reports in the recent weeks", "vs 3 reports in the weeks before",
-        "95 % interval of the rise ×4.2 to ×40.0",
+        "95 % interval of the rise ×4.2 to ×40",
     ),
     "coaching_need": (
         {"count": 12, "n": 40, "value": 0.30, "baseline": 0.05, "comparison": "rest",
@@ -124,10 +124,26 @@ def test_comparison_reads_what_the_row_has(fields, expected):
     assert comparison_text(row) == expected
 
 
-def test_cohort_compared_with_their_teams_other_agents():
-    row = finding("coaching_need", count=9, n=30, baseline=0.1, comparison="rest",
-                  group_type="cohort", team="Team Lynx", baseline_n=400)  # fmt: skip
-    assert comparison_text(row) == "vs 10% of 400 audits of the other agents of Team Lynx"
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"baseline": 1, "baseline_count": 1}, "vs 1 report in the weeks before"),
+        ({"baseline": 0, "baseline_count": NAN}, "vs 0 reports in the weeks before"),
+        ({"baseline": NAN, "baseline_count": NAN}, ""),
+    ],
+)  # fmt: skip
+def test_reports_before_are_counted_in_words(fields, expected):
+    row = finding("technical_issue", count=52, comparison="earlier_weeks", **fields)
+    assert comparison_text(row) == expected
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "expected"),
+    [(8.5, 1981.0, "×8.5 to ×1,981"), (2.0, math.inf, "×2.0 to no upper limit")],
+)
+def test_large_ratios_are_rounded(lo, hi, expected):
+    row = finding("technical_issue", effect_lo=lo, effect_hi=hi)
+    assert interval_text(row) == f"95 % interval of the rise {expected}"
 
 
 @pytest.mark.parametrize(

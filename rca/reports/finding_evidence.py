@@ -155,11 +155,9 @@ def comparison_text(row: Mapping[Any, Any]) -> str:
     kind = _kind(row)
     code = _text(row, "comparison") or _DEFAULT_COMPARISON.get(kind, "")
     template = COMPARISON_WORDS.get(code, "vs {v} of {bn} {units} of " + code.replace("_", " "))
-    queue, team = _text(row, "queue"), _text(row, "team")
+    queue = _text(row, "queue")
     if code == "same_queue" and queue:
         template = template.replace("the same queue", f"the {queue} queue")
-    if code == "rest" and team and _text(row, "group_type") == "cohort":
-        template = template.replace("everyone else", f"the other agents of {team}")
     baseline, b_count = _num(row, "baseline"), _num(row, "baseline_count")
     b_n = _num(row, "baseline_n")
     if "{bc}" in template:  # counts, not shares: the rows before (the baseline itself)
@@ -171,11 +169,16 @@ def comparison_text(row: Mapping[Any, Any]) -> str:
     if math.isnan(b_n):  # no count behind the baseline: say the share alone
         template = template.replace(" of {bn} {units} of ", " for ").replace(
             " of {bn} {units} under ", " under ").replace(" of {bn} {units}", "")  # fmt: skip
+    units = UNITS.get(kind, ("rows", "row"))
+    one = "{bc}" in template and round(b_count) == 1
     return template.format(
         v=_value(row, baseline), bn="" if math.isnan(b_n) else _count(b_n),
-        bc="" if math.isnan(b_count) else _count(b_count),
-        units=UNITS.get(kind, ("rows", "row"))[0],
+        bc="" if math.isnan(b_count) else _count(b_count), units=units[1] if one else units[0],
     )  # fmt: skip
+
+
+def _ratio(value: float) -> str:
+    return f"×{value:.1f}" if value < 10 else f"×{value:,.0f}"
 
 
 def interval_text(row: Mapping[Any, Any]) -> str:
@@ -185,8 +188,8 @@ def interval_text(row: Mapping[Any, Any]) -> str:
         return ""
     kind = _kind(row)
     if kind == "technical_issue":
-        top = "no upper limit" if math.isinf(hi) else f"×{hi:.1f}"
-        return f"95 % interval of the rise ×{lo:.1f} to {top}"
+        top = "no upper limit" if math.isinf(hi) else _ratio(hi)
+        return f"95 % interval of the rise {_ratio(lo)} to {top}"
     if kind == "calibration_gap":
         return f"95 % interval of the gap {lo:+.2f} to {hi:+.2f} points"
     if kind == "ai_label_confusion":
