@@ -12,9 +12,9 @@
 # ---
 
 # %% tags=["rca-setup"]
+import rca.reports.fragments as rr
 import rca.reports.drivers as drivers
 import rca.reports.executive as ex
-import rca.reports.fragments as rr
 import rca.reports.languages as vl
 from rca.batch.parameters import notebook_parameters
 

@@ -13,12 +13,12 @@
 
 # %% tags=["rca-setup"]
 import rca.analysis.explore as rx
-import rca.reports.explorer as ve
-import rca.reports.fragments as rr
-import rca.reports.languages as vl
 from rca.analysis.curation_session import CurationSession
-from rca.analysis.workspace import Workspace
+import rca.reports.fragments as rr
+import rca.reports.explorer as ve
+import rca.reports.languages as vl
 from rca.batch.parameters import notebook_parameters
+from rca.analysis.workspace import Workspace
 
 _before = set(globals())
 rr.setup()

@@ -13,8 +13,8 @@
 
 # %% tags=["rca-setup"]
 import rca.reports.drivers as drivers
-import rca.reports.executive as ex
 import rca.reports.fragments as rr
+import rca.reports.executive as ex
 import rca.reports.policy as pv
 from rca.batch.parameters import notebook_parameters
 
