@@ -15,6 +15,7 @@
 import rca.reports.agent as va
 import rca.reports.fragments as rr
 from rca.batch.parameters import notebook_parameters
+from rca.reports.load import optional_table
 from rca.reports.member import load_member
 
 _before = set(globals())
@@ -49,6 +50,9 @@ rr.heading("What to work on")
 
 # %%
 va.focus_fragment(va.agent_focus(A.table("agent_focus"), agent))
+
+# %%
+va.agent_findings(A.table("findings"), agent, optional_table(A, "finding_family"))
 
 # %%
 rr.heading("Your trend")

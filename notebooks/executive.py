@@ -33,12 +33,13 @@ P = notebook_parameters("executive", globals(), _before)
 A = ex.load(P["workspace"], P["month"])
 month, previous = A.info["month"], A.info["previous"]
 kpis, findings = A.table("kpis_monthly"), A.table("findings")
+family = ex.optional_table(A, "finding_family")
 
 # %%
 rr.heading(P["title"] or f"Quality at a glance · {month}", 1)
 
 # %%
-ex.reading_guide(month, previous)
+ex.reading_guide(month, previous, family)
 
 # %%
 ex.headline_cards(kpis, month, previous)
@@ -48,6 +49,9 @@ ex.kpi_trend(kpis)
 
 # %%
 rr.heading("The most important findings and their root causes")
+
+# %%
+ex.tested_summary(family)
 
 # %%
 ex.top_findings(findings, P["top_n"])
@@ -63,10 +67,12 @@ drivers.drivers_section(A.table("feedback_impact"), "mean_rating", month, previo
 rr.heading(f"What changed since {previous}")
 
 # %%
-ex.kpi_changes(kpis, month, previous)
+ex.kpi_changes(kpis, month, previous, ex.optional_table(A, "kpi_changes"), family)
 
 # %%
-ex.what_changed(A.table("theme_changes"), A.table("emerging_themes"), month, previous, P["top_n"])
+ex.what_changed(
+    A.table("theme_changes"), A.table("emerging_themes"), month, previous, P["top_n"], findings
+)
 
 # %%
 rr.heading(f"What auditors wrote about most in {month}")

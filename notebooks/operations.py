@@ -31,6 +31,7 @@ team = None
 # %% tags=["rca-validate"]
 P = notebook_parameters("operations", globals(), _before)
 A, month, previous, team = load_member(P["workspace"], P["month"], "team", P["team"])
+findings = A.table("findings")
 
 # %%
 rr.heading(f"{team} · quality review · {month}", 1)
@@ -75,8 +76,11 @@ rr.figure(vt.comparison_bars(errors, "error_category", "share", "operation_share
 rr.heading("Who needs coaching, and on what")
 
 # %%
+vt.team_findings(findings, A.table("team_coaching"), team)
+
+# %%
 rr.table(
-    vt.team_coaching(A.table("team_coaching"), team).rename(
+    vt.team_coaching(A.table("team_coaching"), team, findings).rename(
         columns={"who": "Agent / cohort", "kind": "Kind", "focus": "Focus", "n": "Audits",
                  "count": "With this error", "share": "Share", "rest_share": "Everyone else",
                  "examples": "Example comments"}),

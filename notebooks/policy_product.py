@@ -32,12 +32,13 @@ P = notebook_parameters("policy_product", globals(), _before)
 A = pv.load(P["workspace"], P["month"])
 month, previous = A.info["month"], A.info["previous"]
 findings, issues, topics = A.table("findings"), A.table("tech_issues"), A.workspace.themes()
+family = ex.optional_table(A, "finding_family")
 
 # %%
 rr.heading(f"Policies, macros and the product · {month}", 1)
 
 # %%
-ex.reading_guide(month, previous)
+ex.reading_guide(month, previous, family)
 
 # %%
 drivers.drivers_section(A.table("theme_impact"), "pass_rate", month, previous, top_n=P["top_n"])
@@ -55,14 +56,14 @@ pv.policy_themes_table(A.table("policy_themes"), month, P["top_n"], P["min_n"])
 rr.heading("Macros and SOPs behind failing audits")
 
 # %%
-pv.macros_table(A.table("macros"), month, P["top_n"])
+pv.macros_table(A.table("macros"), month, P["top_n"], findings=findings)
 
 # %%
 rr.heading("Root causes in the product and systems")
 
 # %%
 pv.product_causes(A.table("theme_changes"), topics, A.workspace.themes("feedback"), issues,
-                  month, previous)  # fmt: skip
+                  month, previous, findings=findings)  # fmt: skip
 
 # %%
 drivers.drivers_section(A.table("feedback_impact"), "mean_rating", month, previous,
@@ -75,10 +76,10 @@ rr.heading("Technical issues users report: new and known")
 pv.issue_timeline_chart(A.table("issue_timeline"), issues, month, P["top_n"])
 
 # %%
-pv.issues_table(issues, month, P["top_n"])
+pv.issues_table(issues, month, P["top_n"], findings=findings)
 
 # %%
-rr.heading("In their own words")
+rr.heading("The evidence, case by case")
 
 # %%
 pv.evidence(findings, P["top_n"])

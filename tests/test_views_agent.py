@@ -98,3 +98,22 @@ def test_agent_views_never_return_another_agents_rows(sample_analysis):
              rr.figure(va.agent_trend_figure(weekly)).data, *(c.label for c in cards)]
         )  # fmt: skip
         assert not [o for o in agents if o != agent and o in page], agent
+
+
+def test_agent_findings_show_only_the_agents_own_clear_needs():
+    from test_recommend import coach, frame
+
+    rows = frame(
+        coach("a1", "missed verification", fid="CN-1", evidence=["a1's own case"],
+              evidence_ids=["AUD-A1"]),
+        coach("T1 new", "missed verification", cohort="2026Q3", fid="CN-2",
+              evidence_ids=["AUD-B1"]),  # a cohort: other agents' cases
+        coach("b1", "tone", fid="CN-3", evidence_ids=["AUD-B2"]),
+        coach("a1", "tone", fid="CN-4", significant=False),
+    ).assign(rank=range(1, 5))  # fmt: skip
+    out = va.agent_findings(rows, "a1").data
+    assert "12 of 40 audits had this error" in out and "audit AUD-A1" in out
+    assert "AUD-B1" not in out and "AUD-B2" not in out and "tone" not in out
+    assert "Clear means:" in out
+    assert va.agent_findings(rows, "nobody").data == ""
+    assert va.agent_findings(pd.DataFrame(), "a1").data == ""

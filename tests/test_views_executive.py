@@ -91,13 +91,12 @@ def test_headline_cards_read_the_monthly_table():
 
 
 @pytest.mark.parametrize(
-    ("difference", "q", "words"),
-    [(0.05, 0.01, "clearly more than 2026-09"), (-0.05, 0.01, "clearly less than 2026-09"),
-     (0.05, 0.2, "about the same as 2026-09"), (0.05, None, "about the same as 2026-09"),
-     (0.05, float("nan"), "about the same")],
+    ("difference", "clear", "words"),
+    [(0.05, True, "clearly more than 2026-09"), (-0.05, True, "clearly less than 2026-09"),
+     (0.05, False, "about the same as 2026-09"), (0.0, True, "about the same as 2026-09")],
 )  # fmt: skip
-def test_change_words(difference, q, words):
-    assert ex.change_words(difference, q, "2026-09").startswith(words)
+def test_change_words_follow_the_clear_flag_given(difference, clear, words):
+    assert ex.change_words(difference, clear, "2026-09").startswith(words)
 
 
 def test_top_findings_are_grouped_by_root_cause_and_merge_alike_agents():
@@ -215,3 +214,72 @@ def test_growing_themes_are_findings_with_their_themes_root_cause(analysis):
     grown = findings[findings["type"] == "emerging_theme"]
     assert grown["root_cause"].tolist() == [causes[label] for label in grown["theme_label"]]
     assert (grown["root_cause"] != "unmapped").any()  # the sample's themes map to causes
+
+
+# --- words from the analysis' tests: kpi_changes, finding_family, the findings' significant ---
+
+
+def kpi_table(clear: bool, verdict: str, lo: float = -0.09, hi: float = -0.048) -> pd.DataFrame:
+    """``kpi_changes`` as the contract (C) has it: one KPI, the test's ``clear`` and verdict."""
+    return pd.DataFrame(
+        {
+            "kpi": ["pass_rate"], "current": [0.765], "previous": [0.834], "n_current": [2031],
+            "n_previous": [2004], "difference": [-0.069], "diff_lo": [lo], "diff_hi": [hi],
+            "p_value": [0.001], "test": ["two-proportion z"], "q_value": [0.01],
+            "clear": [clear], "verdict": [verdict],
+        }
+    )  # fmt: skip
+
+
+FAMILY = pd.DataFrame({"type": ["macro", "all"], "tested": [40, 1234], "clear": [3, 7],
+                       "level": [0.05, 0.05]})  # fmt: skip
+OVERLAPPING = kpis_frame(0.82, 0.80, 0.84)  # the intervals of the two months overlap
+APART = kpis_frame()  # they do not
+
+
+@pytest.mark.parametrize(
+    ("kpis", "changes", "said", "not_said"),
+    [
+        (OVERLAPPING, kpi_table(True, "worse"), "clearly worse.", "about the same"),
+        (APART, kpi_table(False, "about the same", -0.2, 0.01), "about the same, a change this "
+         "size can be chance.", "clearly"),
+        (APART, kpi_table(True, "better"), "clearly better.", "about the same"),
+    ],
+)  # fmt: skip
+def test_kpi_changes_follow_the_tests_verdict_not_the_intervals(kpis, changes, said, not_said):
+    out = ex.kpi_changes(kpis, "2026-10", "2026-09", changes, FAMILY).data
+    assert "Pass rate: 76.5 %, -6.9 pts vs 2026-09 (83.4 %" in out and said in out
+    assert not_said not in out.split("Clear means")[0]
+    assert "checking all 1,234 possible findings" in out  # the one sentence explaining "clear"
+
+
+def test_kpi_changes_fall_back_to_the_intervals_and_say_so():
+    out = ex.kpi_changes(APART, "2026-10", "2026-09", pd.DataFrame()).data
+    assert "clearly worse" in out and "intervals do not overlap" in out
+
+
+def test_tested_summary_says_how_many_were_tested_and_clear():
+    out = ex.tested_summary(FAMILY).data
+    assert "We tested 1,234 possible findings this month; 7 are clear." in out
+    assert "Clear means:" in out
+    assert ex.tested_summary(pd.DataFrame()).data == ""
+    assert "all 1,234 possible findings" in ex.reading_guide("2026-10", "2026-09", FAMILY).data
+
+
+def test_top_findings_show_their_evidence():
+    rows = findings_frame().assign(evidence_ids=[["AUD-1", "AUD-2"], [], [], [], []])
+    rows.loc[0, "evidence"] = ["asks for a selfie", "selfie step is gone"]
+    out = ex.top_findings(rows).data
+    assert "64 of 120 audits failed, vs 21% for the other macros" in out
+    assert "audit AUD-2: <i>“selfie step is gone”</i>" in out
+
+
+def test_what_changed_takes_clear_from_the_findings():
+    changes = changes_frame(q=0.3)  # the table's own q says chance; the finding says clear
+    rows = frame(grew("Refund rules", "team=Team Lynx", theme_id=3.0),  # float, as in Parquet
+                 macro("M1", "process.outdated_macro"))  # fmt: skip
+    out = ex.what_changed(changes, EMERGING, "2026-10", "2026-09", findings=rows).data
+    assert "Team Lynx" in out and "Whole operation" not in out
+    rows = frame(grew("Refund rules", "all", theme_id=3, significant=False))
+    quiet = ex.what_changed(changes_frame(), EMERGING, "2026-10", "2026-09", findings=rows).data
+    assert "No theme of audit comments changed clearly" in quiet

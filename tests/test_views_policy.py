@@ -6,6 +6,7 @@ import shutil
 
 import pandas as pd
 import pytest
+from test_recommend import frame, grew, issue, macro
 from test_views_executive import findings_frame
 
 import rca.reports.fragments as rr
@@ -219,7 +220,8 @@ HEADINGS = (
     "Policies, macros and the product · 2026-10",
     "Which themes dominate failing audits under each policy?",
     "Macros and SOPs behind failing audits", "Root causes in the product and systems",
-    "Technical issues users report: new and known", "In their own words", "Recommended changes",
+    "Technical issues users report: new and known", "The evidence, case by case",
+    "Recommended changes",
     "Top drivers of failed audits", "Top drivers of low ratings",
 )  # fmt: skip
 
@@ -257,3 +259,56 @@ def test_policy_product_notebook_with_empty_tables_says_so(analysis, tmp_path):
     assert "No change to policies, macros or the product is needed" in page
     assert "No theme lowers the pass rate" in page and "No theme lowers the average rating" in page
     assert "Plotly.newPlot" not in page and "Traceback" not in page
+
+
+# --- "clear" from the findings' significant field, never decided again here ---------------------
+
+
+def test_macros_table_takes_clear_from_the_findings():
+    """MAC-ACC-004's own q is tiny but its finding is not clear; MAC-APL-001's is."""
+    rows = frame(macro("MAC-ACC-004", "process.outdated_macro", significant=False),
+                 macro("MAC-APL-001", "process.outdated_macro", fid="MAC-2"))  # fmt: skip
+    table = macros_frame().assign(comparison="same_queue")  # contract B's column
+    out = pv.macros_table(table, "2026-10", findings=rows).data
+    assert "fails clearly more often than the other macros of its queue" in out
+    assert out.count("not clearly different from other macros") == 2
+    assert out.count('class="flag"') == 1
+
+
+def test_issues_table_takes_clear_from_the_findings():
+    rows = frame(issue("App crashes"), issue("OTP never arrives", significant=False, fid="T2"))
+    out = pv.issues_table(issues_frame(), "2026-10", findings=rows).data
+    assert out.count("clearly rising") == 1 and out.count('class="flag"') == 1
+    assert out.index("App crashes") < out.index("clearly rising")
+
+
+def test_product_causes_take_clear_from_the_findings():
+    clear = frame(grew("Wrong team", theme_id=16))
+    out = pv.product_causes(
+        changes_frame().assign(q_value=0.9),
+        TOPICS,
+        FEEDBACK_TOPICS,
+        issues_frame(),
+        "2026-10",
+        "2026-09",
+        findings=clear,
+    ).data
+    assert "clearly more than 2026-09" in out
+    quiet = pv.product_causes(
+        changes_frame(),
+        TOPICS,
+        FEEDBACK_TOPICS,
+        issues_frame(),
+        "2026-10",
+        "2026-09",
+        findings=frame(),
+    ).data
+    assert "clearly more than 2026-09" not in quiet and "about the same as 2026-09" in quiet
+
+
+def test_evidence_shows_counts_comparison_and_cases():
+    rows = findings_frame().assign(evidence_ids=[["AUD-7"], [], [], [], []])
+    out = pv.evidence(rows).data
+    assert "64 of 120 audits failed, vs 21% for the other macros" in out
+    assert "audit AUD-7: <i>“macro asks for a selfie”</i>" in out
+    assert "63 reports in the recent weeks" in out

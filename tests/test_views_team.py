@@ -9,6 +9,7 @@ import re
 
 import pandas as pd
 import pytest
+from test_recommend import coach, frame, grew
 
 import rca.reports.fragments as rr
 import rca.reports.member as vm
@@ -126,6 +127,56 @@ def test_team_coaching_keeps_only_the_teams_agents(audits):
     assert out["who"].tolist() == ["a1"] and vt.team_coaching(table, "T2")["who"].tolist() == ["b1"]
     assert out["examples"][0] and all("a1" in c for c in out["examples"][0])
     assert vt.team_coaching(sg.coaching_per_team(coaching.iloc[0:0], audits, month=M), "T1").empty
+
+
+def _coaching_table() -> pd.DataFrame:
+    """``team_coaching`` as the analysis makes it: T1 has a1 and a cohort; T2 has b1."""
+    return pd.DataFrame(
+        {"team": ["T1", "T1", "T2"], "who": ["a1", "T1 new", "b1"],
+         "kind": ["agent", "cohort", "agent"], "focus": ["missed verification"] * 3,
+         "n": [10, 20, 10], "count": [5, 8, 5], "share": [0.5, 0.4, 0.5],
+         "rest_share": [0.1, 0.1, 0.1], "examples": [["x"], ["y"], ["z"]]}
+    )  # fmt: skip
+
+
+def _findings() -> pd.DataFrame:
+    """Findings with the contract's evidence columns: a1 clear, the T1 cohort not, b1 clear."""
+    return frame(
+        coach("a1", "missed verification", team="T1", fid="CN-1", evidence=["a1 skipped it"],
+              evidence_ids=["AUD-A1"], effect_lo=0.1, effect_hi=0.6),
+        coach("T1 new", "missed verification", cohort="2026Q3", team="T1", fid="CN-2",
+              significant=False),
+        coach("b1", "missed verification", team="T2", fid="CN-3", evidence_ids=["AUD-B1"]),
+        grew("Refunds", "team=T1", fid="ET-1", evidence_ids=["AUD-A2"]),
+        grew("Greeting", "team=T2", fid="ET-2"),
+    ).assign(rank=range(1, 6), comparison=["rest"] * 3 + ["previous_month"] * 2,
+             baseline_n=800)  # fmt: skip
+
+
+def test_team_coaching_keeps_the_clear_needs_when_given_findings():
+    kept = vt.team_coaching(_coaching_table(), "T1", _findings())
+    assert kept["who"].tolist() == ["a1"]  # the cohort's need is not clear
+    assert vt.team_coaching(_coaching_table(), "T1")["who"].tolist() == ["a1", "T1 new"]
+
+
+def test_team_findings_show_the_teams_own_findings_with_evidence():
+    out = vt.team_findings(_findings(), _coaching_table(), "T1").data
+    assert "12 of 40 audits had this error, vs 5% of 800 audits of everyone else" in out
+    assert "95 % interval of the difference +10.0 to +60.0 pts" in out
+    assert "audit AUD-A1: <i>“a1 skipped it”</i>" in out and "Refunds" in out
+    assert "b1" not in out and "AUD-B1" not in out and "Greeting" not in out
+    assert "T1 new" not in out and "Clear means:" in out
+    assert "No clear finding for T2" not in vt.team_findings(_findings(), _coaching_table(),
+                                                             "T2").data  # fmt: skip
+    assert "No clear finding for T3" in vt.team_findings(_findings(), _coaching_table(),
+                                                         "T3").data  # fmt: skip
+
+
+def test_team_findings_escape_untrusted_text():
+    rows = _findings().assign(evidence_ids=[[XSS], [], [], [], []])
+    rows.at[0, "evidence"] = [XSS]
+    out = vt.team_findings(rows, _coaching_table(), "T1").data
+    assert "<script>" not in out and "&lt;script&gt;" in out
 
 
 def test_p_chart_figure_and_signals():

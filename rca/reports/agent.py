@@ -15,6 +15,7 @@ import pandas as pd
 from IPython.display import HTML
 
 import rca.reports.fragments as rr
+from rca.reports.finding_evidence import clear_meaning, finding_list
 from rca.reports.fragments import Kpi, esc
 from rca.reports.member import flag_small, rows_of
 from rca.reports.team import team_vs_operation_cards
@@ -22,6 +23,7 @@ from rca.reports.team import team_vs_operation_cards
 __all__ = [
     "agent_cards",
     "agent_closing",
+    "agent_findings",
     "agent_focus",
     "agent_strengths",
     "agent_trend",
@@ -146,6 +148,30 @@ def focus_fragment(focus: pd.DataFrame) -> HTML:
             f"(noted in {r.n} of your audits).</div><ul>{_quotes(r.examples)}</ul>"
         )
     return HTML("".join(parts))
+
+
+def agent_findings(findings: pd.DataFrame, agent: str, family: pd.DataFrame | None = None) -> HTML:
+    """Show the agent's own clear coaching needs with their evidence (their own audits only).
+
+    Only findings whose subject is this agent alone (``group_type`` agent): a cohort's finding
+    would show other agents' cases. Each shows its counts, the comparison group, the interval
+    and example cases (`rca.reports.finding_evidence.finding_list`), then what "clearly" means
+    (``family``: the ``finding_family`` table, for the number of possible findings tested).
+    """
+    cols = {"type", "significant", "group_type", "agent"}
+    if findings.empty or not cols <= set(findings.columns):
+        return HTML("")
+    mine = findings[(findings["type"] == "coaching_need")
+                    & findings["significant"].fillna(False).astype(bool)
+                    & (findings["group_type"].astype(str) == "agent")
+                    & (findings["agent"].astype(str) == str(agent))]  # fmt: skip
+    if mine.empty:
+        return HTML("")
+    return HTML(
+        "<p>Compared with everyone else, the month's analysis clearly found:</p>"
+        + finding_list(mine.sort_values("rank"))
+        + f"<p><small>{esc(clear_meaning(family))}</small></p>"
+    )
 
 
 def agent_closing(cards: list[Kpi]) -> HTML:

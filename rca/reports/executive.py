@@ -1,10 +1,12 @@
 """Views of the executive report: headline KPIs, top findings, what changed, what to do.
 
-Every function reads tables of `rca.analysis.month.TABLES` (``kpis_monthly``, ``findings``,
-``theme_changes``, ``emerging_themes``) and returns an ``IPython.display.HTML`` fragment in plain
-language: changes are "clearly more than last month" (significant after false-discovery-rate
-control, or 95 % intervals that do not overlap), never raw p-values. Every data-derived text is
-escaped. An empty table gives a plain callout, never an error.
+Every function reads tables of `rca.analysis.month.TABLES` (``kpis_monthly``, ``kpi_changes``,
+``findings``, ``finding_family``, ``theme_changes``, ``emerging_themes``) and returns an
+``IPython.display.HTML`` fragment in plain language, never raw p-values. The words "clear",
+"better", "worse" and "about the same" come from the analysis' one rule (the findings'
+``significant``, ``kpi_changes``' ``clear`` and ``verdict``), explained by
+`rca.reports.finding_evidence.clear_meaning` where they appear; a report never decides them again.
+Every data-derived text is escaped. An empty table gives a plain callout, never an error.
 """
 
 from __future__ import annotations
@@ -18,23 +20,29 @@ from IPython.display import HTML
 import rca.findings.recommend as rec
 import rca.reports.charts as charts
 import rca.reports.fragments as rr
+from rca.reports.finding_evidence import clear_meaning, evidence_html, family_sentence
 from rca.reports.finding_text import change_text, describe
-from rca.reports.load import load
+from rca.reports.kpi_words import KPI_WORDS, kpi_changes
+from rca.reports.load import load, optional_table
 from rca.reports.recommendations import recommendation_list
 from rca.themes.causes import GROUPS, UNMAPPED, load_taxonomy
 
 __all__ = [
     "FINDING_KINDS",
     "GROUP_NAMES",
+    "KPI_WORDS",
     "cause_name",
     "change_words",
     "headline_cards",
     "kpi_changes",
     "kpi_trend",
     "load",
+    "optional_table",
     "reading_guide",
     "recommendations",
+    "tested_summary",
     "theme_chart",
+    "theme_clear",
     "top_findings",
     "what_changed",
     "where",
@@ -44,7 +52,8 @@ __all__ = [
 FINDING_KINDS: dict[str, str] = {
     "emerging_theme": "Growing theme", "macro": "Macro / SOP", "technical_issue": "Technical issue",
     "coaching_need": "Coaching need", "calibration_gap": "Auditor calibration",
-    "ai_label_confusion": "AI model labels", "top_driver": "Top driver",
+    "ai_label_confusion": "AI model labels", "label_accuracy": "AI label accuracy",
+    "top_driver": "Top driver",
 }  # fmt: skip
 #: Root-cause groups in plain words.
 GROUP_NAMES: dict[str, str] = {
@@ -58,20 +67,39 @@ GROUP_NAMES: dict[str, str] = {
 _Q = 0.05
 
 
-def reading_guide(month: str, previous: str | None) -> HTML:
-    """Return a short note on how to read the report (percentage points, "clearly")."""
+def reading_guide(month: str, previous: str | None, family: pd.DataFrame | None = None) -> HTML:
+    """Return a short note on how to read the report: "pts" and what "clear" means.
+
+    ``family`` is the ``finding_family`` table (how many possible findings were tested), when
+    the analysis has it.
+    """
     since = f" than in {previous}" if previous else ""
     return rr.callout(
         f"This report covers {month}. “pts” are percentage points, the plain difference between "
-        "two percentages: a pass rate going from 80 % to 83 % is +3 pts. “Clearly more” or "
-        f"“clearly less”{since} means the change is too large to be chance; smaller movements "
-        "are left out or marked “about the same”."
+        "two percentages: a pass rate going from 80 % to 83 % is +3 pts. “Clearly more”, "
+        f"“clearly less”, “better” or “worse”{since} are said only of clear changes. "
+        + clear_meaning(family)
     )
 
 
-def change_words(difference: float, q_value: float | None, previous: str = "last month") -> str:
-    """Plain words for a change in a share: clearly more / clearly less / about the same."""
-    if q_value is not None and not pd.isna(q_value) and q_value < _Q and difference != 0:
+def tested_summary(family: pd.DataFrame) -> HTML:
+    """Say how many possible findings were tested this month and how many are clear.
+
+    From ``finding_family``'s "all" row: "We tested 1,234 possible findings this month; 7 are
+    clear.", with the sentence saying what clear means. Nothing when the table is absent.
+    """
+    sentence = family_sentence(family)
+    if not sentence:
+        return HTML("")
+    return rr.callout(f"{sentence} {clear_meaning(family)}")
+
+
+def change_words(difference: float, clear: bool, previous: str = "last month") -> str:
+    """Plain words for a change in a share: clearly more / clearly less / about the same.
+
+    ``clear`` comes from the analysis (a finding's ``significant``), never decided here.
+    """
+    if clear and difference != 0:
         return f"clearly {'more' if difference > 0 else 'less'} than {previous}"
     return f"about the same as {previous} (the difference could be chance)"
 
@@ -83,61 +111,11 @@ def where(segment: str, value: object) -> str:
     return str(value) if segment == "team" else f"{segment} {value}"
 
 
-def _months(kpis: pd.DataFrame, month: str, previous: str | None) -> tuple[Any, Any]:
-    rows = kpis.set_index("month")
-    cur = rows.loc[month] if month in rows.index else None
-    prev = rows.loc[previous] if previous is not None and previous in rows.index else None
-    return cur, prev
-
-
 def headline_cards(kpis: pd.DataFrame, month: str, previous: str | None) -> HTML:
     """KPI cards of ``month`` (``kpis_monthly``) with the change since ``previous``."""
     if kpis.empty or month not in set(kpis.get("month", [])):
         return rr.callout(f"No audits in {month}.", kind="warn")
     return rr.kpi_cards(rr.headline(kpis, month, previous))
-
-
-def _rate_sentence(label: str, col: str, cur: Any, prev: Any, previous: str, up_good: bool) -> str:
-    value = f"{cur[col] * 100:.1f} %"
-    if prev is None or pd.isna(prev[col]):
-        return f"{label}: {value}."
-    diff = (cur[col] - prev[col]) * 100
-    if round(diff, 1) == 0:
-        return f"{label}: {value}, the same as in {previous}."
-    text = (
-        f"{label}: {value}, {abs(diff):.1f} pts {'higher' if diff > 0 else 'lower'} than in "
-        f"{previous} ({prev[col] * 100:.1f} %)"
-    )
-    lo, hi = col.replace("_rate", "_lo"), col.replace("_rate", "_hi")
-    if {lo, hi} <= set(cur.index) and (cur[lo] > prev[hi] or cur[hi] < prev[lo]):
-        better = (diff > 0) == up_good
-        return f"{text}: clearly {'better' if better else 'worse'}."
-    return f"{text}: not clearly different, a change this size can be chance."
-
-
-def kpi_changes(kpis: pd.DataFrame, month: str, previous: str | None) -> HTML:
-    """Plain sentences on the headline KPIs vs last month (``kpis_monthly``).
-
-    A rate is "clearly better / worse" when its 95 % intervals of the two months do not overlap.
-    """
-    cur, prev = _months(kpis, month, previous) if len(kpis) else (None, None)
-    if cur is None:
-        return rr.callout(f"No audits in {month}.", kind="warn")
-    prev_month = previous or "last month"
-    before = f" ({int(prev['n']):,} in {prev_month})" if prev is not None else ""
-    lines = [f"{int(cur['n']):,} audits{before}."]
-    lines.append(_rate_sentence("Pass rate", "pass_rate", cur, prev, prev_month, True))
-    if pd.notna(cur.get("mean_score")):
-        score = f"Average audit score: {cur['mean_score']:.1f}"
-        if prev is not None and pd.notna(prev["mean_score"]):
-            score += f" ({prev['mean_score']:.1f} in {prev_month})"
-        lines.append(score + ".")
-    if pd.notna(cur.get("critical_rate")):
-        lines.append(_rate_sentence("Critical errors", "critical_rate", cur, prev, prev_month,
-                                    False))  # fmt: skip
-    if bool(cur.get("small_n", False)):
-        lines.append("Few audits this month: read these numbers with care.")
-    return HTML("<ul>" + "".join(f"<li>{rr.esc(line)}</li>" for line in lines) + "</ul>")
 
 
 def kpi_trend(kpis: pd.DataFrame) -> HTML:
@@ -163,8 +141,11 @@ def cause_name(root_cause: str, names: Mapping[str, str] | None = None) -> str:
 def top_findings(findings: pd.DataFrame, top_n: int = 8) -> HTML:
     """List the ``top_n`` best-ranked significant findings, grouped by root-cause group.
 
-    Each finding: what was found (plainly), its change, its root cause and one redacted quote,
-    rendered from the finding's fields by `rca.reports.finding_text`.
+    Each finding: what was found (plainly), its change, its root cause, and its evidence a team
+    lead can check (the counts, the comparison group, the interval, two or three example cases
+    with ids and redacted quotes), rendered from the finding's fields by
+    `rca.reports.finding_text` and `rca.reports.finding_evidence`. Clear: the finding's
+    ``significant`` field.
     """
     needed = {"finding_id", "type", "segment_type", "segment_value", "significant", "root_cause",
               "rank", "evidence"}  # fmt: skip
@@ -187,7 +168,7 @@ def top_findings(findings: pd.DataFrame, top_n: int = 8) -> HTML:
     shown = len(top) + sum(map(len, alike.values()))
     note = (
         f"<p><small>{shown} of the {len(clear)} clear findings, most important first; "
-        f"{len(findings) - len(clear)} possible findings that could be chance are left out."
+        f"{len(findings) - len(clear)} possible findings that are not clear are left out."
         "</small></p>"
     )
     return HTML("".join(parts) + note)
@@ -216,16 +197,14 @@ def _collapse(clear: pd.DataFrame, top_n: int) -> tuple[pd.DataFrame, dict[str, 
 
 
 def _finding_item(r: Mapping[Any, Any], names: Mapping[str, str], alike: list[str]) -> str:
-    quotes = [str(q) for q in list(r["evidence"])[:1]]
-    quote = f" <i>“{rr.esc(quotes[0])}”</i>" if quotes else ""
     same = f" The same for {len(alike)} more: {', '.join(sorted(alike))}." if alike else ""
     if alike and r["type"] == "emerging_theme":
         same = f" Also growing in: {', '.join(alike)}."
     kind = FINDING_KINDS.get(str(r["type"]), str(r["type"]))
     return (
         f"<li><b>{rr.esc(describe(r))}</b> ({rr.esc(kind)}, {rr.esc(change_text(r))}). "
-        f"Root cause: {rr.esc(cause_name(str(r['root_cause']), names))}.{rr.esc(same)}{quote}"
-        "</li>"
+        f"Root cause: {rr.esc(cause_name(str(r['root_cause']), names))}.{rr.esc(same)} "
+        f"{evidence_html(r)}</li>"
     )
 
 
@@ -243,33 +222,74 @@ def theme_chart(changes: pd.DataFrame, top_n: int = 8) -> HTML:
     return rr.figure(charts.theme_bars(shares, title))
 
 
+def _theme_key(value: object) -> str:
+    """Return a theme id as text, 3 and 3.0 alike (findings keep theme ids as floats)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    return str(int(number)) if number.is_integer() else str(value)
+
+
+def theme_clear(changes: pd.DataFrame, findings: pd.DataFrame | None) -> pd.Series | None:
+    """Which rows of ``theme_changes`` are clear, as the findings say (growing themes).
+
+    A row is clear when a significant ``emerging_theme`` finding has its place and theme.
+    Returns None when ``findings`` cannot tell (absent, or without the columns).
+    """
+    cols = {"type", "significant", "segment_type", "segment_value", "theme_id"}
+    if findings is None or not cols <= set(findings.columns):
+        return None
+    grown = findings[(findings["type"] == "emerging_theme")
+                     & findings["significant"].fillna(False).astype(bool)]  # fmt: skip
+    keys = {
+        (str(t), "all" if str(t) == "all" else str(v), _theme_key(i))
+        for t, v, i in grown[["segment_type", "segment_value", "theme_id"]].itertuples(index=False)
+    }
+    value = changes["segment_value"] if "segment_value" in changes else changes["segment"]
+    return pd.Series(
+        [
+            (str(s), "all" if str(s) == "all" else str(v), _theme_key(i)) in keys
+            for s, v, i in zip(changes["segment"], value, changes["item"], strict=True)
+        ],
+        index=changes.index,
+        dtype=bool,
+    )
+
+
 def what_changed(
     changes: pd.DataFrame,
     emerging: pd.DataFrame,
     month: str,
     previous: str | None,
     top_n: int = 8,
+    findings: pd.DataFrame | None = None,
 ) -> HTML:
-    """Themes of audit comments that clearly grew or shrank since ``previous``, per place.
+    """Themes of audit comments that clearly changed since ``previous``, per place.
 
-    Reads ``theme_changes`` (q < 0.05, themes only) and marks rows of ``emerging_themes`` as new.
+    Reads ``theme_changes`` and marks rows of ``emerging_themes`` as new. Clear: a significant
+    growing-theme finding of ``findings`` (`theme_clear`); only growth is judged then. Without
+    ``findings`` (older callers), a row is clear when its ``q_value`` < 0.05, up or down.
     """
     since = previous or "last month"
     if changes.empty or "q_value" not in changes:
         return rr.empty_note(changes, f"No comparison with {since} is available.", kind="info")
-    clear = changes[(changes["q_value"] < _Q) & (changes["item"] != -1)]
+    told = theme_clear(changes, findings)
+    # Without findings to tell (older callers), the table's own q-value decides.
+    is_clear = told if told is not None else changes["q_value"] < _Q
+    clear = changes[is_clear & (changes["item"] != -1)]
     if clear.empty:
         return rr.callout(
             f"No theme of audit comments changed clearly since {since}: the differences seen "
-            "are small enough to be chance."
+            "could be chance."
         )
     keys = ["segment", "segment_value", "item"]
     new = set() if emerging.empty else set(map(tuple, emerging[keys].to_numpy().tolist()))
     clear = clear.assign(_all=clear["segment"] != "all", _size=-clear["difference"].abs())
     clear = clear.sort_values(["_all", "_size", "label"]).head(top_n)
     words = [
-        ("new, " if (s, v, i) in new else "") + change_words(d, q, since)
-        for s, v, i, d, q in clear[[*keys, "difference", "q_value"]].itertuples(index=False)
+        ("new, " if (s, v, i) in new else "") + change_words(d, True, since)
+        for s, v, i, d in clear[[*keys, "difference"]].itertuples(index=False)
     ]
     view = pd.DataFrame(
         {

@@ -184,6 +184,11 @@ def describe(row: Mapping[Any, Any]) -> str:
             f"The AI model labels {_pct(value)} of '{_get(row, 'gold_label')}' items as "
             f"'{_get(row, 'predicted_label')}'"
         )
+    if kind == "label_accuracy":
+        gold = _get(row, "gold_label")
+        of = f" of '{gold}' items" if gold else " of the items"
+        target = "" if math.isnan(baseline) else f" (target {_pct(baseline)})"
+        return f"The AI model labels {_pct(value)}{of} right{target}"
     if kind == "top_driver":
         kpi = _get(row, "metric")
         return (
@@ -212,6 +217,8 @@ def change_text(row: Mapping[Any, Any]) -> str:
         return f"{effect:+.2f} points"
     if kind == "ai_label_confusion":
         return f"{_pct(value, 1)} of '{_get(row, 'gold_label')}'"
+    if kind == "label_accuracy":
+        return f"{effect * 100:+.1f} pts vs the target ({_pct(baseline)})"
     if kind == "top_driver":
         spec = KPIS.get(_get(row, "metric"))
         lo, hi = _num(row, "effect_lo"), _num(row, "effect_hi")

@@ -4,18 +4,20 @@ Each view takes a table of `rca.analysis.month.Analysis` and returns a fragment 
 `rca.reports.fragments` (HTML with every data-derived text escaped, or a plotly chart wrapped by
 `rca.reports.fragments.figure`), so the notebooks in ``notebooks/`` stay a list of calls. An empty
 table gives a plain callout instead. `load` opens the analysis behind a notebook's ``workspace``
-parameter.
+parameter; `optional_table` reads a table an older analysis may not have.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from rca.analysis.month import Analysis
 from rca.analysis.workspace import Workspace
 from rca.core.errors import InputError, ParameterError
 
-__all__ = ["load"]
+__all__ = ["load", "optional_table"]
 
 
 def load(workspace: str | Path, month: str | None = None) -> Analysis:
@@ -50,3 +52,15 @@ def load(workspace: str | Path, month: str | None = None) -> Analysis:
             f"month {month}: this analysis is of {analysed}; analyse {month} first"
         )
     return analysis
+
+
+def optional_table(analysis: Analysis, name: str) -> pd.DataFrame:
+    """Return table ``name`` of ``analysis``, or an empty table when this analysis has none.
+
+    For tables added later (``kpi_changes``, ``finding_family``): a workspace analysed before
+    them still gives its report.
+    """
+    try:
+        return analysis.table(name)
+    except (ParameterError, FileNotFoundError, KeyError):
+        return pd.DataFrame()

@@ -17,7 +17,8 @@ from IPython.display import HTML
 
 import rca.findings.recommend as rec
 import rca.reports.fragments as rr
-from rca.reports.executive import cause_name, change_words
+from rca.reports.executive import cause_name, change_words, theme_clear
+from rca.reports.finding_evidence import evidence_html
 from rca.reports.finding_text import describe
 from rca.reports.load import load
 from rca.reports.recommendations import recommendation_list
@@ -135,29 +136,59 @@ def policy_themes_chart(
     return rr.figure(fig)
 
 
-def _macro_words(r: Any) -> str:
+_NOT_CLEAR = "not clearly different from other macros"
+
+
+def _macro_words(r: Any, clear: bool | None) -> str:
+    """Words for a macro; ``clear`` from its finding (None: the table's own flags decide)."""
+    if clear is None:  # no findings given (older callers): the macros table's own test
+        clear = bool(r["worse_after"]) or bool(
+            pd.notna(r["excess_q"]) and r["excess_q"] < _Q and r["excess_rate"] > 0
+        )
+    if not clear:
+        return _NOT_CLEAR
     if bool(r["worse_after"]):
         return f"clearly worse since the change of {r['changed_after']}"
-    if pd.notna(r["excess_q"]) and r["excess_q"] < _Q and r["excess_rate"] > 0:
-        return "fails clearly more often than other macros"
-    return "not clearly different from other macros"
+    group = "the other macros of its queue" if r.get("comparison") == "same_queue" else (
+        "other macros")  # fmt: skip
+    return f"fails clearly more often than {group}"
 
 
-def macros_table(df: pd.DataFrame, month: str | None = None, top_n: int = 8) -> HTML:
-    """Macros and SOPs implicated by failing audits (``macros``), clear problems highlighted."""
+def _clear_macros(findings: pd.DataFrame | None) -> set[str] | None:
+    """Macro ids with a clear (significant) finding; None when ``findings`` cannot tell."""
+    if findings is None or not {"type", "macro_id", "significant"} <= set(findings.columns):
+        return None
+    rows = findings[(findings["type"] == "macro") & findings["significant"].fillna(False)
+                    .astype(bool)]  # fmt: skip
+    return set(rows["macro_id"].astype(str))
+
+
+def macros_table(
+    df: pd.DataFrame,
+    month: str | None = None,
+    top_n: int = 8,
+    findings: pd.DataFrame | None = None,
+) -> HTML:
+    """Macros and SOPs implicated by failing audits (``macros``), clear problems highlighted.
+
+    Clear: the macro has a significant finding in ``findings`` (the analysis' one rule); without
+    ``findings`` (older callers), the macros table's own q-value and change flag.
+    """
     if df.empty or "macro_id" not in df:
         return _none(df, "audits with a macro or SOP", month)
     d = df.sort_values("rank").head(top_n)
+    known = _clear_macros(findings)
+    words = [_macro_words(r, None if known is None else str(r["macro_id"]) in known)
+             for r in d.to_dict("records")]  # fmt: skip
     view = pd.DataFrame(
         {
             "Macro / SOP": d["macro_id"], "Queue": d["queue"], "Audits": d["audits"],
             "Fail rate": d["fail_rate"], "Other macros' fail rate": d["rest_fail_rate"],
             "Change since last month": d["change"],
-            "In plain words": [_macro_words(r) for r in d.to_dict("records")],
+            "In plain words": words,
             "Themes of its failing audits": [_first(t, 3) for t in d["top_themes"]],
             "Example comment": [_first(e, 1) for e in d["examples"]],
-            "clear": [w != "not clearly different from other macros"
-                      for w in (_macro_words(r) for r in d.to_dict("records"))],
+            "clear": [w != _NOT_CLEAR for w in words],
         }
     )  # fmt: skip
     formats = {"Audits": "int", "Fail rate": "pct", "Other macros' fail rate": "pct",
@@ -176,23 +207,29 @@ def product_causes(
     issues: pd.DataFrame,
     month: str | None = None,
     previous: str | None = None,
+    findings: pd.DataFrame | None = None,
 ) -> HTML:
     """Themes whose root cause is in the product or systems (``product.*``, ``system.*``).
 
-    Audit-comment themes come with this month's count and change (``theme_changes``); user
-    feedback themes with their volume over all months and, for technical issues, their trend.
+    Audit-comment themes come with this month's count and change (``theme_changes``; clearly
+    more when a significant growing-theme finding of ``findings`` says so, see
+    `rca.reports.executive.theme_clear`); user feedback themes with their volume over all months
+    and, for technical issues, their trend.
     """
     since = previous or "last month"
     rows: list[dict[str, Any]] = []
     if len(topics) and "root_cause" in topics and len(changes) and "segment" in changes:
         causes = topics.set_index("theme_id")["root_cause"]
         mine = changes[changes["segment"] == "all"].assign(cause=lambda d: d["item"].map(causes))
+        told = theme_clear(mine, findings)
+        # Without findings to tell (older callers), the table's own q-value decides.
+        mine = mine.assign(_clear=told if told is not None else mine["q_value"] < _Q)
         for r in mine[_is_product(mine["cause"])].to_dict("records"):
             rows.append(
                 {
                     "Theme": r["label"], "Heard in": "Audit comments", "cause": r["cause"],
                     "Volume": f"{int(r['count_current']):,} comments in {month}",
-                    "Trend": change_words(r["difference"], r["q_value"], since),
+                    "Trend": change_words(r["difference"], bool(r["_clear"]), since),
                     "_n": r["count_current"],
                 }
             )  # fmt: skip
@@ -249,14 +286,36 @@ def _day(value: Any) -> str:
     return "–" if pd.isna(value) else f"{pd.Timestamp(value):%d %b %Y}"
 
 
-def issues_table(df: pd.DataFrame, month: str | None = None, top_n: int = 8) -> HTML:
+def _issue_trends(d: pd.DataFrame, findings: pd.DataFrame | None) -> pd.Series:
+    """Each issue's trend as the findings say: "rising" when its finding is clear, else "stable".
+
+    Without findings that can tell (older callers), the table's own ``trend``.
+    """
+    cols = {"type", "theme_label", "significant"}
+    if findings is None or not cols <= set(findings.columns):
+        return d["trend"].astype(str)
+    rows = findings[(findings["type"] == "technical_issue")
+                    & findings["significant"].fillna(False).astype(bool)]  # fmt: skip
+    clear = d["theme_label"].astype(str).isin(set(rows["theme_label"].astype(str)))
+    return pd.Series(["rising" if c else "stable" for c in clear], index=d.index)
+
+
+def issues_table(
+    df: pd.DataFrame,
+    month: str | None = None,
+    top_n: int = 8,
+    findings: pd.DataFrame | None = None,
+) -> HTML:
     """Tabulate the technical issues in user feedback (``tech_issues``), new ones first.
 
     Since when, reports in the last weeks and their trend; clearly rising issues highlighted.
+    Clearly rising: the issue has a significant finding in ``findings`` (else about the same);
+    without ``findings`` (older callers), the table's own ``trend``.
     """
     if df.empty or "status" not in df:
         return _none(df, "technical issues in user feedback", month)
     d = _by_status(df, top_n)
+    d = d.assign(trend=_issue_trends(d, findings))
     weeks = _window_weeks(df)
     view = pd.DataFrame(
         {
@@ -307,19 +366,21 @@ def issue_timeline_chart(
 
 
 def evidence(findings: pd.DataFrame, top_n: int = 8, n_quotes: int = 3) -> HTML:
-    """Redacted quotes behind the clear findings that policy or product owners act on."""
+    """Show the evidence of the clear findings that policy or product owners act on.
+
+    Per finding: what was found, the counts, the comparison group, the interval and up to
+    ``n_quotes`` example cases (ids and redacted quotes), `rca.reports.finding_evidence`.
+    """
     recs = rec.recommend(findings, owners=OWNERS)
     ids = [i for group in recs["finding_ids"] for i in group]
     if not ids or "evidence" not in findings:
         return rr.callout("No clear finding for policy or product owners this month.")
     rows = findings.set_index("finding_id").loc[ids]
-    rows = rows[rows["evidence"].map(lambda e: len(_first(e, 1)) > 0)].head(top_n)
-    if rows.empty:
-        return rr.callout("The clear findings for policy and product owners carry no quotes.")
+    rows = rows.head(top_n)
     parts = []
     for fid, r in rows.iterrows():
-        quotes = "".join(f"<li>“{rr.esc(q)}”</li>" for q in _first(r["evidence"], n_quotes))
-        parts.append(f"<h4>{rr.esc(describe({**r, 'finding_id': fid}))}</h4><ul>{quotes}</ul>")
+        row = {**r, "finding_id": fid}
+        parts.append(f"<h4>{rr.esc(describe(row))}</h4>{evidence_html(row, n_quotes)}")
     return HTML("".join(parts))
 
 

@@ -12,8 +12,10 @@ import html
 from typing import Any
 
 import pandas as pd
+from IPython.display import HTML
 
 import rca.reports.fragments as rr
+from rca.reports.finding_evidence import clear_meaning, finding_list
 from rca.reports.fragments import Kpi
 from rca.reports.member import flag_small, rows_of
 from rca.stats.control_charts import RULES
@@ -24,6 +26,7 @@ __all__ = [
     "p_chart_signals",
     "team_coaching",
     "team_errors",
+    "team_findings",
     "team_kpis",
     "team_macros",
     "team_themes",
@@ -155,10 +158,28 @@ def comparison_bars(
     return fig
 
 
-def team_coaching(table: pd.DataFrame, team: str) -> pd.DataFrame:
+def _clear(findings: pd.DataFrame | None, kind: str) -> pd.DataFrame | None:
+    """Return the clear findings of ``kind``; None when ``findings`` cannot tell."""
+    if findings is None or not {"type", "significant"} <= set(findings.columns):
+        return None
+    return findings[(findings["type"] == kind) & findings["significant"].fillna(False)
+                    .astype(bool)]  # fmt: skip
+
+
+def _coaching_keys(clear: pd.DataFrame) -> set[tuple[str, str]]:
+    if not {"group", "error_category"} <= set(clear.columns):
+        return set()
+    return set(zip(clear["group"].astype(str), clear["error_category"].astype(str), strict=True))
+
+
+def team_coaching(
+    table: pd.DataFrame, team: str, findings: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Coaching needs of the team's agents and cohorts, with examples from the team's audits.
 
     Only rows whose agents are all in the team are in the analysis' ``team_coaching`` table.
+    With ``findings``, only the needs whose finding is clear (its ``significant`` field) are
+    kept: the analysis' one rule, not the coaching table's own.
 
     Returns
     -------
@@ -166,7 +187,54 @@ def team_coaching(table: pd.DataFrame, team: str) -> pd.DataFrame:
         ``who``, ``kind`` (agent / cohort), ``focus`` (error category), ``n``, ``count``,
         ``share``, ``rest_share``, ``examples`` (the group's own comments in that category).
     """
-    return rows_of(table, "team", team)
+    rows = rows_of(table, "team", team)
+    clear = _clear(findings, "coaching_need")
+    if clear is None or rows.empty:
+        return rows
+    keys = _coaching_keys(clear)
+    keep = [(str(w), str(f)) in keys for w, f in zip(rows["who"], rows["focus"], strict=True)]
+    return rows[keep].reset_index(drop=True)
+
+
+def team_findings(
+    findings: pd.DataFrame,
+    coaching: pd.DataFrame,
+    team: str,
+    family: pd.DataFrame | None = None,
+) -> HTML:
+    """List the team's clear findings with their evidence: coaching needs, themes growing in it.
+
+    Coaching needs are those of the team's own agents and cohorts (the rows of the analysis'
+    ``team_coaching`` table for ``team``, whose agents are all in the team), so their example
+    cases are the team's; growing themes are those found in the team itself. Each finding shows
+    its counts, comparison group, interval and example cases
+    (`rca.reports.finding_evidence.finding_list`), then what "clear" means (``family``: the
+    ``finding_family`` table, for the number of possible findings tested).
+    """
+    needs, grown = _clear(findings, "coaching_need"), _clear(findings, "emerging_theme")
+    if needs is None or grown is None:
+        return rr.callout(f"No finding for {team} this month.")
+    ours: set[tuple[str, str]] = set()
+    if not rr.unusable(coaching, ["team", "who", "focus"]):
+        mine = rows_of(coaching, "team", team)
+        ours = set(zip(mine["who"].astype(str), mine["focus"].astype(str), strict=True))
+    keys = _coaching_keys(needs) & ours
+    needs = needs[
+        [
+            (str(g), str(e)) in keys
+            for g, e in zip(needs.get("group", []), needs.get("error_category", []), strict=True)
+        ]
+    ]
+    here = (grown["segment_type"].astype(str) == "team") & (
+        grown["segment_value"].astype(str) == str(team)
+    )
+    rows = [frame for frame in (needs, grown[here]) if len(frame)]
+    if not rows:
+        return rr.callout(f"No clear finding for {team} this month.")
+    return HTML(
+        finding_list(pd.concat(rows).sort_values("rank"))
+        + f"<p><small>{rr.esc(clear_meaning(family))}</small></p>"
+    )
 
 
 def p_chart_figure(
