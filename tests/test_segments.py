@@ -54,7 +54,9 @@ class Reference:
     def team_coaching(coaching, audits, team, month):
         cur = audits[(audits["month"] == month) & (audits["team"] == team)]
         members = set(cur["agent"].astype(str))
-        keep = coaching[coaching["team"] == team]
+        keep = coaching[
+            (coaching["team"] == team) & coaching["clear"] & (coaching["difference"] > 0)
+        ]
         ok = keep["agents"].map(lambda a: len(a) > 0 and set(map(str, a)) <= members)
         keep = keep[ok.astype(bool)]
         examples = [

@@ -54,7 +54,7 @@ TABLES: dict[str, str] = {
     "macros": "Macros / SOPs implicated by failing audits, ranked",
     "tech_issues": "Bug-like feedback themes: new or known, first/last seen, trend",
     "issue_timeline": "Weekly volume of each technical issue",
-    "coaching": "Agents and cohorts whose error share is significantly above the rest",
+    "coaching": "Every agent and cohort tested for an error share above the rest (clear: a need)",
     "policy_themes": "Themes of each policy's failing audits vs other policies' failures (BH q)",
     "team_kpis": "Each team's audit KPIs and the operation's, this month and the previous one",
     "team_themes": "Each team's comment theme shares this month vs previous, with the operation's",

@@ -65,6 +65,7 @@ def from_ai(df: pd.DataFrame) -> pd.DataFrame:
     significant.
     """
     require_columns(df, ["gold", "predicted", "n", "share"], "ai_confusions")
+    df = df[df["n"] > 0]  # the table may list every pair tested, never-confused ones included
     share = df["share"].astype(float)
     support = column(df, "support").fillna((df["n"] / share.where(share > 0)).round())
     lo, hi = wilson_interval(df["n"], support.fillna(0))

@@ -215,6 +215,7 @@ def from_coaching(df: pd.DataFrame) -> pd.DataFrame:
     """
     require_columns(df, ["group", "error_category", "count", "share", "rest_share",
                          "difference", "q_value"], "coaching")  # fmt: skip
+    df = df[df["difference"] > 0]  # the table holds every tested row; needs are higher shares
     group = df["group"].astype(str)
     kind = df["group_type"].astype(str) if "group_type" in df else pd.Series("agent", df.index)
     error = df["error_category"].astype(str)

@@ -103,6 +103,9 @@ def confusion_heatmap(df: pd.DataFrame, month: str | None = None) -> HTML:
 
     if rr.unusable(df, ["gold", "predicted", "n"]):
         return _no_data(df, month)
+    df = df[df["n"] > 0].head(10)  # the table lists every pair tested, most frequent first
+    if df.empty:
+        return _no_data(df, month)
     grid = df.pivot_table(index="gold", columns="predicted", values="n", aggfunc="sum")
     fig = go.Figure(
         go.Heatmap(
@@ -124,7 +127,8 @@ def confused_pairs_table(df: pd.DataFrame, month: str | None = None, top_n: int 
     """Return the gold → model label pairs the model confuses most."""
     if rr.unusable(df, ["gold", "predicted", "n", "share"]):
         return _no_data(df, month)
-    view = df.head(top_n).rename(columns={"gold": "Gold label", "predicted": "Model said",
+    view = df[df["n"] > 0].head(top_n)
+    view = view.rename(columns={"gold": "Gold label", "predicted": "Model said",
                                           "n": "Items", "share": "Share of the gold label",
                                           "share_of_errors": "Share of all errors"})  # fmt: skip
     return rr.table(view, formats={"Items": "int", "Share of the gold label": "pct",

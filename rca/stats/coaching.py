@@ -28,7 +28,7 @@ def coaching_needs(
     *,
     current: Hashable,
     min_n: int = 10,
-    q_max: float = 0.05,
+    q_max: float | None = 0.05,
     n_examples: int = 3,
 ) -> pd.DataFrame:
     """Agents and new-hire cohorts whose share of an error category stands out this month.
@@ -38,7 +38,9 @@ def coaching_needs(
     interval, z-test or Fisher's exact test). The same is done for *cohorts*: agents of one team
     who started in the same calendar quarter (``agent_start_date``), when at least two agents
     share it. Benjamini-Hochberg q-values are computed over all agents' and cohorts' tests
-    together; rows with ``q_value < q_max`` and a positive difference are returned.
+    together; rows with ``q_value < q_max`` and a positive difference are returned (every
+    tested row, both directions, with ``q_max=None``: what a false-discovery control over more
+    tests than these needs, see `rca.findings.family`).
 
     Parameters
     ----------
@@ -51,7 +53,7 @@ def coaching_needs(
     min_n
         Agents or cohorts with fewer audits in the month are not tested.
     q_max
-        Largest q-value reported.
+        Largest q-value reported; None keeps every tested row.
     n_examples
         Quotes per row (auditors' comments on those audits, redacted). ``example_ids`` lists
         the ``audit_id`` of the group's audits with that error (when the column exists), the
@@ -81,8 +83,9 @@ def coaching_needs(
     if result.empty:
         return pd.DataFrame(columns=list(COACHING_COLUMNS))
     result["q_value"] = bh_qvalues(result["p_value"])
-    keep = (result["q_value"] < q_max) & (result["difference"] > 0)
-    result = result[keep].sort_values(["q_value", "difference"], ascending=[True, False])
+    if q_max is not None:
+        result = result[(result["q_value"] < q_max) & (result["difference"] > 0)]
+    result = result.sort_values(["q_value", "difference"], ascending=[True, False])
     rows = []
     for r in result.itertuples(index=False):
         mine = kinds[str(r.group_type)] == r.group

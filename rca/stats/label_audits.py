@@ -203,7 +203,7 @@ def confused_pairs(
     df: pd.DataFrame,
     pred: str = "model_label",
     gold: str = "gold_label",
-    top_n: int = 10,
+    top_n: int | None = 10,
     *,
     tolerance: float = AI_TOLERANCE,
 ) -> pd.DataFrame:
@@ -226,7 +226,8 @@ def confused_pairs(
     df, pred, gold
         Rows with a predicted and a gold label, and their columns.
     top_n
-        Pairs kept, most frequent first.
+        Pairs kept, most frequent first; None keeps every off-diagonal pair of a gold label
+        present, never-confused ones included (n = 0, p = 1), as the month's family needs.
     tolerance
         Share of a gold label's rows a confusion may have by chance (default `AI_TOLERANCE`).
 
@@ -241,8 +242,8 @@ def confused_pairs(
     Benjamini, Y. and Hochberg, Y. (1995). Controlling the false discovery rate. JRSS B 57(1),
     289-300.
     """
-    if isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 1:
-        raise ParameterError(f"top_n must be a whole number >= 1, got {top_n!r}")
+    if top_n is not None and (isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 1):
+        raise ParameterError(f"top_n must be a whole number >= 1 or None, got {top_n!r}")
     tolerance = check_fraction("tolerance", tolerance)
     matrix = confusion(df, pred, gold)
     cells = matrix.melt(ignore_index=False, value_name="n").reset_index()
@@ -253,14 +254,15 @@ def confused_pairs(
     p = [_binomial_p(k, m, tolerance, "greater") for k, m in pairs]
     cells = cells.assign(tolerance=tolerance, p_value=p, q_value=bh_qvalues(np.asarray(p)),
                          test=PAIR_TEST)  # fmt: skip
-    cells = cells[cells["n"] > 0]
-    cells = cells.assign(share_of_errors=cells["n"] / cells["n"].sum())
+    if top_n is not None:  # the most frequent confusions; None: every pair tested
+        cells = cells[cells["n"] > 0]
+    cells = cells.assign(share_of_errors=cells["n"] / max(int(cells["n"].sum()), 1))
     cells = cells.sort_values(
         ["n", "share", "gold", "predicted"], ascending=[False, False, True, True]
     )
     columns = ["gold", "predicted", "n", "support", "share", "share_of_errors", "tolerance",
                "p_value", "q_value", "test"]  # fmt: skip
-    out = cells[columns].head(top_n).reset_index(drop=True)
+    out = (cells[columns] if top_n is None else cells[columns].head(top_n)).reset_index(drop=True)
     out[["n", "support"]] = out[["n", "support"]].astype("int64")
     y_true, y_pred, _ = _labels(df, pred, gold)
     column = id_column(df)
@@ -335,7 +337,7 @@ def label_audit(
     target: float | None = None,
     alpha: float = 0.05,
     by: str | Sequence[str] | None = None,
-    top_n: int = 10,
+    top_n: int | None = 10,
 ) -> LabelAudit:
     """Audit ``pred`` against ``gold`` where a gold label exists (e.g. feedback labels).
 

@@ -210,13 +210,24 @@ def error_shares_per_team(audits: pd.DataFrame, *, month: str) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[list(TEAM_ERRORS_COLUMNS)]
 
 
+def _needs(coaching: pd.DataFrame) -> pd.Series:
+    """Rows that are coaching needs: clear for the month's family when known, else q < 0.05 up."""
+    up = coaching["difference"] > 0 if "difference" in coaching else True
+    if "clear" in coaching:
+        return coaching["clear"].fillna(False).astype(bool) & up
+    if "q_value" in coaching:
+        return (coaching["q_value"] < 0.05) & up
+    return pd.Series(True, index=coaching.index) & up  # a table of needs only (older analyses)
+
+
 def coaching_per_team(
     coaching: pd.DataFrame, audits: pd.DataFrame, *, month: str, n_examples: int = 2
 ) -> pd.DataFrame:
     """Split the analysis' coaching needs per team, with examples from the team's own audits.
 
-    Rows whose agents are not all in the team (with audits in ``month``) are dropped, so no
-    other team's agent appears under a team.
+    Only needs are kept (a higher error share, clear for the month's family when the table has
+    ``clear``, else q < 0.05); rows whose agents are not all in the team (with audits in
+    ``month``) are dropped, so no other team's agent appears under a team.
 
     Parameters
     ----------
@@ -241,7 +252,7 @@ def coaching_per_team(
     for team in _members(audits, "team", month):
         cur = audits[(audits["month"] == month) & (audits["team"] == team)]
         members = set(cur["agent"].astype(str))
-        keep = coaching[coaching["team"] == team]
+        keep = coaching[(coaching["team"] == team) & _needs(coaching)]
         ok = [len(a) > 0 and set(map(str, a)) <= members for a in keep["agents"]]
         for r in keep[np.array(ok, dtype=bool)].to_dict("records"):
             mask = cur["agent"].isin([str(a) for a in r["agents"]])
