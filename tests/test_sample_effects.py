@@ -77,6 +77,16 @@ def test_each_preset_generates_valid_files_and_its_truth(tmp_path: Path, effects
     assert causes["product_bug"]["segment"]["bug"] in BUG_KIND_IDS
 
 
+@pytest.mark.parametrize(("effects", "volume"), [("none", 0.3), ("small", 0.2)])
+def test_same_seed_preset_and_volume_give_identical_bytes(
+    tmp_path: Path, effects: str, volume: float
+) -> None:
+    first = generate_sample(tmp_path / "a", months=2, seed=4, effects=effects, volume=volume)
+    again = generate_sample(tmp_path / "b", months=2, seed=4, effects=effects, volume=volume)
+    for kind, path in first.files.items():
+        assert path.read_bytes() == again.files[kind].read_bytes(), kind
+
+
 def test_volume_scales_the_rows(tmp_path: Path) -> None:
     small = generate_sample(tmp_path / "a", months=2, seed=1, volume=0.25)
     full = generate_sample(tmp_path / "b", months=2, seed=1)
