@@ -11,7 +11,6 @@ __all__ = [
     "AI_AGREE_NOTES",
     "AI_CONFUSION_NOTES",
     "AI_DISAGREE_NOTES",
-    "BUG_PHRASES",
     "DURATIONS",
     "KNOWN_ISSUE_PHRASES",
     "PII_FEEDBACK",
@@ -113,23 +112,6 @@ TOPIC_PHRASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-#: The planted product bug: verification codes not arriving by SMS (English paraphrases).
-BUG_PHRASES: tuple[str, ...] = (
-    "[never|still haven't|didn't] [got|get|received|receive] the [code|OTP|verification code|"
-    "sms code|login code]",
-    "[sms|SMS|text] [code|OTP] [never arrives|doesn't arrive|does not arrive|won't come "
-    "through|never comes]",
-    "[OTP|otp|verification code] [not arriving|not coming|never comes|doesn't come] [to my "
-    "phone|by sms|via SMS|]",
-    "[tried|pressed] [resend|'resend code'|send again] [5|10|like 20|so many] times [and "
-    "nothing|still nothing|no sms]",
-    "[can't|cannot|unable to] [log in|login|verify my number|verify] [because|coz|bc] the "
-    "[code|OTP|sms] [never comes|doesn't arrive|isn't sent]",
-    "[no|zero] [sms|text message|verification sms] [at all|received|]",
-    "[waiting|waited] [an hour|all day|30 min] for the [OTP|code|sms] [to arrive|]",
-    "[code|OTP] [expires|expired] before it [arrives|even arrives|comes]",
-    "[stuck|stuck on|stuck at] [the|] [verify your phone|enter code|OTP] [screen|step|page]",
-)
 KNOWN_ISSUE_PHRASES: dict[str, tuple[str, ...]] = {
     "KI-2041": (
         "[payout|withdraw] button [invisible|disappears|is gone|can't be seen] in dark mode",

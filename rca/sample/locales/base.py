@@ -8,8 +8,8 @@ from rca.sample.vocab import ERROR_CATEGORIES
 
 __all__ = ["AUDIT_KEYS", "FEEDBACK_KEYS", "Locale"]
 
-#: Keys every locale's ``feedback`` bank has: the true topics, the planted SMS-code bug
-#: (``sms_bug``, root cause RC2) and the known issues.
+#: Keys every locale's ``feedback`` bank has: the true topics and the known issues (the planted
+#: product bug's texts are in `rca.sample.bugs`).
 FEEDBACK_KEYS: tuple[str, ...] = (
     "praise",
     "complaint about agent",
@@ -18,7 +18,6 @@ FEEDBACK_KEYS: tuple[str, ...] = (
     "policy question",
     "bug",
     "other",
-    "sms_bug",
     "KI-2041",
     "KI-2057",
     "KI-2063",

@@ -63,16 +63,6 @@ INDONESIAN = Locale(
             "[tolong|please] tambahin [aplikasi desktop|bahasa daerah|fitur baru]",
             "salah [orang|survei|chat] kayaknya",
         ),
-        "sms_bug": (
-            "OTP [tidak|nggak|gak|ga] masuk[ masuk|2|]",
-            "kode [verifikasi|OTP] [nggak|tidak|ga] pernah sampai",
-            "sms [kode|OTP]nya [gak|nggak] masuk [dari tadi|dari kemarin|]",
-            "[udah|sudah] [kirim ulang|resend] [berkali-kali|berkali2] tapi [OTP|kode] "
-            "[tetap|tetep] [nggak|gak] [dapat|masuk]",
-            "[gak|nggak] bisa login karena [kode|OTP]nya [gak pernah datang|gak masuk]",
-            "kode [OTP|verifikasi] [keburu|udah] expired sebelum [masuk|sampai]",
-            "[stuck|nyangkut] di [halaman|layar] [masukkan kode|OTP]",
-        ),
         "KI-2041": (
             "tombol [payout|withdraw|penarikan] [gak keliatan|hilang] [kalau|pas] pakai dark mode",
             "[di|pakai] dark mode tombol [payout|withdraw]nya [ilang|gak ada]",

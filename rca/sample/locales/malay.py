@@ -63,15 +63,6 @@ MALAY = Locale(
             "[tolong|pls] tambah [bahasa melayu|app desktop|lebih banyak bahasa]",
             "salah [orang|survey|chat] [kot|rasanya]",
         ),
-        "sms_bug": (
-            "OTP [tak|x] masuk[ langsung|]",
-            "[kod|code] [pengesahan|verification] [tak|tidak] sampai",
-            "dah [tunggu|tunggu lama] [tapi|tp] [sms|OTP] [tak|x] [dapat|masuk]",
-            "dah tekan resend [banyak kali|10 kali] [tapi|tp] [kod|OTP] [masih|still] tak sampai",
-            "[tak boleh|x boleh] login sebab [OTP|kod sms] [tak pernah sampai|tak masuk]",
-            "[OTP|kod sms] [dah expired|tamat tempoh] sebelum [sampai|masuk]",
-            "stuck kat [page|skrin] [OTP|masukkan kod OTP] [dah lama|]",
-        ),
         "KI-2041": (
             "[butang|button] [payout|withdraw] [hilang|tak nampak] [bila|masa] guna dark mode",
             "dark mode [buat|menyebabkan] button [payout|withdraw] [hilang|tak nampak]",

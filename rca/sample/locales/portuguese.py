@@ -71,15 +71,6 @@ PORTUGUESE = Locale(
             "[coloquem|adicionem] [app pra desktop|mais idiomas]",
             "[pessoa|pesquisa] errada [acho|]",
         ),
-        "sms_bug": (
-            "[o|] [código|codigo|SMS] [não|nao] [chega|chegou]",
-            "já [tentei|pedi] [várias|varias] vezes e nada do [código|SMS]",
-            "[não|nao] recebo o [código de verificação|SMS de verificação]",
-            "não consigo entrar pq o [código|SMS] nunca chega",
-            "[apertei|cliquei em] reenviar [umas 10 vezes|mil vezes] e nada do código",
-            "o código [expira|vence] antes de chegar",
-            "travado na tela de [digitar o código|verificação por SMS]",
-        ),
         "KI-2041": (
             "botão de [saque|payout] some no dark mode",
             "no dark mode [não dá pra ver|não aparece] o botão de [saque|withdraw]",

@@ -64,14 +64,6 @@ TAGALOG = Locale(
             "[pa-add po|sana may] [dark theme sa web|desktop app|Tagalog na option]",
             "[mali|hindi tama] [yung survey|ang chat] ata",
         ),
-        "sms_bug": (
-            "[hindi|di] [dumadating|dumarating] [yung|ang] [OTP|code]",
-            "[ilang|ilang beses] [na|nang] [nag-resend|pinindot resend] wala pa rin [OTP|code]",
-            "walang [sms|text] na [dumating|natanggap] [para sa code|sa OTP]",
-            "di ako maka-login kasi [hindi dumadating yung OTP|walang code na dumarating]",
-            "[nag-expire|expired na] [yung|ang] [code|OTP] bago pa dumating",
-            "[stuck|naipit] ako sa [enter code|OTP] [page|screen] [po|]",
-        ),
         "KI-2041": (
             "[nawawala|hindi makita] [yung|ang] [payout button|withdraw button] pag naka-dark mode",
             "sa dark mode [hindi ko makita|walang] [payout button|withdraw button]",

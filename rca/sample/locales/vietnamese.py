@@ -63,15 +63,6 @@ VIETNAMESE = Locale(
             "mong có thêm [app cho máy tính|tiếng Việt đầy đủ hơn]",
             "nhầm [người|khảo sát] [rồi|ạ]",
         ),
-        "sms_bug": (
-            "[ko|không|k] nhận được mã OTP [ạ|luôn|]",
-            "mã xác [nhận|minh] [ko|không] gửi về [điện thoại|số mình]",
-            "bấm gửi lại [mã|OTP] [mấy chục lần|nhiều lần] mà vẫn [ko|không] có [SMS|OTP] nào",
-            "[ko|không] đăng nhập được vì [mã OTP|SMS xác nhận] [ko|không] về",
-            "đợi [mã OTP|SMS] [cả tiếng|nửa ngày] [vẫn chưa thấy|mà chưa có]",
-            "mã [OTP|xác nhận] hết hạn trước khi [nhận được|về tới]",
-            "kẹt ở màn hình nhập [mã OTP|mã xác nhận] [ạ|]",
-        ),
         "KI-2041": (
             "nút [rút tiền|payout] bị mất khi bật dark mode",
             "bật dark mode là [ko|không] thấy nút [rút tiền|withdraw] đâu",
