@@ -3,6 +3,9 @@
 A comment is composed from an opener, a finding, evidence and a recommendation, each drawn
 from many paraphrases. Slots: ``{macro}`` (macro id), ``{policy}``, ``{market}``,
 ``{macro_ref}`` (a way of naming the outdated macro), ``{update_month}``, ``{pii}``.
+The ``OUTDATED_*`` banks and `MACRO_REFS` are the account-access wording of MAC-ACC-004 (ID by
+email); comments about a stale macro of any queue, which name it only sometimes, are in
+`rca.sample.stale`.
 """
 
 from __future__ import annotations

@@ -141,6 +141,21 @@ INDONESIAN = Locale(
             "[sudah|udah] [dilaporkan|info] ke [tim KB|tim konten|pemilik macro]",
             "[jangan|tolong jangan] pakai {macro} dulu sampai [diperbaiki|diupdate]",
         ),
+        "stale": (
+            "macro {macro} [udah|sudah] [outdated|usang] sejak update kebijakan {update_month}",
+            "[template|balasan]nya masih kasih [langkah|step] yang lama ke customer",
+            "customer disuruh pakai [email|channel] yang [udah|sudah] ditutup sejak {update_month}",
+            "link di [balasan|template] [udah mati|nggak bisa dibuka lagi]",
+            "[bukan salah agent|masalah sistemik], {macro} [harus|perlu] diupdate",
+            "jawaban [nggak|tidak] sesuai kebijakan baru [sejak|setelah] {update_month}",
+            "agent [ikutin|mengikuti] [template|skrip] apa adanya tapi [infonya|isinya] [udah|"
+            "sudah] berubah",
+        ),
+        "stale_more": (
+            "[udah|sudah] [dilaporkan|diinfokan] ke [tim KB|tim konten|pemilik macro]",
+            "jangan pakai {macro} dulu sampai diperbaiki",
+            "[kasus|masalah] yang sama [muncul|ada] di agent lain minggu ini",
+        ),
         "cohort": (
             "agent masih [nesting|karyawan baru|baru masuk]",
             "[sama|pola yang sama] [dengan|di] agent baru [lain|batch {cohort_month}]",

@@ -142,6 +142,22 @@ MALAY = Locale(
             "[dah|sudah] [report|inform] [KB team|content team|macro owner]",
             "[jangan|tolong jangan] guna {macro} sampai [macro tu|dia] [dikemaskini|diupdate]",
         ),
+        "stale": (
+            "macro {macro} [dah outdated|belum update] lepas policy update {update_month}",
+            "[template|reply] [masih bagi|bagi] [langkah|step] lama kat cust",
+            "cust [disuruh|kena suruh] guna [email|channel] yang dah [tutup|ditutup] sejak "
+            "{update_month}",
+            "link dalam [reply|template] [dah mati|tak jalan lagi]",
+            "[bukan salah agent|systemic issue], {macro} [perlu|kena] update",
+            "jawapan [tak ikut|tak sama dengan] policy baru [sejak|lepas] {update_month}",
+            "agent ikut [template|skrip] [bulat-bulat|macam biasa] tapi [info|maklumat] [dah "
+            "berubah|tak betul lagi]",
+        ),
+        "stale_more": (
+            "[dah|sudah] [report|inform] [KB team|content team|macro owner]",
+            "[jangan|tolong jangan] guna {macro} sampai [dikemaskini|diupdate]",
+            "[sama|same] isu kat case agent lain minggu ni",
+        ),
         "cohort": (
             "agent [masih|baru] [nesting|new hire|budak baru]",
             "[sama|same] isu [dengan|kat] new joiner [lain|batch {cohort_month}]",

@@ -150,6 +150,22 @@ PORTUGUESE = Locale(
             "já [reportado|sinalizado] para o [time de KB|time de conteúdo|dono da macro]",
             "não usar {macro} até ser corrigida",
         ),
+        "stale": (
+            "a macro {macro} [está desatualizada|não foi atualizada] depois da mudança de "
+            "política do mês {update_month_no}",
+            "o [template|texto padrão] ainda passa os passos antigos pro cliente",
+            "cliente foi orientado a usar um [email|canal] que foi desativado no mês "
+            "{update_month_no}",
+            "o link da [resposta|mensagem padrão] [não funciona mais|está quebrado]",
+            "[não é culpa do agente|problema sistêmico], {macro} precisa ser atualizada",
+            "a resposta não bate com a política nova desde o mês {update_month_no}",
+            "o agente seguiu o [template|roteiro] à risca, mas a informação mudou",
+        ),
+        "stale_more": (
+            "já [reportado|sinalizado] para o [time de KB|time de conteúdo|dono da macro]",
+            "não usar {macro} até ser corrigida",
+            "mesmo problema em casos de outros agentes esta semana",
+        ),
         "cohort": (
             "agente ainda [em nesting|novato|recém-contratado]",
             "mesmo erro em outros novatos [da turma do mês {cohort_month_no}|]",

@@ -144,6 +144,22 @@ TAGALOG = Locale(
             "[na-report|ni-raise] na sa [KB team|content team|macro owners]",
             "wag munang gamitin [yung|ang] {macro} hangga't hindi naaayos",
         ),
+        "stale": (
+            "luma na [yung|ang] macro {macro}, hindi pa na-update after ng {update_month} policy "
+            "change",
+            "[yung|ang] [template|reply] ay nagbibigay pa rin ng lumang steps sa customer",
+            "sinabihan [yung|ang] customer na gumamit ng [email|channel] na sarado na since "
+            "{update_month}",
+            "patay na [yung|ang] link sa [reply|template] [po|]",
+            "[hindi kasalanan ni agent|systemic issue ito], kailangan i-update [yung|ang] {macro}",
+            "[hindi|di] na tugma [yung|ang] sagot sa bagong policy [mula|since] {update_month}",
+            "sinunod ni agent [yung|ang] [template|script] pero iba na [yung|ang] proseso ngayon",
+        ),
+        "stale_more": (
+            "na-report na sa [KB team|content team|macro owner]",
+            "huwag munang gamitin [yung|ang] {macro} hangga't hindi naaayos",
+            "ganito rin [yung|ang] nakita sa ibang agents ngayong linggo",
+        ),
         "cohort": (
             "[nasa nesting pa si agent|bagong hire pa si agent]",
             "[parehong|same] issue sa ibang new hires [ng|from the] {cohort_month} batch",

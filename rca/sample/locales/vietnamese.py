@@ -141,6 +141,21 @@ VIETNAMESE = Locale(
             "đã báo [team KB|team content|owner của macro]",
             "tạm thời không dùng {macro} cho tới khi sửa",
         ),
+        "stale": (
+            "macro {macro} [đã cũ|chưa được cập nhật] sau thay đổi chính sách tháng "
+            "{update_month_no}",
+            "[template|câu trả lời mẫu] vẫn đưa [các bước|hướng dẫn] cũ cho khách",
+            "khách được bảo dùng [email|kênh] đã đóng từ tháng {update_month_no}",
+            "link trong [câu trả lời|template] [không còn dùng được|đã hỏng]",
+            "[không phải lỗi của agent|lỗi hệ thống], cần cập nhật {macro}",
+            "câu trả lời không khớp với chính sách mới [từ|sau] tháng {update_month_no}",
+            "agent làm đúng theo [template|kịch bản] nhưng thông tin đã thay đổi",
+        ),
+        "stale_more": (
+            "đã báo [team KB|team nội dung|người phụ trách macro]",
+            "đừng dùng {macro} cho đến khi được sửa",
+            "cùng lỗi này ở case của agent khác tuần này",
+        ),
         "cohort": (
             "agent vẫn đang [nesting|là nhân viên mới]",
             "cùng lỗi với các nhân viên mới [khác|đợt tháng {cohort_month_no}]",
