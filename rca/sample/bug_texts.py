@@ -106,7 +106,7 @@ _PAYMENT: dict[str, tuple[str, ...]] = {
         "masuk|belum masuk]",
         "payment [stuck|tersangkut] kat [processing|status processing] [dah|sejak] {days}",
         "[topup|top up|reload] [gagal|tak masuk] tapi [baki|duit] [dah berkurang|dah kena potong]",
-        "[skrin|page] bayaran [asyik loading|loading tak habis|pusing je]",
+        "[skrin|page] bayaran [asyik loading|pusing je] masa [top up|beli coins]",
         "beli coins tapi [tak masuk|tak dapat] walaupun [duit dah kena potong|bank dah potong]",
     ),
     "id": (
@@ -114,8 +114,7 @@ _PAYMENT: dict[str, tuple[str, ...]] = {
         "belum] masuk",
         "pembayaran [nyangkut|stuck] di [processing|sedang diproses] [dari {days}|terus|]",
         "[top up|topup] [gagal|nggak masuk] tapi [uang|saldo] [udah|sudah] [terpotong|kepotong]",
-        "[halaman|layar] pembayaran [loading terus|muter-muter terus|nggak selesai-selesai "
-        "loadingnya]",
+        "[halaman|layar] pembayaran [loading terus|muter-muter terus] [pas top up|waktu beli koin]",
         "[beli|bayar] koin tapi [gak|nggak] masuk[ padahal uang udah kepotong|]",
     ),
     "tl": (
@@ -124,7 +123,8 @@ _PAYMENT: dict[str, tuple[str, ...]] = {
         "stuck sa processing [yung|ang] payment ko [po|] [for {days}|]",
         "[nag-top up|nag-load] ako pero [hindi pumasok|walang pumasok] [po|], [bawas|nabawas] na "
         "sa [GCash|bank] ko",
-        "[umiikot lang|loading lang] [yung|ang] payment screen [po|] [ayaw matapos|]",
+        "[umiikot lang|loading lang] [yung|ang] payment screen [pag nag-top up|pag bumibili ng "
+        "coins] [po|]",
         "bumili ako ng coins pero [hindi na-credit|di pumasok] [po|]",
     ),
     "th": (
@@ -324,7 +324,6 @@ BUG_MARKERS: dict[str, dict[str, tuple[str, ...]]] = {
             "reload",
             "processing",
             "coins",
-            "loading",
             "pusing je",
         ),
         "id": (
@@ -333,7 +332,6 @@ BUG_MARKERS: dict[str, dict[str, tuple[str, ...]]] = {
             "topup",
             "sedang diproses",
             "koin",
-            "loading",
             "muter-muter",
         ),
         "tl": (
@@ -343,7 +341,6 @@ BUG_MARKERS: dict[str, dict[str, tuple[str, ...]]] = {
             "nag-load",
             "coins",
             "umiikot",
-            "loading",
             "na-credit",
         ),
         "th": ("ถูกตัด", "เติมเงิน", "เหรียญ", "กำลังดำเนินการ", "หมุนค้าง"),
@@ -374,7 +371,7 @@ BUG_MARKERS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "ms": ("galeri", "gambar", "foto", "tertutup", "tutup sendiri", "keluar sendiri"),
         "id": ("galeri", "foto", "gambar", "lampirkan", "ketutup", "keluar sendiri", "force close"),
-        "tl": ("gallery", "nagsasara", "crash", "photo", "picture"),
+        "tl": ("gallery", "nagsasara", "nagka-crash", "nag-ce-crash", "photo", "picture"),
         "th": ("เด้งออก", "แอปเด้ง", "ปิดเอง", "ปิดตัวเอง", "แกลเลอรี่", "แครช", "แนบรูป"),
         "vi": ("văng", "tự thoát", "tự tắt", "thư viện", "ảnh"),
         "pt": ("galeria", "foto", "crasha", "derruba o app", "reinicia", "fecha do nada"),

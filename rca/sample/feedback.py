@@ -78,8 +78,10 @@ _RATINGS = (1.0, 2.0, 3.0, 4.0, 5.0)
 _SNIPPET_P = {"en": 0.18, "mixed": 0.5}
 #: Share of the bug's reports that come through its main queue (the rest: its second queue).
 _BUG_MAIN_QUEUE = 0.85
-#: Chance that ordinary feedback of the bug's noise topic in its main queue mentions the symptom.
-_BUG_NOISE = 0.015
+#: Share of all feedback that mentions the bug's symptom without being part of it, in any month
+#: and market: ordinary feedback of the kind's noise topic in its main queue, at the chance
+#: `_noise_chance` (0.015 for the SMS code's account issues).
+_BUG_NOISE_SHARE = 0.0014
 
 
 def _agent_label(dice: Dice, topic: str) -> str:
@@ -215,6 +217,7 @@ def _month_rows(
     for audit in audits:  # equal rates: a linked case keeps the row's queue (same mix everywhere)
         audited.setdefault((audit["market"], audit["queue"] if equal else None), []).append(audit)
     kind = BUG_KINDS[plan.bug_kind]
+    noise_p = _noise_chance(kind)
     rows = []
     for _ in range(round(per_month * (1.0 + dice.normal(0.0, 0.04)))):
         market = dice.weighted(MARKETS, MARKET_WEIGHTS)
@@ -225,7 +228,7 @@ def _month_rows(
             issue = dice.weighted(KNOWN_ISSUES, [k.weight for k in KNOWN_ISSUES])
             row["_topic"], row["_known"] = "bug", issue.id
         elif row["queue"] == kind.queues[0] and row["_topic"] == kind.noise_topic:
-            noise = dice.chance(_BUG_NOISE)  # the odd report of the symptom, any month or market
+            noise = dice.chance(noise_p)  # the odd report of the symptom
             row["_bug"] = kind.id if noise else None
         _labels(dice, row, _RATING_WEIGHTS[row["_topic"]])
         rows.append(row)
@@ -233,6 +236,16 @@ def _month_rows(
         count = round(plan.effects.bug_share * per_month)
         rows.extend(_bug_rows(dice, plan, kind, month, staff, count))
     return rows
+
+
+def _noise_chance(kind: BugKind) -> float:
+    """Chance that feedback of ``kind``'s noise topic in its main queue mentions the symptom."""
+    queue = kind.queues[0]
+    topic = _TOPIC_WEIGHTS[queue][FEEDBACK_LABELS.index(kind.noise_topic)] / sum(
+        _TOPIC_WEIGHTS[queue]
+    )
+    share = QUEUE_WEIGHTS[QUEUES.index(queue)] / sum(QUEUE_WEIGHTS) * topic
+    return min(1.0, round(_BUG_NOISE_SHARE / share, 3))
 
 
 def _bug_rows(
