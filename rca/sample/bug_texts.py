@@ -104,9 +104,10 @@ _PAYMENT: dict[str, tuple[str, ...]] = {
     "ms": (
         "duit dah [kena potong|ditolak] [dari bank|dari kad|] tapi [coins|top up|order] [tak "
         "masuk|belum masuk]",
-        "payment [stuck|tersangkut] kat [processing|status processing] [dah|sejak] {days}",
+        "pembayaran saya [stuck|tersangkut] kat [processing|status processing] [dah|sejak] {days}",
         "[topup|top up|reload] [gagal|tak masuk] tapi [baki|duit] [dah berkurang|dah kena potong]",
-        "[skrin|page] bayaran [asyik loading|pusing je] masa [top up|beli coins]",
+        "[skrin|halaman] bayaran [asyik loading|pusing je tak berhenti] bila saya [nak top up|beli "
+        "coins]",
         "beli coins tapi [tak masuk|tak dapat] walaupun [duit dah kena potong|bank dah potong]",
     ),
     "id": (
