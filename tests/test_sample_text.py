@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -128,10 +128,22 @@ def test_default_effects_plant_the_demo_volume() -> None:
     assert len(rows) == round(0.07 * FEEDBACK_PER_MONTH)
 
 
+@dataclass(frozen=True)
+class ScaledPlan(Plan):
+    """A plan with a feedback volume (as `make_plan` gives when it takes ``volume``)."""
+
+    volume: float = 0.1
+
+
 def test_volume_scales_the_rows() -> None:
-    full = make_feedback(dice(), plan_for(), [])
-    tenth = make_feedback(dice(), plan_for(), [], volume=0.1)
+    plan = plan_for()
+    full = make_feedback(dice(), plan, [])
+    tenth = make_feedback(dice(), plan, [], volume=0.1)
     assert 0.08 < len(tenth) / len(full) < 0.12
+    assert abs(len(planted(tenth)) - 0.1 * len(planted(full))) <= 1
+    kept = {f.name: getattr(plan, f.name) for f in fields(Plan) if f.name != "volume"}
+    scaled = ScaledPlan(**kept)
+    assert len(make_feedback(dice(), scaled, [])) == len(tenth)  # plan.volume when present
 
 
 def test_feedback_is_deterministic() -> None:

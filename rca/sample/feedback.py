@@ -272,7 +272,9 @@ def _team_markets(team: str) -> tuple[str, ...]:
     return next(t.markets for t in TEAMS if t.name == team)
 
 
-def make_feedback(dice: Dice, plan: Plan, audits: list[Row], *, volume: float = 1.0) -> list[Row]:
+def make_feedback(
+    dice: Dice, plan: Plan, audits: list[Row], *, volume: float | None = None
+) -> list[Row]:
     """Generate the feedback of every month of the plan.
 
     Parameters
@@ -284,15 +286,17 @@ def make_feedback(dice: Dice, plan: Plan, audits: list[Row], *, volume: float = 
     audits
         The audit rows; about a fifth of linked feedback refers to an audited case.
     volume
-        Multiplier of the rows per month (`FEEDBACK_PER_MONTH`; the bug's reports scale too).
+        Multiplier of the rows per month (`FEEDBACK_PER_MONTH`; the bug's reports scale too);
+        default ``plan.volume`` when the plan has one, else 1.
 
     Returns
     -------
     list of dict
         Rows sorted by date with ``feedback_id`` assigned; private ``_`` keys mark planted rows.
     """
+    scale = float(getattr(plan, "volume", 1.0)) if volume is None else volume
     rows: list[Row] = []
     for month in plan.months:
         audited = [a for a in audits if month.first <= a["audit_date"] <= month.last]
-        rows.extend(_month_rows(dice, plan, month, audited, FEEDBACK_PER_MONTH * volume))
+        rows.extend(_month_rows(dice, plan, month, audited, FEEDBACK_PER_MONTH * scale))
     return assign_ids(rows, "date", "feedback_id", "FB")

@@ -31,16 +31,16 @@ STALE_REASONS: dict[str, tuple[str, ...]] = {
         "pre-update] verification [steps|flow]",
         "[user|customer] was told to email a copy of their [ID|passport] - that channel [closed|"
         "was switched off] on {update_date}",
-        "[the template|the canned reply] asks for [selfie + ID|security questions] which [were "
-        "dropped|are no longer part of the process] since {update_month}",
-        "[sent|pasted] the [recovery|verification] [steps|reply] as written, but [they|the "
-        "steps] [predate|don't match] the {update_month} policy update",
+        "[the template|the macro|the canned reply] asks for [selfie + ID|security questions] "
+        "which [were dropped|are no longer part of the process] since {update_month}",
+        "[sent|pasted] the [recovery|verification] [macro|template|steps] as written, but "
+        "[they|the steps] [predate|don't match] the {update_month} policy update",
         "[ID upload|verification] form link in {macro_ref} [is dead|goes to a retired page|404s]",
         "[customer|user] [replied|answered] with a photo of their [ID|passport] by email because "
         "[our reply|the reply] told them to",
         "[not really the agent's fault|agent not at fault|systemic], {macro_ref} [needs an "
         "update|is out of date]",
-        "[reply|response] points the user to [the support inbox|email] for [documents|ID] "
+        "[macro|template|reply] points the user to [the support inbox|email] for [documents|ID] "
         "instead of the in-app [check|upload]",
     ),
     "content appeals": (
@@ -50,11 +50,11 @@ STALE_REASONS: dict[str, tuple[str, ...]] = {
         "appeal form] and [got an error|couldn't submit]",
         "[told|promised] the user a [human review within 48h|decision in 2 days] - [the "
         "SLA|the timeline] changed on {update_date}",
-        "[reply|template] [links|points] to [the web appeal page|the help-centre form] instead "
-        "of [the in-app appeal button|Account status > Appeal]",
+        "[macro|template|reply] [links|points] to [the web appeal page|the help-centre form] "
+        "instead of [the in-app appeal button|Account status > Appeal]",
         "{macro_ref} [references|cites] [a guideline section|a rule number] that was "
         "[renumbered|rewritten] in {update_month}",
-        "[the standard reply|the canned answer] says appeals can be [emailed|sent by email] - "
+        "[the macro|the template|the canned answer] says appeals can be [emailed|sent by email] - "
         "[not possible anymore|that inbox is closed]",
         "[steps sent|instructions] no longer match what the user sees in the app",
         "[flagging|flag] {macro_ref} [again|] - it [predates|wasn't updated for] the new appeal "
@@ -66,24 +66,25 @@ STALE_REASONS: dict[str, tuple[str, ...]] = {
         "[was retired|closed] on {update_date}",
         "[instructions|steps] for [blocking|muting|restricting] [don't match|no longer match] "
         "the new privacy menu",
-        "[the reply|canned text] [lists|gives] [a helpline number|an emergency contact] that "
-        "[changed|is no longer valid] in {market}",
+        "[the macro|the template|canned text] [lists|gives] [a helpline number|an emergency "
+        "contact] that [changed|is no longer valid] in {market}",
         "[sent|pasted] the [standard|usual] acknowledgement but it promises a [24h|48h] review "
         "the team [no longer offers|dropped in {update_month}]",
         "{macro_ref} [is out of date|needs updating] after the {update_month} [reporting|safety] "
         "policy change",
         "[user|reporter] [came back|wrote again] saying the [report|block] button isn't where "
         "[our reply|we] said",
-        "[template|response] tells reporters to [attach screenshots by email|send evidence to "
-        "the inbox] - [not allowed|not accepted] [since the update|anymore]",
+        "[template|macro|response] tells reporters to [attach screenshots by email|send "
+        "evidence to the inbox] - [not allowed|not accepted] [since the update|anymore]",
     ),
     "payments": (
         "{macro_ref} still [says|quotes] [refunds take 3-5 days|a 3-5 day refund window] - it's "
         "[7-10|up to 10] business days since {update_month}",
-        "[sent|gave] the [previous|old] refund steps ([request via email|the bank form])",
+        "[sent|gave] the [previous|old] refund [steps|template] ([request via email|the bank "
+        "form])",
         "[user|customer] was told to [email a bank statement|send card details by email] which "
         "[we stopped accepting|is no longer allowed] on {update_date}",
-        "[reply|canned reply|template] [promises|quotes] a refund [window|deadline] that "
+        "[macro|template|canned reply] [promises|quotes] a refund [window|deadline] that "
         "[changed|no longer applies]",
         "[the steps sent|instructions] [point to|mention] [the billing page|a billing menu] "
         "that moved [in settings|in {update_month}|]",
@@ -91,7 +92,7 @@ STALE_REASONS: dict[str, tuple[str, ...]] = {
         "{update_month}]",
         "[customer|user] [disputed the charge|opened a chargeback] because [our reply|the "
         "answer] gave the wrong [timeline|refund window]",
-        "[refund|double charge] [reply|answer] [still|] [references|mentions] the [14-day|"
+        "[refund|double charge] [macro|template|answer] [still|] [references|mentions] the [14-day|"
         "30-day] rule, not the current one",
     ),
     "creator support": (
@@ -100,7 +101,7 @@ STALE_REASONS: dict[str, tuple[str, ...]] = {
         "[creator|user] was told payouts arrive [on the 15th|mid-month] - it's the [25th|end of "
         "the month] since {update_month}",
         "[sent|gave] the [previous|former] [eligibility|monetisation] requirements",
-        "[reply|template|canned reply] [links|points] to the [creator fund|monetisation] page "
+        "[macro|template|canned reply] [links|points] to the [creator fund|monetisation] page "
         "that was [retired|replaced] on {update_date}",
         "[the tax form|the W-8 form|the bank details] step [in the reply|in our reply] [no "
         "longer exists|moved into the app]",
@@ -108,7 +109,7 @@ STALE_REASONS: dict[str, tuple[str, ...]] = {
         "creator fund] change",
         "[creator|user] [followed|did] [our steps|the steps we sent] and [got stuck|couldn't "
         "find the menu]",
-        "[answer|response] [promises|mentions] a bonus [the programme dropped|that no longer "
+        "[macro|template|answer] [promises|mentions] a bonus [the programme dropped|that no longer "
         "exists]",
     ),
     "privacy requests": (
@@ -117,14 +118,14 @@ STALE_REASONS: dict[str, tuple[str, ...]] = {
         "it's 30 days since {update_month}",
         "[sent|pointed] the user to [the privacy inbox|an email address] for [the request|ID "
         "proof], which [closed|was retired] on {update_date}",
-        "[reply|canned reply|template] [links|points] to [a privacy form|the request portal] "
+        "[macro|template|canned reply] [links|points] to [a privacy form|the request portal] "
         "that [moved|no longer works]",
         "[asked|told] the user to [send ID by email|confirm by email] [- not allowed "
         "anymore|which the new privacy process doesn't allow]",
         "{macro_ref} [needs an update|is out of date] [for|after] the {update_month} privacy "
         "change",
-        "[the steps|our instructions] [don't match|no longer match] the [settings menu|Download "
-        "your data page]",
+        "[the macro's steps|the template's steps|our instructions] [don't match|no longer "
+        "match] the [settings menu|Download your data page]",
     ),
 }
 
