@@ -3,9 +3,21 @@
 A comment is composed from an opener, a finding, evidence and a recommendation, each drawn
 from many paraphrases. Slots: ``{macro}`` (macro id), ``{policy}``, ``{market}``,
 ``{macro_ref}`` (a way of naming the outdated macro), ``{update_month}``, ``{pii}``.
+The ``OUTDATED_*`` banks and `MACRO_REFS` are the account-access wording of MAC-ACC-004 (ID by
+email); comments about a stale macro of any queue, which name it only sometimes, are in
+`rca.sample.stale` (re-exported here: `STALE_REASONS`, `stale_templates`, ...).
 """
 
 from __future__ import annotations
+
+from rca.sample.stale import (
+    STALE_EVIDENCE,
+    STALE_REASONS,
+    STALE_RECOS,
+    macro_ref_templates,
+    stale_more_templates,
+    stale_templates,
+)
 
 __all__ = [
     "AGENT_OPENERS",
@@ -25,6 +37,12 @@ __all__ = [
     "POSITIVE_SHORT",
     "RECOMMENDATIONS",
     "SHORT_FINDINGS",
+    "STALE_EVIDENCE",
+    "STALE_REASONS",
+    "STALE_RECOS",
+    "macro_ref_templates",
+    "stale_more_templates",
+    "stale_templates",
 ]
 
 #: Openers that fit any finding. Findings starting with "@" begin with a verb and may also take
