@@ -178,8 +178,10 @@ def test_outdated_macro(tables: dict[str, pd.DataFrame], truth: dict[str, Any]) 
     assert (rows.audit_date >= rc["start_date"]).all()
     assert set(rows.error_category) <= set(rc["error_categories"])
     assert rows.comment.nunique() / len(rows) > 0.9
-    pattern = rf"macro|template|{macro}"
-    assert rows.comment.str.contains(pattern, case=False).mean() > 0.5
+    # the comments name the macro (its id, "the macro", "the template") sometimes, not always
+    named = rows.comment.str.contains(rf"macro|template|{macro}", case=False).mean()
+    assert 0.1 < named < 0.8, named
+    assert 0.05 < rows.comment.str.contains(macro.removeprefix("MAC-"), case=False).mean() < 0.6
 
 
 def test_product_bug(
@@ -267,7 +269,9 @@ def test_ai_confusion(tables: dict[str, pd.DataFrame], truth: dict[str, Any]) ->
     notes = ai.set_index("item_id").loc[rc["row_ids"]].note
     notes = notes[notes != ""]
     assert len(notes) > 0.5 * len(rc["row_ids"])
-    pattern = "harass|hate|HS|protected|insult|attack|slur"
+    words = [*pair, "HS", "misinfo", "threat", "benign", "violation", "protected", "insult",
+             "attack", "slur"]  # fmt: skip
+    pattern = "|".join(re.escape(w) for w in words)
     assert notes.str.contains(pattern, case=False).mean() > 0.85
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,6 @@ SEGMENT_KEYS = {
 }
 #: The bug's rows come from rca/sample/feedback.py, which plants by preset once the bug kinds
 #: (rca.sample.bugs) land; before that it plants the demo's bug at the demo's size.
-BUGS_BY_PRESET = importlib.util.find_spec("rca.sample.bugs") is not None
 
 
 def truth_of(out: Path) -> dict[str, Any]:
@@ -238,6 +236,5 @@ def test_medium_effects_are_near_their_nominal_sizes(
     assert lo <= medium[measure] <= hi, medium
 
 
-@pytest.mark.skipif(not BUGS_BY_PRESET, reason="feedback plants the bug by preset with bugs.py")
 def test_medium_bug_share_is_near_nominal(medium: dict[str, float]) -> None:
     assert 0.01 <= medium["bug_share"] <= 0.03

@@ -10,7 +10,6 @@ over the other labels.
 
 from __future__ import annotations
 
-from rca.sample import voices
 from rca.sample.compose import Row, assign_ids, insert_pii, roughen
 from rca.sample.org import Plan, random_day
 from rca.sample.text import Dice, expand
@@ -23,7 +22,7 @@ from rca.sample.vocab import (
     MARKET_WEIGHTS,
     MARKETS,
 )
-from rca.sample.voices import AI_AGREE_NOTES, AI_CONFUSION_NOTES, AI_DISAGREE_NOTES
+from rca.sample.voices import AI_AGREE_NOTES, AI_DISAGREE_NOTES, confusion_note_bank
 
 __all__ = ["AI_ITEMS_PER_MONTH", "EQUAL_ACCURACY", "MODEL_ACCURACY", "make_ai_labels"]
 
@@ -55,15 +54,9 @@ def _model_label(dice: Dice, plan: Plan, gold: str) -> tuple[str, str | None]:
     return dice.pick(CONFUSABLE[gold]), None
 
 
-def _confusion_notes(gold: str, model: str) -> tuple[str, ...]:
-    """Labellers' notes on the planted confusion (`voices.confusion_note_bank` when present)."""
-    bank = getattr(voices, "confusion_note_bank", None)
-    return tuple(bank(gold, model)) if bank is not None else AI_CONFUSION_NOTES
-
-
 def _note(dice: Dice, row: Row) -> str | None:
     if row["_cause"] == "RC5":
-        bank, p = _confusion_notes(row["gold_label"], row["model_label"]), 0.7
+        bank, p = tuple(confusion_note_bank(row["gold_label"], row["model_label"])), 0.7
     elif row["model_label"] != row["gold_label"]:
         bank, p = AI_DISAGREE_NOTES, 0.55
     else:

@@ -13,12 +13,9 @@ market's language, planted causes included.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from math import exp
-from typing import Any
 
-from rca.sample import phrases
 from rca.sample.compose import Row, add_emoji, assign_ids, code_switch, insert_pii, roughen
 from rca.sample.locales import LOCALES, Locale
 from rca.sample.org import AUDITORS, Agent, Month, Plan, random_day
@@ -29,18 +26,15 @@ from rca.sample.phrases import (
     CRITICAL_TAGS,
     EVIDENCE,
     FINDINGS,
-    MACRO_REFS,
     NOISE,
     OPENERS,
-    OUTDATED_EVIDENCE,
-    OUTDATED_FINDINGS,
-    OUTDATED_RECOS,
     PII_AUDIT,
     POSITIVE,
     POSITIVE_SHORT,
     RECOMMENDATIONS,
     SHORT_FINDINGS,
 )
+from rca.sample.stale import macro_ref_templates, stale_more_templates, stale_templates
 from rca.sample.text import Dice, expand, join_clauses, shorthand
 from rca.sample.vocab import (
     AUDIT_LOCAL_SHARE,
@@ -85,8 +79,6 @@ _EQUAL_ERROR_WEIGHTS = tuple(
     sum(w[k] for w in QUEUE_ERROR_WEIGHTS.values()) / len(QUEUE_ERROR_WEIGHTS)
     for k in range(len(ERROR_CATEGORIES))
 )
-#: Macro names a comment may use for any stale macro (``{macro}`` is its id).
-_GENERIC_MACRO_REFS = ("{macro}", "{macro}", "macro {macro}", "the {macro} macro", "the macro")
 
 
 def _sigmoid(x: float) -> float:
@@ -126,7 +118,7 @@ def _slots(dice: Dice, plan: Plan, row: Row) -> dict[str, str]:
         "cohort_month_no": str(plan.months[plan.cohort_month].first.month),
     }
     if row["_cause"] == "RC1":
-        refs = MACRO_REFS if plan.stale_macro == "MAC-ACC-004" else _GENERIC_MACRO_REFS
+        refs = macro_ref_templates(plan.stale_macro)
         slots["macro_ref"] = expand(dice, dice.pick(refs), {"macro": plan.stale_macro})
         slots["update_month"] = plan.change_date.strftime("%B")
         slots["update_month_no"] = str(plan.change_date.month)
@@ -134,31 +126,21 @@ def _slots(dice: Dice, plan: Plan, row: Row) -> dict[str, str]:
     return slots
 
 
-def _stale_findings(queue: str) -> tuple[str, ...]:
-    """English reasons a stale macro of ``queue`` fails (`phrases.STALE_REASONS` when present)."""
-    reasons = getattr(phrases, "STALE_REASONS", None)
-    if reasons and reasons.get(queue):
-        return tuple(reasons[queue])
-    return OUTDATED_FINDINGS
-
-
 def _error_note(dice: Dice, plan: Plan, row: Row, slots: dict[str, str]) -> str:
     category, cause = row["error_category"], row["_cause"]
     if cause is None and dice.chance(0.1):
         return expand(dice, dice.pick(SHORT_FINDINGS[category]), slots)
-    id_flow = plan.stale_queue == "account access"  # the ID-verification evidence and advice
-    findings = _stale_findings(plan.stale_queue) if cause == "RC1" else FINDINGS[category]
+    stale = cause == "RC1"
+    findings = stale_templates(plan.stale_queue) if stale else FINDINGS[category]
     clauses = [_finding_text(dice, dice.pick(findings), slots, opener=True)]
-    if cause == "RC1" and id_flow and dice.chance(0.5):
-        clauses.append(expand(dice, dice.pick(OUTDATED_EVIDENCE), slots))
+    if stale and dice.chance(0.6):  # the queue's evidence or advice about the stale macro
+        clauses.append(expand(dice, dice.pick(stale_more_templates(plan.stale_queue)), slots))
     elif cause == "RC3" and dice.chance(0.45):
         clauses.append(expand(dice, dice.pick(COHORT_EVIDENCE), slots))
     elif dice.chance(0.4):
         clauses.append(expand(dice, dice.pick(EVIDENCE), slots))
-    if dice.chance(0.45):
-        stale_reco = cause == "RC1" and id_flow and dice.chance(0.6)
-        recos = OUTDATED_RECOS if stale_reco else RECOMMENDATIONS
-        clauses.append(expand(dice, dice.pick(recos), slots))
+    if dice.chance(0.3 if stale else 0.45):
+        clauses.append(expand(dice, dice.pick(RECOMMENDATIONS), slots))
     if dice.chance(0.12):
         extra = _finding_text(dice, dice.pick(FINDINGS[category]), slots, opener=False)
         clauses.insert(dice.integer(0, len(clauses)), extra)
@@ -177,17 +159,6 @@ def _finding_text(dice: Dice, template: str, slots: dict[str, str], opener: bool
     return expand(dice, head + template.removeprefix("@"), slots)
 
 
-def _stale_bank(loc: Locale, key: str, queue: str) -> Sequence[str]:
-    """Return a locale's stale-macro templates: ``key:queue``, a per-queue mapping or generic."""
-    per_queue = loc.audit.get(f"{key}:{queue}")
-    if per_queue:
-        return per_queue
-    bank: Any = loc.audit[key]
-    if isinstance(bank, Mapping):
-        return tuple(bank.get(queue) or next(iter(bank.values())))
-    return tuple(bank)
-
-
 def _local_note(dice: Dice, plan: Plan, row: Row, slots: dict[str, str], loc: Locale) -> str:
     """Write an auditor's comment in the market's language (shorter than the English ones)."""
     category, cause = row["error_category"], row["_cause"]
@@ -198,10 +169,10 @@ def _local_note(dice: Dice, plan: Plan, row: Row, slots: dict[str, str], loc: Lo
             clauses.append(expand(dice, dice.pick(bank["positive"]), slots))
     else:
         stale = cause == "RC1"
-        first = _stale_bank(loc, "outdated", plan.stale_queue) if stale else bank[category]
+        first = stale_templates(plan.stale_queue, loc) if stale else bank[category]
         clauses = [expand(dice, dice.pick(first), slots)]
-        if cause == "RC1" and dice.chance(0.55):
-            more = _stale_bank(loc, "outdated_more", plan.stale_queue)
+        if stale and dice.chance(0.55):
+            more = stale_more_templates(plan.stale_queue, loc)
             clauses.append(expand(dice, dice.pick(more), slots))
         elif cause == "RC3" and dice.chance(0.5):
             clauses.append(expand(dice, dice.pick(bank["cohort"]), slots))

@@ -40,12 +40,11 @@ Each root cause:
 
 from __future__ import annotations
 
-import importlib
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from rca.sample.audits import PASS_MARK
+from rca.sample.bugs import BUG_KINDS
 from rca.sample.compose import Row, tagged_ids
 from rca.sample.org import AUDITORS, EXPERT, Plan
 from rca.sample.text import XSS_PAYLOADS
@@ -72,23 +71,6 @@ _ACCOUNT_MACRO_PHRASES = [
     "tells the user to send their ID by email",
     "old link to the ID upload form",
 ]
-_BUG_PHRASES = [
-    "never got the code",
-    "sms code never arrives",
-    "OTP not arriving",
-    "tried resend many times",
-    "can't log in because the code never comes",
-    "code expires before it arrives",
-]
-_BUG_MARKERS = ["otp", "sms", "code", "resend", "send again", "verify your phone", "text message"]
-_LOCAL_MARKERS = {
-    "id": ["kode", "kirim ulang"],
-    "ms": ["kod ", "pengesahan"],
-    "tl": ["dumadating", "dumarating", "natanggap", "walang text", "nag-resend"],
-    "pt": ["código", "codigo"],
-    "th": ["รหัส"],
-    "vi": ["mã xác"],
-}
 _COHORT_PHRASES = [
     "did not verify account ownership",
     "skipped the identity check",
@@ -102,33 +84,6 @@ _CONFUSION_PHRASES = [
     "model labels plain insults as hate speech",
     "personal attack is not hate speech",
 ]
-#: The demo's bug (texts of today's `rca.sample.voices`), used when `rca.sample.bugs` is absent.
-_SMS_BUG = {
-    "title": "SMS verification codes (OTP) not arriving",
-    "labels": ["bug"],
-    "key_phrases": _BUG_PHRASES,
-    "markers": {"en": _BUG_MARKERS, **_LOCAL_MARKERS},
-}
-
-
-def _bug(kind: str) -> dict[str, Any]:
-    """Title, labels, key phrases and markers (per language) of a bug kind."""
-    try:
-        bugs = importlib.import_module("rca.sample.bugs")
-    except ImportError:
-        return _SMS_BUG
-    bug = bugs.BUG_KINDS[kind]
-    return {
-        "title": bug.title,
-        "labels": list(bug.labels),
-        "key_phrases": list(bug.key_phrases),
-        "markers": {k: list(v) for k, v in bug.markers.items()},
-    }
-
-
-def _main_queue(rows: list[Row], default: str) -> str:
-    counts = Counter(r["queue"] for r in rows if r.get("queue"))
-    return counts.most_common(1)[0][0] if counts else default
 
 
 def _month_of(day: Any) -> str:
@@ -142,9 +97,7 @@ def _causes(plan: Plan, tables: dict[str, list[Row]]) -> list[dict[str, Any]]:
     cohort = plan.cohort
     cohort_rows = [r for r in audits if r["_cause"] == "RC3"]
     bug_rows = [r for r in feedback if r["_cause"] == "RC2"]
-    bug = _bug(plan.bug_kind)
-    lang = MARKET_LANGUAGE.get(plan.bug_market) or ""
-    markers = bug["markers"]
+    bug = BUG_KINDS[plan.bug_kind]
     last = plan.months[-1]
     macro = plan.stale_macro
     macro_title = next(m.title for m in MACROS if m.id == macro)
@@ -173,22 +126,18 @@ def _causes(plan: Plan, tables: dict[str, list[Row]]) -> list[dict[str, Any]]:
             "id": "RC2",
             "type": "product_bug",
             "kind": "feedback",
-            "title": bug["title"],
+            "title": bug.title,
             "description": (
-                f"New bug in {plan.bug_market} in {last.label} only, about "
-                f"{sizes.bug_share:.0%} of the month's feedback: {bug['title']}. Low ratings; "
-                "not a known issue."
+                f"New bug in {plan.bug_market} from {plan.bug_start.isoformat()}, about "
+                f"{sizes.bug_share:.1%} of the month's feedback: {bug.description}. Low "
+                "ratings; not a known issue."
             ),
-            "segment": {
-                "market": plan.bug_market,
-                "queue": _main_queue(bug_rows, "account access"),
-                "bug": plan.bug_kind,
-            },
+            "segment": {"market": plan.bug_market, "queue": bug.queues[0], "bug": bug.id},
             "first_month": last.label,
             "start_date": plan.bug_start.isoformat(),
-            "labels": bug["labels"],
-            "key_phrases": bug["key_phrases"],
-            "markers": [*markers.get("en", []), *markers.get(lang, [])],
+            "labels": list(bug.labels),
+            "key_phrases": list(bug.key_phrases),
+            "markers": bug.marker_words(MARKET_LANGUAGE.get(plan.bug_market)),
             "row_ids": [r["feedback_id"] for r in bug_rows],
         },
         {
