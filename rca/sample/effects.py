@@ -23,14 +23,17 @@ Measured on generated samples (`rca.sample.measure.measure_effects`; 6 months, v
 0-9; mean and (min, max) over the seeds; ``none`` measured on the entities the same seed plants
 under the other presets):
 
-======  ==============  ==============  ===============  ===============  ===============
-preset  macro (points)  cohort (pts)    auditor (pts)    confusion        disputed (x)
-======  ==============  ==============  ===============  ===============  ===============
-none    +2.4 (-3, +12)  -0.1 (-.5, +.2) 0.00 (-.07,.04)  .007 (.002,.012) 0.97 (0.90,1.03)
-small   +7.2 (-3, +17)  +8.2 (+7, +9)   0.13 (.07, .18)  .083 (.054,.113) 1.24 (1.21,1.31)
-medium  +15.7 (+3, +24) +15.4 (+13,+17) 0.26 (.21, .31)  .162 (.148,.182) 1.49 (1.44,1.57)
-large   +44.3 (+34,+50) +29.4 (+26,+32) 0.68 (.62, .72)  .340 (.319,.354) 1.74 (1.68,1.81)
-======  ==============  ==============  ===============  ===============  ===============
+======  ==============  ===============  ===============  ================  ================
+preset  macro (points)  cohort (pts)     auditor (pts)    confusion         disputed (x)
+======  ==============  ===============  ===============  ================  ================
+none    +2.4 (-3, +12)  -0.1 (-.5, +.2)  0.00 (-.07,.04)  .007 (.002,.012)  0.97 (0.90,1.03)
+small   +7.7 (-3, +14)  +8.2 (+7, +10)   0.13 (.07, .18)  .082 (.055,.116)  1.24 (1.21,1.31)
+medium  +17.2 (+7,+32)  +15.3 (+13,+17)  0.26 (.21, .31)  .162 (.143,.186)  1.49 (1.44,1.57)
+large   +43.5 (+33,+49) +29.4 (+27,+31)  0.68 (.62, .72)  .344 (.317,.362)  1.74 (1.68,1.81)
+======  ==============  ===============  ===============  ================  ================
+
+Bug (share of the last month's feedback): none 0 (none planted), small .010 (.009, .011),
+medium .020 (.019, .022), large .066 (.063, .071).
 
 - macro: the stale macro's fail rate minus that of the other macros of its queue, in the last
   month (about ``macro_fail x (1 - base fail rate)``; one month of a candidate macro is 70-100
@@ -42,8 +45,10 @@ large   +44.3 (+34,+50) +29.4 (+26,+32) 0.68 (.62, .72)  .340 (.319,.354) 1.74 (
   model's ordinary mistakes add about 0.01 under ``none``);
 - disputed: mean spread (sd) of the auditors' ratings of a case on the disputed item divided by
   that of the other 1-5 items.
-- bug: reports of the bug are ``bug_share`` of the last month's feedback, written by
-  `rca.sample.feedback` (measured 0.065 for every preset until feedback plants by preset).
+- bug: reports of the planted bug as a share of the last month's feedback (`rca.sample.feedback`
+  adds ``bug_share`` x the month's ordinary feedback, so ``bug_share / (1 + bug_share)`` of all
+  of it; ``none`` plants none, though ordinary feedback mentions each kind's symptom now and then
+  in every market and month).
 """
 
 from __future__ import annotations
