@@ -64,13 +64,8 @@ _EFFECT_FIELD = {
 }
 _ID_COLUMN = {"audits": "audit_id", "feedback": "feedback_id", "ai_labels": "item_id"}
 
-#: Phrases of comments on any stale macro, and on the ID-verification one of account access.
-_MACRO_PHRASES = ["outdated macro", "macro needs an update", "policy update", "no longer allowed"]
-_ACCOUNT_MACRO_PHRASES = [
-    "still references the old verification steps",
-    "tells the user to send their ID by email",
-    "old link to the ID upload form",
-]
+#: Phrases of comments on a stale macro of any queue (the macro's id and short id are added).
+_MACRO_PHRASES = ["no longer", "out of date", "needs an update", "template", "previous", "old"]
 _COHORT_PHRASES = [
     "did not verify account ownership",
     "skipped the identity check",
@@ -102,7 +97,6 @@ def _causes(plan: Plan, tables: dict[str, list[Row]]) -> list[dict[str, Any]]:
     macro = plan.stale_macro
     macro_title = next(m.title for m in MACROS if m.id == macro)
     gold, model = plan.ai_pair
-    account = plan.stale_queue == "account access"
     return [
         {
             "id": "RC1",
@@ -119,7 +113,7 @@ def _causes(plan: Plan, tables: dict[str, list[Row]]) -> list[dict[str, Any]]:
             "first_month": change.label,
             "start_date": plan.change_date.isoformat(),
             "error_categories": ["wrong macro", "policy misapplication"],
-            "key_phrases": [*_MACRO_PHRASES, *(_ACCOUNT_MACRO_PHRASES if account else []), macro],
+            "key_phrases": [*_MACRO_PHRASES, macro, macro.removeprefix("MAC-")],
             "row_ids": tagged_ids(audits, "audit_id", "_cause", "RC1"),
         },
         {

@@ -22,14 +22,11 @@ FEEDBACK_KEYS: tuple[str, ...] = (
     "KI-2057",
     "KI-2063",
 )
-#: Keys every locale's ``audit`` bank has: the error categories, the outdated macro (``outdated``
-#: and ``outdated_more``: the account-access ID wording, always naming the macro; ``stale`` and
+#: Keys every locale's ``audit`` bank has: the error categories, the stale macro (``stale`` and
 #: ``stale_more``: wording that fits any queue's macro and names it only sometimes; RC1, see
 #: `rca.sample.stale`), the new-hire cohort (``cohort``, RC3), recommendations and praise.
 AUDIT_KEYS: tuple[str, ...] = (
     *ERROR_CATEGORIES,
-    "outdated",
-    "outdated_more",
     "stale",
     "stale_more",
     "cohort",

@@ -129,18 +129,6 @@ INDONESIAN = Locale(
             "[harusnya|seharusnya] dieskalasi ke [T2|tim safety|L2]",
             "[tidak|gak] eskalasi padahal ada [red flag|risiko tinggi]",
         ),
-        "outdated": (
-            "[macro|template] {macro} masih [pakai|jelasin] [langkah|alur] verifikasi yang lama",
-            "[macro|template] {macro} masih nyuruh customer kirim [KTP|paspor|foto ID] "
-            "[lewat email|via email] - [sudah tidak boleh|udah gak boleh] sejak update kebijakan",
-            "macro {macro} [belum diupdate|sudah usang] setelah update kebijakan {update_month}",
-            "[bukan salah agent|masalah sistemik], macro {macro} [perlu|harus] diupdate",
-            "link form upload ID di macro {macro} [sudah mati|yang lama|expired]",
-        ),
-        "outdated_more": (
-            "[sudah|udah] [dilaporkan|info] ke [tim KB|tim konten|pemilik macro]",
-            "[jangan|tolong jangan] pakai {macro} dulu sampai [diperbaiki|diupdate]",
-        ),
         "stale": (
             "macro {macro} [udah|sudah] [outdated|usang] sejak update kebijakan {update_month}",
             "[template|balasan]nya masih kasih [langkah|step] yang lama ke customer",

@@ -129,19 +129,6 @@ MALAY = Locale(
             "[sepatutnya|patut] escalate ke [T2|safety team|L2]",
             "[tak|x] escalate [walaupun|padahal] ada [red flag|risiko tinggi]",
         ),
-        "outdated": (
-            "[macro|template] {macro} masih [guna|ikut] [langkah|step] verification [lama|yang "
-            "lama]",
-            "[macro|template] {macro} [masih suruh|suruh] cust [hantar|send] [IC|passport|ID] "
-            "[melalui email|guna email] - [dah tak dibenarkan|tak boleh lagi] lepas policy update",
-            "macro {macro} [dah outdated|belum update] lepas policy update {update_month}",
-            "[bukan salah agent|systemic issue], macro {macro} [perlu|kena] update",
-            "link form upload ID dalam macro {macro} [dah mati|expired|yang lama]",
-        ),
-        "outdated_more": (
-            "[dah|sudah] [report|inform] [KB team|content team|macro owner]",
-            "[jangan|tolong jangan] guna {macro} sampai [macro tu|dia] [dikemaskini|diupdate]",
-        ),
         "stale": (
             "macro {macro} [dah outdated|belum update] lepas policy update {update_month}",
             "[template|reply] [masih bagi|bagi] [langkah|step] lama kat cust",

@@ -137,19 +137,6 @@ PORTUGUESE = Locale(
             "deveria ter escalado para [T2|o time de safety|L2]",
             "não escalou mesmo com [red flag|sinal de risco]",
         ),
-        "outdated": (
-            "a macro {macro} ainda tem os passos antigos de verificação",
-            "[macro|template] {macro} ainda pede pro cliente mandar [RG|passaporte|documento] por "
-            "email - [não é mais permitido|proibido] desde a atualização da política",
-            "macro {macro} não foi atualizada depois da mudança de política do mês "
-            "{update_month_no}",
-            "[não é culpa do agente|problema sistêmico], a macro {macro} precisa ser atualizada",
-            "link antigo do formulário de envio de documento na macro {macro}",
-        ),
-        "outdated_more": (
-            "já [reportado|sinalizado] para o [time de KB|time de conteúdo|dono da macro]",
-            "não usar {macro} até ser corrigida",
-        ),
         "stale": (
             "a macro {macro} [está desatualizada|não foi atualizada] depois da mudança de "
             "política do mês {update_month_no}",

@@ -130,20 +130,6 @@ TAGALOG = Locale(
             "dapat [in-escalate|ni-route] sa [T2|safety team|L2]",
             "hindi nag-escalate kahit may [red flag|high risk]",
         ),
-        "outdated": (
-            "[yung|ang] macro {macro} [luma pa rin|may lumang] verification steps",
-            "[yung|ang] [macro|template] {macro} pinapa-email pa rin [yung|ang] [ID|passport] kay "
-            "customer - bawal na [yan|iyan] since [nung|yung] policy update",
-            "hindi pa na-update [yung|ang] macro {macro} after [nung|ng] {update_month} policy "
-            "update",
-            "[hindi kasalanan ni agent|systemic issue], kailangan nang i-update [yung|ang] macro "
-            "{macro}",
-            "luma [yung|ang] link ng ID upload form sa macro {macro}",
-        ),
-        "outdated_more": (
-            "[na-report|ni-raise] na sa [KB team|content team|macro owners]",
-            "wag munang gamitin [yung|ang] {macro} hangga't hindi naaayos",
-        ),
         "stale": (
             "luma na [yung|ang] macro {macro}, hindi pa na-update after ng {update_month} policy "
             "change",

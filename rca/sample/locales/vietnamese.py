@@ -129,18 +129,6 @@ VIETNAMESE = Locale(
             "lẽ ra phải escalate lên [T2|safety team|L2]",
             "không escalate dù có [dấu hiệu rủi ro|red flag]",
         ),
-        "outdated": (
-            "macro {macro} vẫn dùng quy trình xác minh cũ",
-            "[macro|template] {macro} vẫn bảo khách gửi [CCCD|hộ chiếu|ảnh giấy tờ] qua email - "
-            "[không còn được phép|đã bị cấm] sau policy update",
-            "macro {macro} chưa được cập nhật sau policy update tháng {update_month_no}",
-            "[không phải lỗi của agent|lỗi hệ thống], macro {macro} cần cập nhật",
-            "link form upload giấy tờ trong macro {macro} là link cũ",
-        ),
-        "outdated_more": (
-            "đã báo [team KB|team content|owner của macro]",
-            "tạm thời không dùng {macro} cho tới khi sửa",
-        ),
         "stale": (
             "macro {macro} [đã cũ|chưa được cập nhật] sau thay đổi chính sách tháng "
             "{update_month_no}",
