@@ -287,14 +287,14 @@ def make_feedback(
         The audit rows; about a fifth of linked feedback refers to an audited case.
     volume
         Multiplier of the rows per month (`FEEDBACK_PER_MONTH`; the bug's reports scale too);
-        default ``plan.volume`` when the plan has one, else 1.
+        default ``plan.volume``.
 
     Returns
     -------
     list of dict
         Rows sorted by date with ``feedback_id`` assigned; private ``_`` keys mark planted rows.
     """
-    scale = float(getattr(plan, "volume", 1.0)) if volume is None else volume
+    scale = plan.volume if volume is None else volume
     rows: list[Row] = []
     for month in plan.months:
         audited = [a for a in audits if month.first <= a["audit_date"] <= month.last]
