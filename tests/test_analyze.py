@@ -205,9 +205,12 @@ def test_cli(sample, tmp_path, monkeypatch, capsys):
     data = tmp_path / "data"  # audits only: the macro table needs nothing else, and it is quicker
     data.mkdir()
     shutil.copy(sample / "audits.csv", data / "audits.csv")
+    truth = json.loads((sample / "ground_truth.json").read_text(encoding="utf-8"))
+    stale = next(c for c in truth["root_causes"] if c["type"] == "outdated_macro")
+    macro, changed = stale["segment"]["macro"], stale["start_date"]
     monkeypatch.setattr(sys, "argv", ["rca", "analyze", "--data", str(data), "--out",
                                       str(tmp_path / "out"), "--embedder", "fake",
-                                      "--macro-changed", "MAC-ACC-004=2026-10-10"])  # fmt: skip
+                                      "--macro-changed", f"{macro}={changed}"])  # fmt: skip
     with pytest.raises(SystemExit) as exit_info:
         main()
     out, err = capsys.readouterr()
@@ -215,7 +218,7 @@ def test_cli(sample, tmp_path, monkeypatch, capsys):
     assert "2026-10 vs 2026-09" in out
     assert json.loads((tmp_path / "out" / "tables.json").read_text())["month"] == "2026-10"
     macros = Analysis(tmp_path / "out").table("macros").set_index("macro_id")
-    assert bool(macros.loc["MAC-ACC-004", "worse_after"])
+    assert bool(macros.loc[macro, "worse_after"])
 
 
 def test_weekly_pairs_and_disagreement_themes(analysis):

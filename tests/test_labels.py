@@ -335,6 +335,9 @@ def test_sample_top_confused_pair_is_the_planted_one(sample_dir: Any) -> None:
     top = confused_pairs(ai).iloc[0]
     assert (top["gold"], top["predicted"]) == (planted["gold_label"], planted["model_label"])
     assert top["share"] > 0.25
-    assert label_accuracy(ai, target=0.9).iloc[0]["meets_target"] == "no"
-    notes = disagreements(ai).query("gold_label == 'harassment' and model_label == 'hate speech'")
+    per_label = label_accuracy(ai, target=0.9, by="gold_label").set_index("gold_label")
+    assert per_label.loc[planted["gold_label"], "meets_target"] == "no"
+    notes = disagreements(ai).query(
+        "gold_label == @planted['gold_label'] and model_label == @planted['model_label']"
+    )
     assert set(cause["row_ids"]) <= set(notes["item_id"])

@@ -51,7 +51,7 @@ def numbers(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def test_public_names() -> None:
-    assert rca.sample.__all__ == ["SampleSummary", "generate_sample"]
+    assert rca.sample.__all__ == ["DEFAULT_EFFECTS", "EFFECTS", "SampleSummary", "generate_sample"]
 
 
 def test_files_and_summary(sample: SampleSummary, truth: dict[str, Any]) -> None:
@@ -88,6 +88,9 @@ def test_same_seed_gives_identical_bytes_and_other_seed_differs(tmp_path: Path) 
         ({"seed": -1}, "seed"),
         ({"end": "2026-13"}, "YYYY-MM"),
         ({"end": "Oct 2026"}, "YYYY-MM"),
+        ({"effects": "huge"}, "effects must be one of none, small, medium, large"),
+        ({"volume": 0}, "volume"),
+        ({"volume": 11}, "volume"),
     ],
 )
 def test_invalid_parameters(tmp_path: Path, kwargs: dict[str, Any], message: str) -> None:
@@ -165,7 +168,8 @@ def test_audit_scores_are_realistic(tables: dict[str, pd.DataFrame]) -> None:
 def test_outdated_macro(tables: dict[str, pd.DataFrame], truth: dict[str, Any]) -> None:
     rc = cause(truth, "outdated_macro")
     audits = tables["audits"]
-    uses = audits[(audits.queue == rc["segment"]["queue"]) & (audits.macro_id == "MAC-ACC-004")]
+    macro = rc["segment"]["macro"]
+    uses = audits[(audits.queue == rc["segment"]["queue"]) & (audits.macro_id == macro)]
     after = uses.audit_date >= rc["start_date"]
     fail_before = (uses.passed[~after] == "false").mean()
     fail_after = (uses.passed[after] == "false").mean()
@@ -174,8 +178,10 @@ def test_outdated_macro(tables: dict[str, pd.DataFrame], truth: dict[str, Any]) 
     assert (rows.audit_date >= rc["start_date"]).all()
     assert set(rows.error_category) <= set(rc["error_categories"])
     assert rows.comment.nunique() / len(rows) > 0.9
-    pattern = r"macro|template|004"
-    assert rows.comment.str.contains(pattern, case=False).mean() > 0.85
+    # the comments name the macro (its id, "the macro", "the template") sometimes, not always
+    named = rows.comment.str.contains(rf"macro|template|{macro}", case=False).mean()
+    assert 0.1 < named < 0.8, named
+    assert 0.05 < rows.comment.str.contains(macro.removeprefix("MAC-"), case=False).mean() < 0.6
 
 
 def test_product_bug(
@@ -263,7 +269,9 @@ def test_ai_confusion(tables: dict[str, pd.DataFrame], truth: dict[str, Any]) ->
     notes = ai.set_index("item_id").loc[rc["row_ids"]].note
     notes = notes[notes != ""]
     assert len(notes) > 0.5 * len(rc["row_ids"])
-    pattern = "harass|hate|HS|protected|insult|attack|slur"
+    words = [*pair, "HS", "misinfo", "threat", "benign", "violation", "protected", "insult",
+             "attack", "slur"]  # fmt: skip
+    pattern = "|".join(re.escape(w) for w in words)
     assert notes.str.contains(pattern, case=False).mean() > 0.85
 
 

@@ -88,9 +88,10 @@ def test_outdated_macro_is_written_in_several_languages(
     rc = cause(truth, "outdated_macro")
     rows = audits.loc[audits.index.intersection(rc["row_ids"])]
     counts = rows.lang.value_counts()
-    assert len(counts[counts >= 2]) >= 3, counts.to_dict()
+    assert len(counts[counts >= 2]) >= 2, counts.to_dict()  # English and a local language
     local = rows[rows.lang != "en"].comment
-    assert local.str.contains("MAC-ACC-004", case=False).mean() > 0.95  # its id, any language
+    macro = rc["segment"]["macro"]
+    assert local.str.contains(macro.removeprefix("MAC-"), case=False).mean() < 0.8  # not always
 
 
 def test_missed_verification_is_written_in_several_languages(audits: pd.DataFrame) -> None:

@@ -447,6 +447,9 @@ def test_outdated_macro_surges_in_its_queue(sample: tuple[pd.DataFrame, dict[str
     rc = cause(truth, "outdated_macro")
     queue, first = rc["segment"]["queue"], rc["first_month"]
     prev = previous_month(truth["months"], first)
+    # The first whole month with the stale macro (the macro changes in the first days of `first`).
+    months = truth["months"]
+    first = months[min(months.index(first) + 1, len(months) - 1)]
     out = share_changes(audits, item="error_category", current=first, previous=prev)
     mine = out[(out["segment_value"] == queue) & out["item"].isin(rc["error_categories"])]
     best = mine.sort_values("q_value").iloc[0]

@@ -80,13 +80,34 @@ def sample(
     months: Annotated[int, typer.Option(min=2, max=36, help="Months of data (>= 2).")] = 6,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same bytes.")] = 0,
     end: Annotated[str, typer.Option(help="Last month covered, YYYY-MM.")] = "2026-10",
+    effects: Annotated[
+        str,
+        typer.Option(
+            help="Size of the planted root causes: 'large' (blatant, the demo's), 'medium' and "
+            "'small' (what a real operation would want found, small is near the power limit), "
+            "'none' (nothing planted, every agent, auditor, macro, market and label at the same "
+            "rates: any clear finding is a false alarm). Sizes per preset: rca.sample.effects."
+        ),
+    ] = "large",
+    volume: Annotated[
+        float,
+        typer.Option(help="Rows per month, as a multiple of the usual volume (e.g. 0.25)."),
+    ] = 1.0,
 ) -> None:
-    """Write realistic sample exports (all four kinds) with planted root causes."""
-    from rca.core.paths import outputs_dir
-    from rca.sample import generate_sample
+    """Write realistic sample exports (all four kinds) with planted root causes.
 
+    The seed decides which macro, market, bug, team, auditor, AI label pair and rubric item are
+    affected; --effects decides how strongly (ground_truth.json lists what was planted).
+    """
+    from rca.core.paths import outputs_dir
+    from rca.sample import EFFECTS, generate_sample
+
+    if effects not in EFFECTS:
+        raise typer.BadParameter(f"expected one of {', '.join(EFFECTS)}", param_hint="--effects")
     out = out or outputs_dir() / ".work" / "sample-data"
-    summary = generate_sample(out, months=months, seed=seed, end=end)
+    summary = generate_sample(
+        out, months=months, seed=seed, end=end, effects=effects, volume=volume
+    )
     out_console.print(str(summary))
 
 

@@ -3,7 +3,10 @@
 Each audit draws an agent (QA samples a quota per agent), a market from the agent's team, a
 queue from the agent's skills, then a finding from a logistic model of agent skill, tenure,
 queue and auditor. Two root causes are planted on top (ids as in ground_truth.json):
-``RC1`` outdated macro after the policy change, ``RC3`` new-hire cohort skipping verification.
+``RC1`` the plan's stale macro after its change date, ``RC3`` new-hire cohort skipping
+verification; the lenient auditor fails fewer audits. Their sizes come from ``plan.effects``;
+with equal rates (``none``) nothing is planted and every queue has the same finding rate and mix
+of error categories, so every agent, auditor, macro, queue and market fails equally often.
 Most comments are in English; a share (`rca.sample.vocab.AUDIT_LOCAL_SHARE`) is written in the
 market's language, planted causes included.
 """
@@ -15,7 +18,7 @@ from math import exp
 
 from rca.sample.compose import Row, add_emoji, assign_ids, code_switch, insert_pii, roughen
 from rca.sample.locales import LOCALES, Locale
-from rca.sample.org import AUDITORS, OUTDATED_MACRO, Agent, Month, Plan, random_day
+from rca.sample.org import AUDITORS, Agent, Month, Plan, random_day
 from rca.sample.phrases import (
     AGENT_OPENERS,
     AUDITOR_SNIPPETS,
@@ -23,18 +26,15 @@ from rca.sample.phrases import (
     CRITICAL_TAGS,
     EVIDENCE,
     FINDINGS,
-    MACRO_REFS,
     NOISE,
     OPENERS,
-    OUTDATED_EVIDENCE,
-    OUTDATED_FINDINGS,
-    OUTDATED_RECOS,
     PII_AUDIT,
     POSITIVE,
     POSITIVE_SHORT,
     RECOMMENDATIONS,
     SHORT_FINDINGS,
 )
+from rca.sample.stale import macro_ref_templates, stale_more_templates, stale_templates
 from rca.sample.text import Dice, expand, join_clauses, shorthand
 from rca.sample.vocab import (
     AUDIT_LOCAL_SHARE,
@@ -50,18 +50,16 @@ from rca.sample.vocab import (
 
 __all__ = [
     "AUDITS_PER_MONTH",
-    "COHORT_ERROR_RATE",
-    "OUTDATED_FAIL_RATE",
+    "LENIENT_LOGIT",
     "PASS_MARK",
     "make_audits",
 ]
 
 AUDITS_PER_MONTH = 2000
 PASS_MARK = 85.0
-#: Share of MAC-ACC-004 audits in account access that fail on the stale macro after the change.
-OUTDATED_FAIL_RATE = 0.55
-#: Share of the cohort's audits that find skipped verification.
-COHORT_ERROR_RATE = 0.3
+#: Offset on the log-odds of a finding in the lenient auditor's audits, per point of
+#: ``effects.auditor_bias`` (-0.45 at the demo's bias of 0.8).
+LENIENT_LOGIT = -0.45 / 0.8
 #: Log-odds of a finding for an average tenured agent (about one audit in five).
 _BASE_LOGIT = -1.45
 _QUEUE_LOGIT = {"safety reports": 0.25, "payments": 0.1, "privacy requests": 0.15}
@@ -76,6 +74,11 @@ _LANGUAGE = {
     "BR": "Portuguese",
 }
 _NESTING = timedelta(days=14)
+#: Error-category weights of every queue under equal rates: the mean over queues.
+_EQUAL_ERROR_WEIGHTS = tuple(
+    sum(w[k] for w in QUEUE_ERROR_WEIGHTS.values()) / len(QUEUE_ERROR_WEIGHTS)
+    for k in range(len(ERROR_CATEGORIES))
+)
 
 
 def _sigmoid(x: float) -> float:
@@ -83,19 +86,26 @@ def _sigmoid(x: float) -> float:
 
 
 def _finding(dice: Dice, plan: Plan, agent: Agent, auditor: str, queue: str) -> str | None:
-    logit = _BASE_LOGIT + agent.skill + _QUEUE_LOGIT.get(queue, 0.0)
+    equal = plan.effects.equal_rates
+    logit = _BASE_LOGIT + agent.skill + (0.0 if equal else _QUEUE_LOGIT.get(queue, 0.0))
     if auditor == plan.lenient_auditor:
-        logit -= 0.45
+        logit += LENIENT_LOGIT * plan.effects.auditor_bias
     if not dice.chance(_sigmoid(logit)):
         return None
-    return dice.weighted(ERROR_CATEGORIES, QUEUE_ERROR_WEIGHTS[queue])
+    return dice.weighted(ERROR_CATEGORIES, _error_weights(plan, queue))
 
 
-def _score(dice: Dice, category: str | None, lenient: bool) -> float:
+def _error_weights(plan: Plan, queue: str) -> tuple[float, ...]:
+    return _EQUAL_ERROR_WEIGHTS if plan.effects.equal_rates else QUEUE_ERROR_WEIGHTS[queue]
+
+
+def _score(dice: Dice, category: str | None, bump: float) -> float:
+    """Return an audit score; a failing one is raised one step with probability ``bump``."""
     if category is None:
         return 100.0 - dice.pick((0, 0, 0, 0, 1, 1, 2, 3, 4)) * 2.5
     steps = dice.integer(3, 9) if category in _MINOR else dice.integer(7, 18)
-    return min(100.0, 100.0 - steps * 2.5 + (2.5 if lenient else 0.0))
+    lift = 2.5 if bump >= 1.0 or (bump > 0.0 and dice.chance(bump)) else 0.0
+    return min(100.0, 100.0 - steps * 2.5 + lift)
 
 
 def _slots(dice: Dice, plan: Plan, row: Row) -> dict[str, str]:
@@ -108,28 +118,29 @@ def _slots(dice: Dice, plan: Plan, row: Row) -> dict[str, str]:
         "cohort_month_no": str(plan.months[plan.cohort_month].first.month),
     }
     if row["_cause"] == "RC1":
-        slots["macro_ref"] = expand(dice, dice.pick(MACRO_REFS), {"macro": OUTDATED_MACRO})
+        refs = macro_ref_templates(plan.stale_macro)
+        slots["macro_ref"] = expand(dice, dice.pick(refs), {"macro": plan.stale_macro})
         slots["update_month"] = plan.change_date.strftime("%B")
         slots["update_month_no"] = str(plan.change_date.month)
         slots["update_date"] = plan.change_date.strftime(dice.pick(("%d %b", "%Y-%m-%d", "%b %d")))
     return slots
 
 
-def _error_note(dice: Dice, row: Row, slots: dict[str, str]) -> str:
+def _error_note(dice: Dice, plan: Plan, row: Row, slots: dict[str, str]) -> str:
     category, cause = row["error_category"], row["_cause"]
     if cause is None and dice.chance(0.1):
         return expand(dice, dice.pick(SHORT_FINDINGS[category]), slots)
-    findings = OUTDATED_FINDINGS if cause == "RC1" else FINDINGS[category]
+    stale = cause == "RC1"
+    findings = stale_templates(plan.stale_queue) if stale else FINDINGS[category]
     clauses = [_finding_text(dice, dice.pick(findings), slots, opener=True)]
-    if cause == "RC1" and dice.chance(0.5):
-        clauses.append(expand(dice, dice.pick(OUTDATED_EVIDENCE), slots))
+    if stale and dice.chance(0.6):  # the queue's evidence or advice about the stale macro
+        clauses.append(expand(dice, dice.pick(stale_more_templates(plan.stale_queue)), slots))
     elif cause == "RC3" and dice.chance(0.45):
         clauses.append(expand(dice, dice.pick(COHORT_EVIDENCE), slots))
     elif dice.chance(0.4):
         clauses.append(expand(dice, dice.pick(EVIDENCE), slots))
-    if dice.chance(0.45):
-        recos = OUTDATED_RECOS if cause == "RC1" and dice.chance(0.6) else RECOMMENDATIONS
-        clauses.append(expand(dice, dice.pick(recos), slots))
+    if dice.chance(0.3 if stale else 0.45):
+        clauses.append(expand(dice, dice.pick(RECOMMENDATIONS), slots))
     if dice.chance(0.12):
         extra = _finding_text(dice, dice.pick(FINDINGS[category]), slots, opener=False)
         clauses.insert(dice.integer(0, len(clauses)), extra)
@@ -148,7 +159,7 @@ def _finding_text(dice: Dice, template: str, slots: dict[str, str], opener: bool
     return expand(dice, head + template.removeprefix("@"), slots)
 
 
-def _local_note(dice: Dice, row: Row, slots: dict[str, str], loc: Locale) -> str:
+def _local_note(dice: Dice, plan: Plan, row: Row, slots: dict[str, str], loc: Locale) -> str:
     """Write an auditor's comment in the market's language (shorter than the English ones)."""
     category, cause = row["error_category"], row["_cause"]
     bank = loc.audit
@@ -157,9 +168,12 @@ def _local_note(dice: Dice, row: Row, slots: dict[str, str], loc: Locale) -> str
         if dice.chance(0.3):
             clauses.append(expand(dice, dice.pick(bank["positive"]), slots))
     else:
-        clauses = [expand(dice, dice.pick(bank["outdated" if cause == "RC1" else category]), slots)]
-        if cause == "RC1" and dice.chance(0.55):
-            clauses.append(expand(dice, dice.pick(bank["outdated_more"]), slots))
+        stale = cause == "RC1"
+        first = stale_templates(plan.stale_queue, loc) if stale else bank[category]
+        clauses = [expand(dice, dice.pick(first), slots)]
+        if stale and dice.chance(0.55):
+            more = stale_more_templates(plan.stale_queue, loc)
+            clauses.append(expand(dice, dice.pick(more), slots))
         elif cause == "RC3" and dice.chance(0.5):
             clauses.append(expand(dice, dice.pick(bank["cohort"]), slots))
         if dice.chance(0.4):
@@ -195,8 +209,10 @@ def _comment(dice: Dice, plan: Plan, row: Row) -> str | None:
         note = _clean_note(dice, slots)
     elif dice.chance(0.42 if clean else 0.0 if row["_cause"] else 0.04):
         note = ""  # as many blank comments as in English
+    elif loc is not None:
+        note = _local_note(dice, plan, row, slots, loc)
     else:
-        note = _local_note(dice, row, slots, loc) if loc else _error_note(dice, row, slots)
+        note = _error_note(dice, plan, row, slots)
     if note:
         if loc is None and dice.chance(0.25):
             note = shorthand(dice, note)
@@ -222,17 +238,20 @@ def _audit(dice: Dice, plan: Plan, month: Month, agent: Agent) -> Row:
     auditor = dice.pick(AUDITORS)
     macro = _macro_for(dice, queue) if dice.chance(0.62) else None
     category, cause = None, None
-    if macro == OUTDATED_MACRO and day >= plan.change_date and dice.chance(OUTDATED_FAIL_RATE):
+    effects = plan.effects
+    stale = macro == plan.stale_macro and day >= plan.change_date
+    if effects.planted and stale and dice.chance(effects.macro_fail):
         category = "wrong macro" if dice.chance(0.6) else "policy misapplication"
         cause = "RC1"
-    elif agent.cohort and dice.chance(COHORT_ERROR_RATE):
+    elif effects.planted and agent.cohort and dice.chance(effects.cohort_error):
         category, cause = "missed verification", "RC3"
     else:
         category = _finding(dice, plan, agent, auditor, queue)
     if category == "wrong macro" and macro is None:
         macro = _macro_for(dice, queue)
     critical = category is not None and dice.chance(_CRITICAL_P.get(category, 0.05))
-    score = _score(dice, category, auditor == plan.lenient_auditor)
+    lenient = auditor == plan.lenient_auditor
+    score = _score(dice, category, effects.auditor_bias / 0.8 if lenient else 0.0)
     row: Row = {
         "case_id": f"CS-{dice.integer(10_000_000, 99_999_999)}",
         "audit_date": day,
@@ -273,7 +292,7 @@ def make_audits(dice: Dice, plan: Plan) -> list[Row]:
     for month in plan.months:
         active = [a for a in plan.agents if a.start + _NESTING <= month.last]
         share = [min(1.0, (month.last - a.start - _NESTING).days / 28) for a in active]
-        volume = round(AUDITS_PER_MONTH * (1.0 + dice.normal(0.0, 0.03)))
+        volume = round(AUDITS_PER_MONTH * plan.volume * (1.0 + dice.normal(0.0, 0.03)))
         for _ in range(volume):
             rows.append(_audit(dice, plan, month, dice.weighted(active, share)))
     return assign_ids(rows, "audit_date", "audit_id", "AUD")

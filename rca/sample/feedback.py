@@ -4,15 +4,20 @@ Every item has a true topic (one of the feedback labels) drawn per queue; its ra
 follow the topic. Texts are written in the market's language, code-mixed or in English in the
 shares of `rca.sample.vocab.FEEDBACK_LANGUAGE_MIX`. Agents label their own feedback carelessly
 (complaints about themselves often become "other"); QA auditors re-label a ~20% sample more
-accurately. Planted: the known issues
-of known_issues.csv throughout, and ``RC2``, the SMS code bug, in one market in the last month.
+accurately. Planted: the known issues of known_issues.csv throughout, and ``RC2``, the new
+product bug (``plan.bug_kind``, one of `rca.sample.bugs.BUG_KINDS`), in ``plan.bug_market`` from
+``plan.bug_start``: ``plan.effects.bug_share`` of the month's feedback. With
+``plan.effects.equal_rates`` nothing is planted and every month and market has the same topic
+mix, ratings and known-issue rates (feedback linked to an audited case keeps its own queue).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from rca.sample.bugs import BUG_KINDS, BugKind
 from rca.sample.compose import Row, add_emoji, assign_ids, code_switch, insert_pii, roughen
+from rca.sample.effects import DEFAULT_EFFECTS, EFFECT_SIZES
 from rca.sample.locales import LOCALES, Locale
 from rca.sample.locales.thai import THAI, thai_particles
 from rca.sample.org import Agent, Month, Plan, random_day
@@ -31,7 +36,6 @@ from rca.sample.vocab import (
 )
 from rca.sample.voices import (
     AGENT_REFS,
-    BUG_PHRASES,
     DURATIONS,
     KNOWN_ISSUE_PHRASES,
     PII_FEEDBACK,
@@ -43,8 +47,9 @@ from rca.sample.voices import (
 __all__ = ["BUG_SHARE", "FEEDBACK_PER_MONTH", "KNOWN_ISSUE_RATE", "make_feedback"]
 
 FEEDBACK_PER_MONTH = 1500
-#: Extra feedback the product bug causes in its market and month, as a share of the month.
-BUG_SHARE = 0.07
+#: Extra feedback the product bug causes at the default effect size, as a share of the month
+#: (``plan.effects.bug_share`` decides; kept for callers of the constant).
+BUG_SHARE = EFFECT_SIZES[DEFAULT_EFFECTS].bug_share
 #: Share of feedback about one of the known issues.
 KNOWN_ISSUE_RATE = 0.04
 #: Per queue, weights of the true topic (same order as FEEDBACK_LABELS).
@@ -71,6 +76,12 @@ _CHANNEL_WEIGHTS = (0.42, 0.18, 0.25, 0.1, 0.05)
 _RATINGS = (1.0, 2.0, 3.0, 4.0, 5.0)
 #: Chance of a local-language snippet in English and in code-mixed texts of local markets.
 _SNIPPET_P = {"en": 0.18, "mixed": 0.5}
+#: Share of the bug's reports that come through its main queue (the rest: its second queue).
+_BUG_MAIN_QUEUE = 0.85
+#: Share of all feedback that mentions the bug's symptom without being part of it, in any month
+#: and market: ordinary feedback of the kind's noise topic in its main queue, at the chance
+#: `_noise_chance` (0.015 for the SMS code's account issues).
+_BUG_NOISE_SHARE = 0.0014
 
 
 def _agent_label(dice: Dice, topic: str) -> str:
@@ -86,12 +97,11 @@ _MODES = ("local", "mixed", "en")
 
 def _bank(row: Row, loc: Locale | None) -> tuple[str, ...]:
     """Return the templates of the row's topic or planted cause in one language (None: English)."""
-    sms = row["_cause"] == "RC2" or row["_sms_noise"]
-    key = "sms_bug" if sms else row["_known"] or row["_topic"]
+    if row["_bug"]:
+        return BUG_KINDS[row["_bug"]].texts[loc.code if loc else "en"]
+    key = row["_known"] or row["_topic"]
     if loc is not None:
         return loc.feedback[key]
-    if sms:
-        return BUG_PHRASES
     return KNOWN_ISSUE_PHRASES[key] if row["_known"] else TOPIC_PHRASES[key]
 
 
@@ -149,13 +159,21 @@ def _text(dice: Dice, row: Row) -> str | None:
 
 
 def _link(
-    dice: Dice, row: Row, audited: dict[str, list[Row]], staff: dict[str, list[Agent]]
+    dice: Dice,
+    row: Row,
+    audited: dict[tuple[str, str | None], list[Row]],
+    staff: dict[str, list[Agent]],
+    same_queue: bool = False,
 ) -> None:
-    """Fill case_id and agent: an audited case of the month, a new case, or none."""
+    """Fill case_id and agent: an audited case of the month, a new case, or none.
+
+    ``audited`` maps (market, queue) to the month's audits, queue None unless ``same_queue``.
+    """
     if not dice.chance(0.86):
         row["case_id"], row["agent"] = None, None
         return
-    same = audited.get(row["market"], []) if dice.chance(0.2) else []
+    key = (row["market"], row["queue"] if same_queue else None)
+    same = audited.get(key, []) if dice.chance(0.2) else []
     if same:
         case = dice.pick(same)
         row["case_id"], row["agent"], row["queue"] = case["case_id"], case["agent"], case["queue"]
@@ -174,7 +192,7 @@ def _item(dice: Dice, month: Month, earliest: date | None, market: str, queue: s
         "channel": None if dice.chance(0.02) else dice.weighted(CHANNELS, _CHANNEL_WEIGHTS),
         "_cause": None,
         "_known": None,
-        "_sms_noise": False,
+        "_bug": None,
     }
 
 
@@ -189,41 +207,63 @@ def _labels(dice: Dice, row: Row, weights: tuple[float, ...]) -> None:
     row["text"] = _text(dice, row)
 
 
-def _month_rows(dice: Dice, plan: Plan, month: Month, audits: list[Row]) -> list[Row]:
+def _month_rows(
+    dice: Dice, plan: Plan, month: Month, audits: list[Row], per_month: float
+) -> list[Row]:
     active = [a for a in plan.agents if a.start <= month.last]
     staff = {m: [a for a in active if m in _team_markets(a.team)] for m in MARKETS}
-    audited: dict[str, list[Row]] = {m: [] for m in MARKETS}
-    for audit in audits:
-        audited[audit["market"]].append(audit)
+    audited: dict[tuple[str, str | None], list[Row]] = {}
+    equal = plan.effects.equal_rates
+    for audit in audits:  # equal rates: a linked case keeps the row's queue (same mix everywhere)
+        audited.setdefault((audit["market"], audit["queue"] if equal else None), []).append(audit)
+    kind = BUG_KINDS[plan.bug_kind]
+    noise_p = _noise_chance(kind)
     rows = []
-    for _ in range(round(FEEDBACK_PER_MONTH * (1.0 + dice.normal(0.0, 0.04)))):
+    for _ in range(round(per_month * (1.0 + dice.normal(0.0, 0.04)))):
         market = dice.weighted(MARKETS, MARKET_WEIGHTS)
         row = _item(dice, month, None, market, dice.weighted(QUEUES, QUEUE_WEIGHTS))
-        _link(dice, row, audited, staff)
+        _link(dice, row, audited, staff, equal)
         row["_topic"] = dice.weighted(FEEDBACK_LABELS, _TOPIC_WEIGHTS[row["queue"]])
         if dice.chance(KNOWN_ISSUE_RATE):
             issue = dice.weighted(KNOWN_ISSUES, [k.weight for k in KNOWN_ISSUES])
             row["_topic"], row["_known"] = "bug", issue.id
-        elif row["queue"] == "account access" and row["_topic"] == "account issue":
-            row["_sms_noise"] = dice.chance(0.015)  # the odd SMS delay, any month or market
+        elif row["queue"] == kind.queues[0] and row["_topic"] == kind.noise_topic:
+            noise = dice.chance(noise_p)  # the odd report of the symptom
+            row["_bug"] = kind.id if noise else None
         _labels(dice, row, _RATING_WEIGHTS[row["_topic"]])
         rows.append(row)
-    if month.index == len(plan.months) - 1:
-        rows.extend(_bug_rows(dice, plan, month, staff))
+    if plan.effects.planted and month.last >= plan.bug_start:
+        count = round(plan.effects.bug_share * per_month)
+        rows.extend(_bug_rows(dice, plan, kind, month, staff, count))
     return rows
 
 
-def _bug_rows(dice: Dice, plan: Plan, month: Month, staff: dict[str, list[Agent]]) -> list[Row]:
-    """Plant the product bug (RC2): a burst of SMS-code complaints in one market."""
+def _noise_chance(kind: BugKind) -> float:
+    """Chance that feedback of ``kind``'s noise topic in its main queue mentions the symptom."""
+    queue = kind.queues[0]
+    topic = _TOPIC_WEIGHTS[queue][FEEDBACK_LABELS.index(kind.noise_topic)] / sum(
+        _TOPIC_WEIGHTS[queue]
+    )
+    share = QUEUE_WEIGHTS[QUEUES.index(queue)] / sum(QUEUE_WEIGHTS) * topic
+    return min(1.0, round(_BUG_NOISE_SHARE / share, 3))
+
+
+def _bug_rows(
+    dice: Dice, plan: Plan, kind: BugKind, month: Month, staff: dict[str, list[Agent]], count: int
+) -> list[Row]:
+    """Plant the product bug (RC2): ``count`` complaints of ``kind`` in the bug's market."""
     rows = []
-    for _ in range(round(BUG_SHARE * FEEDBACK_PER_MONTH)):
-        queue = "account access" if dice.chance(0.85) else "payments"
+    for _ in range(count):
+        queue = kind.queues[0] if dice.chance(_BUG_MAIN_QUEUE) else kind.queues[1]
         row = _item(dice, month, plan.bug_start, plan.bug_market, queue)
         _link(dice, row, {}, staff)
-        row["_topic"], row["_cause"] = "bug", "RC2"
+        row["_topic"], row["_cause"], row["_bug"] = "bug", "RC2", kind.id
         _labels(dice, row, _BUG_RATINGS)
-        if row["agent_label"] is not None and dice.chance(0.6):
-            row["agent_label"] = "bug"
+        if row["agent_label"] is not None:
+            if dice.chance(0.6):
+                row["agent_label"] = kind.labels[0]
+            elif len(kind.labels) > 1 and dice.chance(0.3):
+                row["agent_label"] = dice.pick(kind.labels[1:])
         rows.append(row)
     return rows
 
@@ -232,7 +272,9 @@ def _team_markets(team: str) -> tuple[str, ...]:
     return next(t.markets for t in TEAMS if t.name == team)
 
 
-def make_feedback(dice: Dice, plan: Plan, audits: list[Row]) -> list[Row]:
+def make_feedback(
+    dice: Dice, plan: Plan, audits: list[Row], *, volume: float | None = None
+) -> list[Row]:
     """Generate the feedback of every month of the plan.
 
     Parameters
@@ -243,14 +285,18 @@ def make_feedback(dice: Dice, plan: Plan, audits: list[Row]) -> list[Row]:
         Calendar, roster and planted segments.
     audits
         The audit rows; about a fifth of linked feedback refers to an audited case.
+    volume
+        Multiplier of the rows per month (`FEEDBACK_PER_MONTH`; the bug's reports scale too);
+        default ``plan.volume``.
 
     Returns
     -------
     list of dict
         Rows sorted by date with ``feedback_id`` assigned; private ``_`` keys mark planted rows.
     """
+    scale = plan.volume if volume is None else volume
     rows: list[Row] = []
     for month in plan.months:
         audited = [a for a in audits if month.first <= a["audit_date"] <= month.last]
-        rows.extend(_month_rows(dice, plan, month, audited))
+        rows.extend(_month_rows(dice, plan, month, audited, FEEDBACK_PER_MONTH * scale))
     return assign_ids(rows, "date", "feedback_id", "FB")

@@ -13,6 +13,7 @@ from rca.sample.ai_labels import make_ai_labels
 from rca.sample.audits import make_audits
 from rca.sample.calibration import make_calibration
 from rca.sample.compose import Row, plant_xss
+from rca.sample.effects import DEFAULT_EFFECTS
 from rca.sample.feedback import make_feedback
 from rca.sample.org import make_plan
 from rca.sample.text import Dice
@@ -73,8 +74,19 @@ def _check(months: int, seed: int) -> None:
         raise ParameterError(f"seed must be a whole number >= 0, got {seed!r}")
 
 
+def _unplanted(rows: list[Row]) -> list[Row]:
+    """Return ``rows`` without those marked as a planted cause (ids stay as assigned)."""
+    return [r for r in rows if not r.get("_cause")]
+
+
 def generate_sample(
-    out_dir: str | Path, months: int = 6, seed: int = 0, end: str = "2026-10"
+    out_dir: str | Path,
+    *,
+    months: int = 6,
+    seed: int = 0,
+    end: str = "2026-10",
+    effects: str = DEFAULT_EFFECTS,
+    volume: float = 1.0,
 ) -> SampleSummary:
     """Generate a realistic QA sample with planted root causes and write it to ``out_dir``.
 
@@ -89,9 +101,16 @@ def generate_sample(
     months
         Number of months, 2 to 36.
     seed
-        Random seed; other seeds give other data with the same kinds of planted causes.
+        Random seed; other seeds give other data with the same kinds of planted causes, planted
+        in other entities (macro, market and bug, team, auditor, label pair, rubric item).
     end
         Last month covered, ``YYYY-MM``.
+    effects
+        Size of the planted causes, one of `rca.sample.effects.EFFECTS` (see that module for
+        what each preset plants); ``"none"`` plants nothing and gives every agent, auditor,
+        macro, queue, market and label the same underlying rates.
+    volume
+        Rows per month of every kind, as a multiple of the usual volume (0 < volume <= 10).
 
     Returns
     -------
@@ -101,7 +120,7 @@ def generate_sample(
     Raises
     ------
     rca.core.errors.ParameterError
-        If ``months``, ``seed`` or ``end`` is invalid.
+        If ``months``, ``seed``, ``end``, ``effects`` or ``volume`` is invalid.
 
     Examples
     --------
@@ -110,7 +129,7 @@ def generate_sample(
     """
     _check(months, seed)
     streams = [Dice(g) for g in np.random.default_rng(seed).spawn(6)]
-    plan = make_plan(streams[0], end, months)
+    plan = make_plan(streams[0], end, months, effects=effects, volume=volume)
     audits = make_audits(streams[1], plan)
     tables: dict[str, list[Row]] = {
         "audits": audits,
@@ -118,6 +137,8 @@ def generate_sample(
         "calibration": make_calibration(streams[3], plan, audits),
         "ai_labels": make_ai_labels(streams[4], plan),
     }
+    if not plan.effects.planted:  # a safety net: no table may carry a planted cause
+        tables = {kind: _unplanted(rows) for kind, rows in tables.items()}
     plant_xss(streams[5], tables["audits"], "comment", XSS_RATE)
     plant_xss(streams[5], tables["feedback"], "text", XSS_RATE)
 

@@ -2,10 +2,21 @@
 
 A comment is composed from an opener, a finding, evidence and a recommendation, each drawn
 from many paraphrases. Slots: ``{macro}`` (macro id), ``{policy}``, ``{market}``,
-``{macro_ref}`` (a way of naming the outdated macro), ``{update_month}``, ``{pii}``.
+``{update_month}``, ``{pii}``. Comments about the stale macro of any queue (slot ``{macro_ref}``,
+a way of naming it), which name it only sometimes, are in `rca.sample.stale` (re-exported here:
+`STALE_REASONS`, `stale_templates`, ...).
 """
 
 from __future__ import annotations
+
+from rca.sample.stale import (
+    STALE_EVIDENCE,
+    STALE_REASONS,
+    STALE_RECOS,
+    macro_ref_templates,
+    stale_more_templates,
+    stale_templates,
+)
 
 __all__ = [
     "AGENT_OPENERS",
@@ -14,17 +25,19 @@ __all__ = [
     "CRITICAL_TAGS",
     "EVIDENCE",
     "FINDINGS",
-    "MACRO_REFS",
     "NOISE",
     "OPENERS",
-    "OUTDATED_EVIDENCE",
-    "OUTDATED_FINDINGS",
-    "OUTDATED_RECOS",
     "PII_AUDIT",
     "POSITIVE",
     "POSITIVE_SHORT",
     "RECOMMENDATIONS",
     "SHORT_FINDINGS",
+    "STALE_EVIDENCE",
+    "STALE_REASONS",
+    "STALE_RECOS",
+    "macro_ref_templates",
+    "stale_more_templates",
+    "stale_templates",
 ]
 
 #: Openers that fit any finding. Findings starting with "@" begin with a verb and may also take
@@ -170,66 +183,6 @@ CRITICAL_TAGS: tuple[str, ...] = (
     "[Auto-fail|Autofail|auto fail]: ",
     "Critical - ",
     "[ZT|zero tolerance] - ",
-)
-
-MACRO_REFS: tuple[str, ...] = (
-    "{macro}",
-    "{macro}",
-    "macro {macro}",
-    "the {macro} macro",
-    "macro 004",
-    "ACC-004",
-    "the ID verification macro",
-    "the [account recovery|recovery] [macro|template]",
-    "the [verification|ID] template",
-)
-
-OUTDATED_FINDINGS: tuple[str, ...] = (
-    "{macro_ref} still [references|refers to|describes|lists|walks the user through] the "
-    "[old|previous|pre-update|outdated|legacy] verification [steps|flow|process]",
-    "[the template|the macro|{macro_ref}] [tells|asks|instructs] [the user|the customer|users] "
-    "to [send|submit] [a copy of their|their] [ID|photo ID|passport|government ID] [by email|via "
-    "email|to the support inbox] [which is no longer allowed|which we stopped accepting|- not "
-    "allowed since the policy update|which is against the new policy]",
-    "{macro_ref} [still|] [says|tells users] to [email|e-mail] [the|a] [passport|ID] [copy|scan|"
-    "photo] [to support|to us|] - [no longer allowed|not allowed anymore|not ok since the update]",
-    "@followed {macro_ref} [as written|word for word|verbatim] but [it|the macro] [is outdated|"
-    "hasn't been updated|predates the policy change|wasn't updated after the {update_month} "
-    "policy update]",
-    "[old|outdated|dead|expired] [link|form link|URL] to the [ID upload|verification] form in "
-    "{macro_ref}",
-    "{macro_ref} [mentions|asks for] [selfie + ID|security questions|the last 4 digits of the "
-    "card] [which were removed from|that are no longer part of|dropped from] the [new|updated|"
-    "current] [verification|recovery] [process|policy]",
-    "[not really the agent's fault|agent not at fault here|systemic issue], {macro_ref} [needs "
-    "an update|needs fixing|is out of date]",
-    "[3rd|another|yet another|same] [case|fail|markdown] this week [with|caused by|due to] "
-    "{macro_ref}",
-    "[user|customer] was [asked|told] to [email|send] [their|a] [passport|ID|ID card] [photo|"
-    "scan|] [because of|following|per] {macro_ref}",
-    "{macro_ref} [gives|has] the [pre-{update_month}|old|previous] [ID|verification] "
-    "[instructions|wording|steps]",
-)
-
-OUTDATED_EVIDENCE: tuple[str, ...] = (
-    "[since|after] the {update_month} policy [update|change] ID [must only|should only|can "
-    "only] go through the in-app upload",
-    "[customer|user] [replied|answered] with a photo of their [ID|passport] [in email|by "
-    "email|in plain email]",
-    "[KB|policy page] was updated on {update_date} but the macro [wasn't|was not]",
-    "[email|inbox] channel for [ID docs|documents] [closed|retired|switched off] "
-    "[on|since] {update_date}",
-    "[we now|new flow is to] [send the secure upload link|use the in-app ID check|use the "
-    "selfie check in app]",
-)
-
-OUTDATED_RECOS: tuple[str, ...] = (
-    "[flagged|raised|reported] [to|with] the [KB team|macro owners|content team|policy team] "
-    "[already|again|too|]",
-    "[please|pls] [don't|do not] use {macro_ref} until it's [fixed|updated|rewritten]",
-    "[markdown|fail|score] [kept|applied] [per calibration|as agreed in calibration|] but "
-    "[root cause is the macro|macro needs fixing]",
-    "[tell|remind] agents to [edit|override] the ID step [manually|by hand] for now",
 )
 
 COHORT_EVIDENCE: tuple[str, ...] = (

@@ -1,50 +1,71 @@
-"""ground_truth.json: what was planted, where, and in which rows, so analyses can be scored."""
+"""ground_truth.json: what was planted, where, and in which rows, so analyses can be scored.
+
+Schema (``format_version`` 2), top level:
+
+- ``generator``: ``"rca.sample"``.
+- ``format_version``: 2.
+- ``seed``: the seed the sample was generated from.
+- ``effects``: the effect-size preset (``none``, ``small``, ``medium``, ``large``).
+- ``effect_sizes``: `rca.sample.effects.EffectSizes.as_dict` of that preset.
+- ``volume``: rows per month as a multiple of the usual volume.
+- ``months``: the months covered, ``YYYY-MM``, oldest first.
+- ``pass_mark``: the audit score needed to pass.
+- ``counts``: rows written per file kind.
+- ``org``: ``teams`` (name, lead, markets, agents), ``auditors``, ``expert``.
+- ``root_causes``: the planted causes (``[]`` for ``none``), each a dict described below.
+- ``known_issues``: per known issue ``id``, ``title``, ``keywords``, ``row_ids`` (feedback).
+- ``xss_payloads``, ``xss_rows``: the XSS test strings and the rows carrying them, per kind.
+- ``pii_rows``: per kind, row id -> the test PII types inserted in it.
+
+Each root cause:
+
+- ``id``: ``RC1`` to ``RC6`` (stable per type).
+- ``type``: ``outdated_macro``, ``product_bug``, ``new_agent_cohort``, ``lenient_auditor``,
+  ``ai_confusion`` or ``disputed_rubric_item``.
+- ``kind``: the input kind it is planted in (``audits``, ``feedback``, ``calibration``,
+  ``ai_labels``).
+- ``title``, ``description``: in words.
+- ``segment``: entity ids, per type: outdated_macro ``{macro, queue}``; product_bug
+  ``{market, queue, bug}``; new_agent_cohort ``{team, agents}``; lenient_auditor ``{auditor}``;
+  ai_confusion ``{gold_label, model_label}``; disputed_rubric_item ``{item}``.
+- ``effect``: the planted size, in the unit of its `EffectSizes` field (``macro_fail``,
+  ``bug_share``, ``cohort_error``, ``auditor_bias``, ``ai_confusion``, ``disputed_sd``).
+- ``effect_name``: the preset.
+- ``first_month``: first month with the cause; ``start_date`` when it starts on a day.
+- ``row_ids``, ``n_rows``: the planted rows, when the cause has rows of its own.
+- ``key_phrases``: English phrases typical of its comments or texts (when it has texts);
+  type-specific extras: ``error_categories``, ``labels``, ``markers``, ``agent_start_dates``,
+  ``bias``, ``expert``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from rca.sample.audits import COHORT_ERROR_RATE, OUTDATED_FAIL_RATE, PASS_MARK
-from rca.sample.calibration import DISPUTED_ITEM, LENIENT_BIAS
+from rca.sample.audits import PASS_MARK
+from rca.sample.bugs import BUG_KINDS
 from rca.sample.compose import Row, tagged_ids
-from rca.sample.org import AUDITORS, EXPERT, OUTDATED_MACRO, Plan
+from rca.sample.org import AUDITORS, EXPERT, Plan
 from rca.sample.text import XSS_PAYLOADS
-from rca.sample.vocab import AI_CONFUSION, KNOWN_ISSUES, MARKET_LANGUAGE, TEAMS
+from rca.sample.vocab import KNOWN_ISSUES, MACROS, MARKET_LANGUAGE, TEAMS
 
 __all__ = ["FORMAT_VERSION", "build_truth"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: The `EffectSizes` field giving each cause type's planted size.
+_EFFECT_FIELD = {
+    "outdated_macro": "macro_fail",
+    "product_bug": "bug_share",
+    "new_agent_cohort": "cohort_error",
+    "lenient_auditor": "auditor_bias",
+    "ai_confusion": "ai_confusion",
+    "disputed_rubric_item": "disputed_sd",
+}
 _ID_COLUMN = {"audits": "audit_id", "feedback": "feedback_id", "ai_labels": "item_id"}
 
-_MACRO_PHRASES = [
-    "still references the old verification steps",
-    "tells the user to send their ID by email",
-    "no longer allowed",
-    "outdated macro",
-    "policy update",
-    "old link to the ID upload form",
-    "macro needs an update",
-    OUTDATED_MACRO,
-    "ACC-004",
-]
-_BUG_PHRASES = [
-    "never got the code",
-    "sms code never arrives",
-    "OTP not arriving",
-    "tried resend many times",
-    "can't log in because the code never comes",
-    "code expires before it arrives",
-]
-_BUG_MARKERS = ["otp", "sms", "code", "resend", "send again", "verify your phone", "text message"]
-_LOCAL_MARKERS = {
-    "id": ["kode", "kirim ulang"],
-    "ms": ["kod ", "pengesahan"],
-    "tl": ["dumadating", "dumarating", "natanggap", "walang text", "nag-resend"],
-    "pt": ["código", "codigo"],
-    "th": ["รหัส"],
-    "vi": ["mã xác"],
-}
+#: Phrases of comments on a stale macro of any queue (the macro's id and short id are added).
+_MACRO_PHRASES = ["no longer", "out of date", "needs an update", "template", "previous", "old"]
 _COHORT_PHRASES = [
     "did not verify account ownership",
     "skipped the identity check",
@@ -66,46 +87,52 @@ def _month_of(day: Any) -> str:
 
 def _causes(plan: Plan, tables: dict[str, list[Row]]) -> list[dict[str, Any]]:
     audits, feedback, ai = tables["audits"], tables["feedback"], tables["ai_labels"]
+    sizes = plan.effects
     change = plan.months[plan.change_month]
     cohort = plan.cohort
     cohort_rows = [r for r in audits if r["_cause"] == "RC3"]
-    lang = MARKET_LANGUAGE.get(plan.bug_market) or ""
+    bug_rows = [r for r in feedback if r["_cause"] == "RC2"]
+    bug = BUG_KINDS[plan.bug_kind]
     last = plan.months[-1]
+    macro = plan.stale_macro
+    macro_title = next(m.title for m in MACROS if m.id == macro)
+    gold, model = plan.ai_pair
     return [
         {
             "id": "RC1",
             "type": "outdated_macro",
             "kind": "audits",
-            "title": f"Outdated macro {OUTDATED_MACRO} after the verification policy update",
+            "title": f"Outdated macro {macro} ({macro_title}) after a policy update",
             "description": (
-                f"{OUTDATED_MACRO} still tells users to email a copy of their ID, which the "
-                f"policy update of {plan.change_date.isoformat()} no longer allows. From then on "
-                f"about {OUTDATED_FAIL_RATE:.0%} of account-access audits using the macro fail "
-                "with 'wrong macro' or 'policy misapplication' and comments citing the macro."
+                f"{macro} ({plan.stale_queue}) no longer matches the policy updated on "
+                f"{plan.change_date.isoformat()}. From then on about {sizes.macro_fail:.0%} of "
+                "its audits fail on it (on top of the usual findings) with 'wrong macro' or "
+                "'policy misapplication'; only some comments name the macro."
             ),
-            "segment": {"queue": "account access", "macro": OUTDATED_MACRO},
+            "segment": {"macro": macro, "queue": plan.stale_queue},
             "first_month": change.label,
             "start_date": plan.change_date.isoformat(),
             "error_categories": ["wrong macro", "policy misapplication"],
-            "key_phrases": _MACRO_PHRASES,
+            "key_phrases": [*_MACRO_PHRASES, macro, macro.removeprefix("MAC-")],
             "row_ids": tagged_ids(audits, "audit_id", "_cause", "RC1"),
         },
         {
             "id": "RC2",
             "type": "product_bug",
             "kind": "feedback",
-            "title": "SMS verification codes (OTP) not arriving",
+            "title": bug.title,
             "description": (
-                f"New bug in {plan.bug_market} in {last.label} only: users never receive the "
-                "SMS login / verification code. Low ratings, labelled 'bug'; not a known issue."
+                f"New bug in {plan.bug_market} from {plan.bug_start.isoformat()}, about "
+                f"{sizes.bug_share:.1%} of the month's feedback: {bug.description}. Low "
+                "ratings; not a known issue."
             ),
-            "segment": {"market": plan.bug_market, "queue": "account access"},
+            "segment": {"market": plan.bug_market, "queue": bug.queues[0], "bug": bug.id},
             "first_month": last.label,
             "start_date": plan.bug_start.isoformat(),
-            "labels": ["bug"],
-            "key_phrases": _BUG_PHRASES,
-            "markers": _BUG_MARKERS + _LOCAL_MARKERS.get(lang, []),
-            "row_ids": tagged_ids(feedback, "feedback_id", "_cause", "RC2"),
+            "labels": list(bug.labels),
+            "key_phrases": list(bug.key_phrases),
+            "markers": bug.marker_words(MARKET_LANGUAGE.get(plan.bug_market)),
+            "row_ids": [r["feedback_id"] for r in bug_rows],
         },
         {
             "id": "RC3",
@@ -114,12 +141,15 @@ def _causes(plan: Plan, tables: dict[str, list[Row]]) -> list[dict[str, Any]]:
             "title": f"New-hire cohort in {plan.cohort_team} skipping identity verification",
             "description": (
                 f"{len(cohort)} agents who joined {plan.cohort_team} together skip identity "
-                f"checks: about {COHORT_ERROR_RATE:.0%} of their audits find 'missed "
-                "verification', against a few percent for everyone else."
+                f"checks: about {sizes.cohort_error:.0%} of their audits find 'missed "
+                "verification' on top of the usual findings."
             ),
             "segment": {"team": plan.cohort_team, "agents": [a.name for a in cohort]},
             "agent_start_dates": {a.name: a.start.isoformat() for a in cohort},
-            "first_month": min(_month_of(r["audit_date"]) for r in cohort_rows),
+            "first_month": min(
+                (_month_of(r["audit_date"]) for r in cohort_rows),
+                default=plan.months[plan.cohort_month].label,
+            ),
             "error_categories": ["missed verification"],
             "key_phrases": _COHORT_PHRASES,
             "row_ids": [r["audit_id"] for r in cohort_rows],
@@ -130,39 +160,48 @@ def _causes(plan: Plan, tables: dict[str, list[Row]]) -> list[dict[str, Any]]:
             "kind": "calibration",
             "title": f"{plan.lenient_auditor} rates more leniently than the expert",
             "description": (
-                f"{plan.lenient_auditor} rates about {LENIENT_BIAS} points above the truth on "
-                "1-5 items and passes most pass/fail items the expert fails; the auditor's "
-                "audits also fail less often and score slightly higher."
+                f"{plan.lenient_auditor} rates about {sizes.auditor_bias} points above the truth "
+                "on 1-5 items and passes failing cases on pass/fail items; the auditor's audits "
+                "also fail less often and score slightly higher."
             ),
             "segment": {"auditor": plan.lenient_auditor},
             "first_month": plan.months[0].label,
-            "bias": LENIENT_BIAS,
+            "bias": sizes.auditor_bias,
             "expert": EXPERT,
         },
         {
             "id": "RC5",
             "type": "ai_confusion",
             "kind": "ai_labels",
-            "title": "AI model labels harassment as hate speech",
+            "title": f"AI model labels {gold} as {model}",
             "description": (
-                "The model labels about a third of gold 'harassment' items as 'hate speech'; "
-                "labellers' notes on those rows say so."
+                f"The model labels about {sizes.ai_confusion:.0%} of gold '{gold}' items as "
+                f"'{model}'; labellers' notes on those rows often say so."
             ),
-            "segment": {"gold_label": AI_CONFUSION[0], "model_label": AI_CONFUSION[1]},
+            "segment": {"gold_label": gold, "model_label": model},
             "first_month": plan.months[0].label,
-            "key_phrases": _CONFUSION_PHRASES,
+            "key_phrases": _confusion_phrases(gold, model),
             "row_ids": tagged_ids(ai, "item_id", "_cause", "RC5"),
         },
         {
             "id": "RC6",
             "type": "disputed_rubric_item",
             "kind": "calibration",
-            "title": f"Rubric item '{DISPUTED_ITEM}' is much more disputed than the others",
-            "description": "Auditors' ratings of this item spread about 2.5 times wider.",
-            "segment": {"item": DISPUTED_ITEM},
+            "title": f"Rubric item '{plan.disputed_item}' is more disputed than the others",
+            "description": (
+                f"Auditors' ratings of this item have noise sd {sizes.disputed_sd} points "
+                "against 0.5 on the other items."
+            ),
+            "segment": {"item": plan.disputed_item},
             "first_month": plan.months[0].label,
         },
     ]
+
+
+def _confusion_phrases(gold: str, model: str) -> list[str]:
+    if (gold, model) == ("harassment", "hate speech"):
+        return _CONFUSION_PHRASES
+    return [f"{gold}, not {model}", f"this is {gold}", f"not {model}"]
 
 
 def _pii(rows: Sequence[Row], kind: str) -> dict[str, list[str]]:
@@ -191,14 +230,20 @@ def build_truth(
         The JSON-ready ground truth (see the README of ``rca.sample``).
     """
     audits, feedback = tables["audits"], tables["feedback"]
-    causes = _causes(plan, tables)
+    sizes = plan.effects
+    causes = _causes(plan, tables) if sizes.planted else []
     for cause in causes:
+        cause["effect"] = float(getattr(sizes, _EFFECT_FIELD[cause["type"]]))
+        cause["effect_name"] = sizes.name
         if "row_ids" in cause:
             cause["n_rows"] = len(cause["row_ids"])
     return {
         "generator": "rca.sample",
         "format_version": FORMAT_VERSION,
         "seed": seed,
+        "effects": sizes.name,
+        "effect_sizes": sizes.as_dict(),
+        "volume": plan.volume,
         "months": [m.label for m in plan.months],
         "pass_mark": PASS_MARK,
         "counts": counts,

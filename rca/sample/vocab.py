@@ -15,6 +15,7 @@ __all__ = [
     "AI_LABELS",
     "AI_SURFACES",
     "AUDIT_LOCAL_SHARE",
+    "BUG_KIND_IDS",
     "CHANNELS",
     "CONFUSABLE",
     "ERROR_CATEGORIES",
@@ -191,6 +192,10 @@ TEAMS: tuple[TeamSpec, ...] = (
     ),
 )
 
+#: Kinds of product bug the sample may plant (texts in `rca.sample.bugs`); "sms_code" is the
+#: demo's original one.
+BUG_KIND_IDS: tuple[str, ...] = ("sms_code", "payment_stuck", "upload_crash", "app_freeze")
+
 CHANNELS: tuple[str, ...] = ("chat", "email", "in-app", "web form", "phone")
 
 FEEDBACK_LABELS: tuple[str, ...] = (
@@ -267,7 +272,7 @@ CONFUSABLE: dict[str, tuple[str, ...]] = {
     "misinformation": ("no violation", "scam"),
     "no violation": ("harassment", "spam", "misinformation"),
 }
-#: The planted systematic confusion (gold, model).
+#: The confusion the demo planted before seeds varied it (gold, model); see `Plan.ai_pair`.
 AI_CONFUSION: tuple[str, str] = ("harassment", "hate speech")
 AI_SURFACES: tuple[str, ...] = ("comment", "post", "direct message", "profile", "livestream chat")
 AI_LABELLERS: tuple[str, ...] = tuple(f"labeller_{i:02d}" for i in range(1, 7))

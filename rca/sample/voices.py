@@ -11,13 +11,13 @@ __all__ = [
     "AI_AGREE_NOTES",
     "AI_CONFUSION_NOTES",
     "AI_DISAGREE_NOTES",
-    "BUG_PHRASES",
     "DURATIONS",
     "KNOWN_ISSUE_PHRASES",
     "PII_FEEDBACK",
     "TOPIC_PHRASES",
     "USER_EXTRAS",
     "USER_SNIPPETS",
+    "confusion_note_bank",
 ]
 
 AGENT_REFS: tuple[str, ...] = (
@@ -113,23 +113,6 @@ TOPIC_PHRASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-#: The planted product bug: verification codes not arriving by SMS (English paraphrases).
-BUG_PHRASES: tuple[str, ...] = (
-    "[never|still haven't|didn't] [got|get|received|receive] the [code|OTP|verification code|"
-    "sms code|login code]",
-    "[sms|SMS|text] [code|OTP] [never arrives|doesn't arrive|does not arrive|won't come "
-    "through|never comes]",
-    "[OTP|otp|verification code] [not arriving|not coming|never comes|doesn't come] [to my "
-    "phone|by sms|via SMS|]",
-    "[tried|pressed] [resend|'resend code'|send again] [5|10|like 20|so many] times [and "
-    "nothing|still nothing|no sms]",
-    "[can't|cannot|unable to] [log in|login|verify my number|verify] [because|coz|bc] the "
-    "[code|OTP|sms] [never comes|doesn't arrive|isn't sent]",
-    "[no|zero] [sms|text message|verification sms] [at all|received|]",
-    "[waiting|waited] [an hour|all day|30 min] for the [OTP|code|sms] [to arrive|]",
-    "[code|OTP] [expires|expired] before it [arrives|even arrives|comes]",
-    "[stuck|stuck on|stuck at] [the|] [verify your phone|enter code|OTP] [screen|step|page]",
-)
 KNOWN_ISSUE_PHRASES: dict[str, tuple[str, ...]] = {
     "KI-2041": (
         "[payout|withdraw] button [invisible|disappears|is gone|can't be seen] in dark mode",
@@ -248,3 +231,89 @@ AI_CONFUSION_NOTES: tuple[str, ...] = (
     "personal attack [≠|is not|isn't] hate speech",
     "[same|recurring|known] [HS vs harassment|hate speech/harassment] confusion",
 )
+
+#: Why a labeller says an item is this gold label (short reasons, any model label).
+_WHY_GOLD: dict[str, tuple[str, ...]] = {
+    "harassment": (
+        "targets [one person|a specific user|an individual]",
+        "[personal attack|insults aimed at one user]",
+    ),
+    "hate speech": (
+        "[attacks|targets] a protected group",
+        "[slur|dehumanising language] about [a religion|an ethnicity|a nationality]",
+    ),
+    "spam": (
+        "[repetitive|mass-posted] [promo|follow-for-follow|ads]",
+        "[same link posted|copy-paste promo] [50 times|everywhere|in every thread]",
+    ),
+    "scam": (
+        "[asks for|wants] [money|a deposit|card details|login details] up front",
+        "[fake giveaway|too-good-to-be-true investment|phishing link]",
+    ),
+    "nudity": ("[explicit|sexual] [image|imagery|content]", "[nude|explicit] [thumbnail|photo]"),
+    "violent threat": (
+        "[explicit|direct|credible] threat to [hurt|kill|attack] someone",
+        "[names a place and time|says they will come to their house]",
+    ),
+    "misinformation": (
+        "[false|debunked] [health|election|vaccine] claim",
+        "[fake|doctored] [news screenshot|quote|statistic]",
+    ),
+    "no violation": (
+        "[banter between friends|a joke|satire|news reporting|a song lyric]",
+        "[nothing|no rule] [against the guidelines|broken here|violated]",
+    ),
+}
+#: How labellers write each label in their notes.
+_SAY: dict[str, str] = {
+    "harassment": "harassment",
+    "hate speech": "[hate speech|HS]",
+    "spam": "spam",
+    "scam": "scam",
+    "nudity": "nudity",
+    "violent threat": "[violent threat|a threat]",
+    "misinformation": "[misinformation|misinfo]",
+    "no violation": "[no violation|not a violation|benign]",
+}
+#: Notes about a recurring confusion of gold label {gold} as {model}.
+_CONFUSION_TEMPLATES: tuple[str, ...] = (
+    "{gold}, model said {model}",
+    "{why} - {gold}, not {model}",
+    "[not|isn't] {model}: {why}",
+    "model [again|keeps|still] [labels|labelling|calling] {gold} [as {model}|{model}]",
+    "[same|recurring|known] {model} vs {gold} confusion",
+    "model [conflates|mixes up] {gold} [with|and] {model}",
+    "{why}, so {gold}[ - model wrong|]",
+    "[overturned|corrected] to {gold}[ again|]",
+)
+
+
+def confusion_note_bank(gold: str, model: str) -> list[str]:
+    """Labellers' notes on items of gold label ``gold`` that the AI model labelled ``model``.
+
+    Every note names the gold label or the model's label, or gives the reason the item is
+    ``gold``; for the demo's pair (harassment labelled hate speech) the notes are
+    `AI_CONFUSION_NOTES`.
+
+    Parameters
+    ----------
+    gold, model
+        Two different labels of `rca.sample.vocab.AI_LABELS`.
+
+    Returns
+    -------
+    list of str
+        Templates (`rca.sample.text.expand` grammar, no slots left).
+    """
+    if (gold, model) == ("harassment", "hate speech"):
+        return list(AI_CONFUSION_NOTES)
+    whys = _WHY_GOLD.get(gold, (f"clearly {gold}",))
+    said = {"{gold}": _SAY.get(gold, gold), "{model}": _SAY.get(model, model)}
+    notes = []
+    for template in _CONFUSION_TEMPLATES:
+        for why in whys if "{why}" in template else ("",):
+            note = template.replace("{why}", why)
+            for slot, words in said.items():
+                note = note.replace(slot, words)
+            notes.append(note)
+    return notes

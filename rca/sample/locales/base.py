@@ -8,8 +8,8 @@ from rca.sample.vocab import ERROR_CATEGORIES
 
 __all__ = ["AUDIT_KEYS", "FEEDBACK_KEYS", "Locale"]
 
-#: Keys every locale's ``feedback`` bank has: the true topics, the planted SMS-code bug
-#: (``sms_bug``, root cause RC2) and the known issues.
+#: Keys every locale's ``feedback`` bank has: the true topics and the known issues (the planted
+#: product bug's texts are in `rca.sample.bugs`).
 FEEDBACK_KEYS: tuple[str, ...] = (
     "praise",
     "complaint about agent",
@@ -18,17 +18,17 @@ FEEDBACK_KEYS: tuple[str, ...] = (
     "policy question",
     "bug",
     "other",
-    "sms_bug",
     "KI-2041",
     "KI-2057",
     "KI-2063",
 )
-#: Keys every locale's ``audit`` bank has: the error categories, the outdated macro (``outdated``
-#: and ``outdated_more``, RC1), the new-hire cohort (``cohort``, RC3), recommendations and praise.
+#: Keys every locale's ``audit`` bank has: the error categories, the stale macro (``stale`` and
+#: ``stale_more``: wording that fits any queue's macro and names it only sometimes; RC1, see
+#: `rca.sample.stale`), the new-hire cohort (``cohort``, RC3), recommendations and praise.
 AUDIT_KEYS: tuple[str, ...] = (
     *ERROR_CATEGORIES,
-    "outdated",
-    "outdated_more",
+    "stale",
+    "stale_more",
     "cohort",
     "reco",
     "positive",

@@ -63,16 +63,6 @@ INDONESIAN = Locale(
             "[tolong|please] tambahin [aplikasi desktop|bahasa daerah|fitur baru]",
             "salah [orang|survei|chat] kayaknya",
         ),
-        "sms_bug": (
-            "OTP [tidak|nggak|gak|ga] masuk[ masuk|2|]",
-            "kode [verifikasi|OTP] [nggak|tidak|ga] pernah sampai",
-            "sms [kode|OTP]nya [gak|nggak] masuk [dari tadi|dari kemarin|]",
-            "[udah|sudah] [kirim ulang|resend] [berkali-kali|berkali2] tapi [OTP|kode] "
-            "[tetap|tetep] [nggak|gak] [dapat|masuk]",
-            "[gak|nggak] bisa login karena [kode|OTP]nya [gak pernah datang|gak masuk]",
-            "kode [OTP|verifikasi] [keburu|udah] expired sebelum [masuk|sampai]",
-            "[stuck|nyangkut] di [halaman|layar] [masukkan kode|OTP]",
-        ),
         "KI-2041": (
             "tombol [payout|withdraw|penarikan] [gak keliatan|hilang] [kalau|pas] pakai dark mode",
             "[di|pakai] dark mode tombol [payout|withdraw]nya [ilang|gak ada]",
@@ -139,17 +129,20 @@ INDONESIAN = Locale(
             "[harusnya|seharusnya] dieskalasi ke [T2|tim safety|L2]",
             "[tidak|gak] eskalasi padahal ada [red flag|risiko tinggi]",
         ),
-        "outdated": (
-            "[macro|template] {macro} masih [pakai|jelasin] [langkah|alur] verifikasi yang lama",
-            "[macro|template] {macro} masih nyuruh customer kirim [KTP|paspor|foto ID] "
-            "[lewat email|via email] - [sudah tidak boleh|udah gak boleh] sejak update kebijakan",
-            "macro {macro} [belum diupdate|sudah usang] setelah update kebijakan {update_month}",
-            "[bukan salah agent|masalah sistemik], macro {macro} [perlu|harus] diupdate",
-            "link form upload ID di macro {macro} [sudah mati|yang lama|expired]",
+        "stale": (
+            "macro {macro} [udah|sudah] [outdated|usang] sejak update kebijakan {update_month}",
+            "[template|balasan]nya masih kasih [langkah|step] yang lama ke customer",
+            "customer disuruh pakai [email|channel] yang [udah|sudah] ditutup sejak {update_month}",
+            "link di [balasan|template] [udah mati|nggak bisa dibuka lagi]",
+            "[bukan salah agent|masalah sistemik], {macro} [harus|perlu] diupdate",
+            "jawaban [nggak|tidak] sesuai kebijakan baru [sejak|setelah] {update_month}",
+            "agent [ikutin|mengikuti] [template|skrip] apa adanya tapi [infonya|isinya] [udah|"
+            "sudah] berubah",
         ),
-        "outdated_more": (
-            "[sudah|udah] [dilaporkan|info] ke [tim KB|tim konten|pemilik macro]",
-            "[jangan|tolong jangan] pakai {macro} dulu sampai [diperbaiki|diupdate]",
+        "stale_more": (
+            "[udah|sudah] [dilaporkan|diinfokan] ke [tim KB|tim konten|pemilik macro]",
+            "jangan pakai {macro} dulu sampai diperbaiki",
+            "[kasus|masalah] yang sama [muncul|ada] di agent lain minggu ini",
         ),
         "cohort": (
             "agent masih [nesting|karyawan baru|baru masuk]",

@@ -63,15 +63,6 @@ MALAY = Locale(
             "[tolong|pls] tambah [bahasa melayu|app desktop|lebih banyak bahasa]",
             "salah [orang|survey|chat] [kot|rasanya]",
         ),
-        "sms_bug": (
-            "OTP [tak|x] masuk[ langsung|]",
-            "[kod|code] [pengesahan|verification] [tak|tidak] sampai",
-            "dah [tunggu|tunggu lama] [tapi|tp] [sms|OTP] [tak|x] [dapat|masuk]",
-            "dah tekan resend [banyak kali|10 kali] [tapi|tp] [kod|OTP] [masih|still] tak sampai",
-            "[tak boleh|x boleh] login sebab [OTP|kod sms] [tak pernah sampai|tak masuk]",
-            "[OTP|kod sms] [dah expired|tamat tempoh] sebelum [sampai|masuk]",
-            "stuck kat [page|skrin] [OTP|masukkan kod OTP] [dah lama|]",
-        ),
         "KI-2041": (
             "[butang|button] [payout|withdraw] [hilang|tak nampak] [bila|masa] guna dark mode",
             "dark mode [buat|menyebabkan] button [payout|withdraw] [hilang|tak nampak]",
@@ -138,18 +129,21 @@ MALAY = Locale(
             "[sepatutnya|patut] escalate ke [T2|safety team|L2]",
             "[tak|x] escalate [walaupun|padahal] ada [red flag|risiko tinggi]",
         ),
-        "outdated": (
-            "[macro|template] {macro} masih [guna|ikut] [langkah|step] verification [lama|yang "
-            "lama]",
-            "[macro|template] {macro} [masih suruh|suruh] cust [hantar|send] [IC|passport|ID] "
-            "[melalui email|guna email] - [dah tak dibenarkan|tak boleh lagi] lepas policy update",
+        "stale": (
             "macro {macro} [dah outdated|belum update] lepas policy update {update_month}",
-            "[bukan salah agent|systemic issue], macro {macro} [perlu|kena] update",
-            "link form upload ID dalam macro {macro} [dah mati|expired|yang lama]",
+            "[template|reply] [masih bagi|bagi] [langkah|step] lama kat cust",
+            "cust [disuruh|kena suruh] guna [email|channel] yang dah [tutup|ditutup] sejak "
+            "{update_month}",
+            "link dalam [reply|template] [dah mati|tak jalan lagi]",
+            "[bukan salah agent|systemic issue], {macro} [perlu|kena] update",
+            "jawapan [tak ikut|tak sama dengan] policy baru [sejak|lepas] {update_month}",
+            "agent ikut [template|skrip] [bulat-bulat|macam biasa] tapi [info|maklumat] [dah "
+            "berubah|tak betul lagi]",
         ),
-        "outdated_more": (
+        "stale_more": (
             "[dah|sudah] [report|inform] [KB team|content team|macro owner]",
-            "[jangan|tolong jangan] guna {macro} sampai [macro tu|dia] [dikemaskini|diupdate]",
+            "[jangan|tolong jangan] guna {macro} sampai [dikemaskini|diupdate]",
+            "[sama|same] isu kat case agent lain minggu ni",
         ),
         "cohort": (
             "agent [masih|baru] [nesting|new hire|budak baru]",

@@ -71,15 +71,6 @@ PORTUGUESE = Locale(
             "[coloquem|adicionem] [app pra desktop|mais idiomas]",
             "[pessoa|pesquisa] errada [acho|]",
         ),
-        "sms_bug": (
-            "[o|] [código|codigo|SMS] [não|nao] [chega|chegou]",
-            "já [tentei|pedi] [várias|varias] vezes e nada do [código|SMS]",
-            "[não|nao] recebo o [código de verificação|SMS de verificação]",
-            "não consigo entrar pq o [código|SMS] nunca chega",
-            "[apertei|cliquei em] reenviar [umas 10 vezes|mil vezes] e nada do código",
-            "o código [expira|vence] antes de chegar",
-            "travado na tela de [digitar o código|verificação por SMS]",
-        ),
         "KI-2041": (
             "botão de [saque|payout] some no dark mode",
             "no dark mode [não dá pra ver|não aparece] o botão de [saque|withdraw]",
@@ -146,18 +137,21 @@ PORTUGUESE = Locale(
             "deveria ter escalado para [T2|o time de safety|L2]",
             "não escalou mesmo com [red flag|sinal de risco]",
         ),
-        "outdated": (
-            "a macro {macro} ainda tem os passos antigos de verificação",
-            "[macro|template] {macro} ainda pede pro cliente mandar [RG|passaporte|documento] por "
-            "email - [não é mais permitido|proibido] desde a atualização da política",
-            "macro {macro} não foi atualizada depois da mudança de política do mês "
+        "stale": (
+            "a macro {macro} [está desatualizada|não foi atualizada] depois da mudança de "
+            "política do mês {update_month_no}",
+            "o [template|texto padrão] ainda passa os passos antigos pro cliente",
+            "cliente foi orientado a usar um [email|canal] que foi desativado no mês "
             "{update_month_no}",
-            "[não é culpa do agente|problema sistêmico], a macro {macro} precisa ser atualizada",
-            "link antigo do formulário de envio de documento na macro {macro}",
+            "o link da [resposta|mensagem padrão] [não funciona mais|está quebrado]",
+            "[não é culpa do agente|problema sistêmico], {macro} precisa ser atualizada",
+            "a resposta não bate com a política nova desde o mês {update_month_no}",
+            "o agente seguiu o [template|roteiro] à risca, mas a informação mudou",
         ),
-        "outdated_more": (
+        "stale_more": (
             "já [reportado|sinalizado] para o [time de KB|time de conteúdo|dono da macro]",
             "não usar {macro} até ser corrigida",
+            "mesmo problema em casos de outros agentes esta semana",
         ),
         "cohort": (
             "agente ainda [em nesting|novato|recém-contratado]",

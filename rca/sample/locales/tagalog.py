@@ -64,14 +64,6 @@ TAGALOG = Locale(
             "[pa-add po|sana may] [dark theme sa web|desktop app|Tagalog na option]",
             "[mali|hindi tama] [yung survey|ang chat] ata",
         ),
-        "sms_bug": (
-            "[hindi|di] [dumadating|dumarating] [yung|ang] [OTP|code]",
-            "[ilang|ilang beses] [na|nang] [nag-resend|pinindot resend] wala pa rin [OTP|code]",
-            "walang [sms|text] na [dumating|natanggap] [para sa code|sa OTP]",
-            "di ako maka-login kasi [hindi dumadating yung OTP|walang code na dumarating]",
-            "[nag-expire|expired na] [yung|ang] [code|OTP] bago pa dumating",
-            "[stuck|naipit] ako sa [enter code|OTP] [page|screen] [po|]",
-        ),
         "KI-2041": (
             "[nawawala|hindi makita] [yung|ang] [payout button|withdraw button] pag naka-dark mode",
             "sa dark mode [hindi ko makita|walang] [payout button|withdraw button]",
@@ -138,19 +130,21 @@ TAGALOG = Locale(
             "dapat [in-escalate|ni-route] sa [T2|safety team|L2]",
             "hindi nag-escalate kahit may [red flag|high risk]",
         ),
-        "outdated": (
-            "[yung|ang] macro {macro} [luma pa rin|may lumang] verification steps",
-            "[yung|ang] [macro|template] {macro} pinapa-email pa rin [yung|ang] [ID|passport] kay "
-            "customer - bawal na [yan|iyan] since [nung|yung] policy update",
-            "hindi pa na-update [yung|ang] macro {macro} after [nung|ng] {update_month} policy "
-            "update",
-            "[hindi kasalanan ni agent|systemic issue], kailangan nang i-update [yung|ang] macro "
-            "{macro}",
-            "luma [yung|ang] link ng ID upload form sa macro {macro}",
+        "stale": (
+            "luma na [yung|ang] macro {macro}, hindi pa na-update after ng {update_month} policy "
+            "change",
+            "[yung|ang] [template|reply] ay nagbibigay pa rin ng lumang steps sa customer",
+            "sinabihan [yung|ang] customer na gumamit ng [email|channel] na sarado na since "
+            "{update_month}",
+            "patay na [yung|ang] link sa [reply|template] [po|]",
+            "[hindi kasalanan ni agent|systemic issue ito], kailangan i-update [yung|ang] {macro}",
+            "[hindi|di] na tugma [yung|ang] sagot sa bagong policy [mula|since] {update_month}",
+            "sinunod ni agent [yung|ang] [template|script] pero iba na [yung|ang] proseso ngayon",
         ),
-        "outdated_more": (
-            "[na-report|ni-raise] na sa [KB team|content team|macro owners]",
-            "wag munang gamitin [yung|ang] {macro} hangga't hindi naaayos",
+        "stale_more": (
+            "na-report na sa [KB team|content team|macro owner]",
+            "huwag munang gamitin [yung|ang] {macro} hangga't hindi naaayos",
+            "ganito rin [yung|ang] nakita sa ibang agents ngayong linggo",
         ),
         "cohort": (
             "[nasa nesting pa si agent|bagong hire pa si agent]",

@@ -63,15 +63,6 @@ VIETNAMESE = Locale(
             "mong có thêm [app cho máy tính|tiếng Việt đầy đủ hơn]",
             "nhầm [người|khảo sát] [rồi|ạ]",
         ),
-        "sms_bug": (
-            "[ko|không|k] nhận được mã OTP [ạ|luôn|]",
-            "mã xác [nhận|minh] [ko|không] gửi về [điện thoại|số mình]",
-            "bấm gửi lại [mã|OTP] [mấy chục lần|nhiều lần] mà vẫn [ko|không] có [SMS|OTP] nào",
-            "[ko|không] đăng nhập được vì [mã OTP|SMS xác nhận] [ko|không] về",
-            "đợi [mã OTP|SMS] [cả tiếng|nửa ngày] [vẫn chưa thấy|mà chưa có]",
-            "mã [OTP|xác nhận] hết hạn trước khi [nhận được|về tới]",
-            "kẹt ở màn hình nhập [mã OTP|mã xác nhận] [ạ|]",
-        ),
         "KI-2041": (
             "nút [rút tiền|payout] bị mất khi bật dark mode",
             "bật dark mode là [ko|không] thấy nút [rút tiền|withdraw] đâu",
@@ -138,17 +129,20 @@ VIETNAMESE = Locale(
             "lẽ ra phải escalate lên [T2|safety team|L2]",
             "không escalate dù có [dấu hiệu rủi ro|red flag]",
         ),
-        "outdated": (
-            "macro {macro} vẫn dùng quy trình xác minh cũ",
-            "[macro|template] {macro} vẫn bảo khách gửi [CCCD|hộ chiếu|ảnh giấy tờ] qua email - "
-            "[không còn được phép|đã bị cấm] sau policy update",
-            "macro {macro} chưa được cập nhật sau policy update tháng {update_month_no}",
-            "[không phải lỗi của agent|lỗi hệ thống], macro {macro} cần cập nhật",
-            "link form upload giấy tờ trong macro {macro} là link cũ",
+        "stale": (
+            "macro {macro} [đã cũ|chưa được cập nhật] sau thay đổi chính sách tháng "
+            "{update_month_no}",
+            "[template|câu trả lời mẫu] vẫn đưa [các bước|hướng dẫn] cũ cho khách",
+            "khách được bảo dùng [email|kênh] đã đóng từ tháng {update_month_no}",
+            "link trong [câu trả lời|template] [không còn dùng được|đã hỏng]",
+            "[không phải lỗi của agent|lỗi hệ thống], cần cập nhật {macro}",
+            "câu trả lời không khớp với chính sách mới [từ|sau] tháng {update_month_no}",
+            "agent làm đúng theo [template|kịch bản] nhưng thông tin đã thay đổi",
         ),
-        "outdated_more": (
-            "đã báo [team KB|team content|owner của macro]",
-            "tạm thời không dùng {macro} cho tới khi sửa",
+        "stale_more": (
+            "đã báo [team KB|team nội dung|người phụ trách macro]",
+            "đừng dùng {macro} cho đến khi được sửa",
+            "cùng lỗi này ở case của agent khác tuần này",
         ),
         "cohort": (
             "agent vẫn đang [nesting|là nhân viên mới]",
