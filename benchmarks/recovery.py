@@ -234,6 +234,12 @@ def _null_rate(runs: list[dict[str, Any]], key: str) -> dict[str, Any]:
     }
 
 
+def _as_null(unplanted: dict[str, Any]) -> dict[str, Any]:
+    """The unplanted clear findings of a run in `null_metrics`' shape."""
+    n = int(unplanted["n"])
+    return {"n_clear": n, "any_clear": n > 0, "by_type": unplanted["by_type"]}
+
+
 def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Recall, ranks and null rates per preset and cause type, and the targets' verdicts."""
     out: dict[str, Any] = {"recall": {}, "disputed_item": {}, "clear_per_month": {}}
@@ -242,6 +248,9 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
         if not mine:
             continue
         out["clear_per_month"][preset] = _null_rate(mine, "clear")
+        if preset != "none":  # clear findings that name no planted cause
+            unplanted = [{**r, "unplanted": _as_null(r["clear"]["unplanted"])} for r in mine]
+            out["clear_per_month"][f"{preset}_unplanted"] = _null_rate(unplanted, "unplanted")
         if preset == "none" and any("clear_theme_fit_earlier" in r for r in mine):
             out["clear_per_month"]["none_theme_fit_earlier"] = _null_rate(
                 mine, "clear_theme_fit_earlier"
@@ -311,6 +320,12 @@ def print_summary(summary: dict[str, Any]) -> None:
         for kind, t in s["by_type"].items():
             print(f"{'':<26}{kind:<20} months {t['months_with']['k']}/{a['n']}, "
                   f"mean {t['mean']:.2f}")  # fmt: skip
+    for key in ("none", "none_theme_fit_earlier"):
+        themes = summary["clear_per_month"].get(key, {}).get("by_type", {}).get("emerging_theme")
+        months = summary["clear_per_month"].get(key, {}).get("months")
+        if months:
+            k = themes["months_with"]["k"] if themes else 0
+            print(f"emerging-theme false alarms, {key}: {k}/{months} months")
     print("\ntargets")
     for t in summary["targets"]:
         print(f"  {'PASS' if t['pass'] else 'FAIL'}  {t['target']}: {t['value']:.0%}")
