@@ -28,7 +28,6 @@ measure what fitting and testing themes on the same comments does to the false-a
 from __future__ import annotations
 
 import argparse
-import contextlib
 import inspect
 import json
 import os
@@ -38,7 +37,6 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +45,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import pandas as pd
+from theme_fit import themes_fitted_on_earlier_months  # benchmarks/theme_fit.py
 
 from rca.analysis.month import analyze_month
 from rca.sample import generate_sample
@@ -85,55 +84,6 @@ def sample_kwargs(preset: str, volume: float | None) -> dict[str, Any]:
             raise SystemExit("this rca's generate_sample has no volume=: drop --volume")
         kwargs["volume"] = volume
     return kwargs
-
-
-@contextlib.contextmanager
-def themes_fitted_on_earlier_months() -> Iterator[None]:
-    """Fit audit and feedback themes on the months before the latest; assign its texts to them.
-
-    Swaps `rca.analysis.prepare`'s theme step for the duration (no library hook exists yet; the
-    hook wanted is a ``theme_fit="earlier"`` option of `prepare_workspace`). Labellers' notes,
-    which exist for the report month only, keep the ordinary fit.
-    """
-    import rca.analysis.prepare as prepare
-    from rca.themes.find import find_themes
-
-    original = prepare._add_themes
-
-    def earlier(df: pd.DataFrame, column: str, **kw: Any) -> Any:
-        date = next((c for c in ("audit_date", "date") if c in df), None)
-        texts = df[column].fillna("").astype(str) if column in df else None
-        if date is None or texts is None or column == "note" or kw.get("curation"):
-            return original(df, column, **kw)
-        has_text = texts.str.strip().str.len() > 0
-        month = pd.to_datetime(df[date]).dt.strftime("%Y-%m")
-        last = month[has_text].max()
-        fit, new = has_text & (month < last), has_text & (month == last)
-        if fit.sum() < 50:
-            return original(df, column, **kw)
-        langs = df.loc[fit, "language"].astype(str).tolist() if "language" in df else None
-        themes = find_themes(texts[fit].tolist(), embedder=kw["embedder"],
-                             n_themes=kw["n_themes"], seed=kw["seed"], languages=langs)  # fmt: skip
-        ids, conf = themes.model.transform(texts[new].tolist())
-        info = themes.theme_info.set_index("theme_id")
-        assigned = pd.concat([
-            themes.assignments().set_axis(df.index[fit]),
-            pd.DataFrame({
-                "theme_id": ids, "confidence": conf.round(4),
-                "theme_label": [info["theme_label"].get(t, "Unassigned") for t in ids],
-                "root_cause": [info["root_cause"].get(t, "unassigned") for t in ids],
-            }, index=df.index[new]),
-        ])  # fmt: skip
-        df["theme_id"] = assigned["theme_id"].astype("Int64").reindex(df.index)
-        for col in ("theme_label", "root_cause", "confidence"):
-            df[col] = assigned[col].reindex(df.index)
-        return themes
-
-    prepare._add_themes = earlier  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        prepare._add_themes = original
 
 
 def analyse(data: Path, out: Path, seed: int, embedder: str | None) -> tuple[Any, float]:
@@ -340,6 +290,16 @@ def machine() -> dict[str, Any]:
             "embed_cache": os.environ.get("RCA_EMBED_CACHE", "(user cache)")}  # fmt: skip
 
 
+def cached_run(preset: str, seed: int, args: argparse.Namespace) -> dict[str, Any] | None:
+    """The kept result of a run with the same settings (None when absent or ``--fresh``)."""
+    path = WORK / f"{preset}-{seed}.json"
+    if args.fresh or not path.exists():
+        return None
+    old: dict[str, Any] = json.loads(path.read_text())
+    settings = {"preset": preset, "seed": seed, **{s: getattr(args, s) for s in SETTINGS[2:]}}
+    return old if all(old.get(s) == v for s, v in settings.items()) else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presets", nargs="+", choices=PRESETS, default=list(PRESETS))
@@ -366,25 +326,28 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    todo = [(p, s) for p in args.presets for s in args.seeds]
+    commit = machine()["commit"]
+    plan = [(p, s, cached_run(p, s, args)) for p in args.presets for s in args.seeds]
+    n_new = sum(old is None for *_, old in plan)
+    print(f"{len(plan)} runs: {len(plan) - n_new} cached, {n_new} to compute", flush=True)
     runs: list[dict[str, Any]] = []
     spent: list[float] = []
     started = time.perf_counter()
-    for k, (preset, seed) in enumerate(todo):
-        cached = WORK / f"{preset}-{seed}.json"
-        settings = {"preset": preset, "seed": seed, **{s: getattr(args, s) for s in SETTINGS[2:]}}
-        old = json.loads(cached.read_text()) if cached.exists() and not args.fresh else None
-        if old and all(old.get(s) == v for s, v in settings.items()):
+    for preset, seed, old in plan:
+        if old is not None:
+            stale = "" if old.get("commit") == commit else f", from commit {old.get('commit')}"
             runs.append(old)
-            print(describe(old) + " [cached]", flush=True)
+            print(describe(old) + f" [cached{stale}]", flush=True)
             continue
         if spent:
-            left = statistics.fmean(spent) * (len(todo) - k)
-            print(f"... run {k + 1}/{len(todo)}, about {left / 60:.0f} min left", flush=True)
+            left = statistics.fmean(spent) * (n_new - len(spent))
+            print(f"... run {len(spent) + 1}/{n_new}, about {left / 60:.0f} min left", flush=True)
+        else:
+            print(f"... run 1/{n_new} (its time gives the estimate for the rest)", flush=True)
         t = time.perf_counter()
-        run = run_one(preset, seed, args)
+        run = {**run_one(preset, seed, args), "commit": commit}
         spent.append(time.perf_counter() - t)
-        cached.write_text(json.dumps(run, indent=1, default=str))
+        (WORK / f"{preset}-{seed}.json").write_text(json.dumps(run, indent=1, default=str))
         runs.append(run)
         print(describe(run), flush=True)
     summary = summarise(runs)
