@@ -106,7 +106,7 @@ def claims(findings: pd.DataFrame, truth: dict[str, Any]) -> dict[str, Any]:
         "n_findings": len(findings),
         "unplanted": {
             "n": len(false),
-            "by_type": false["type"].value_counts().to_dict(),
+            "by_type": {str(k): int(v) for k, v in false["type"].value_counts().items()},
             "titles": false["title"].astype(str).tolist(),
         },
     }
