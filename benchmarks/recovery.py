@@ -16,7 +16,8 @@ targets of issue 13, and writes the JSON (command, machine, timings, runs, summa
 Cost: the default embedder on the multilingual sample is e5 (about 60 texts/s on 2 idle cores;
 3 months at volume 1 hold about 8,000 texts). Measured on 2026-12-02 (2 cores shared, load
 average 12): one run, 3 months, cold cache, 895 s (843 s of it themes); the same run with its
-embeddings cached, 97 s. Seeds share about 6 % of their texts, so the cache mostly serves
+embeddings cached, 97 s; at load average 3 (on main d93f6a3), 282 s cold (357 s of CPU).
+Seeds share about 6 % of their texts, so the cache mostly serves
 re-runs, resumed benchmarks and ``--theme-fit earlier``. Each run's result is kept in
 ``outputs/.work/bench-recovery/<preset>-<seed>.json`` (private: the sample holds planted personal
 data) and reused unless ``--fresh`` or its settings differ, so an interrupted benchmark resumes;
