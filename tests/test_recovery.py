@@ -8,7 +8,6 @@ a small sample: with large planted causes each cause type is found; with nothing
 
 from __future__ import annotations
 
-import inspect
 import json
 from typing import Any
 
@@ -153,21 +152,18 @@ def test_disputed_item_is_scored_by_its_rank_in_disputed_items(items, rank, firs
 
 # -- a small real run: the default embedder, as a user runs it --------------------------------
 
-ACCEPTED = inspect.signature(generate_sample).parameters
 #: Rows per month x volume: small data keep the real embedder's run short. The planted test
 #: needs enough audits of the stale macro (at least the analysis' min_n = 30 in the month) and of
 #: the confused gold label for large effects to be clear: at 0.3 the AI confusion (7 of 41 items)
 #: was not, at 0.4 about 47 stale-macro audits and 55 gold items are expected. The null test
-#: needs no power: BH's guarantee does not depend on the size. Without ``volume=`` (before the
-#: sample had it) the full two months are used: several minutes.
+#: needs no power: BH's guarantee does not depend on the size.
 PLANTED_VOLUME, NULL_VOLUME = 0.4, 0.25
 
 
 def analysed(tmp_path, volume: float, **sample: Any) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Generate a two-month sample and analyse its last month as a user would."""
     data = tmp_path / "data"
-    small = {"volume": volume} if "volume" in ACCEPTED else {}
-    generate_sample(data, months=2, seed=0, **small, **sample)
+    generate_sample(data, months=2, seed=0, volume=volume, **sample)
     truth = json.loads((data / "ground_truth.json").read_text())
     analysis = analyze_month(data, tmp_path / "out", seed=0)  # default embedder, no answers
     return analysis.table("findings"), truth
@@ -175,15 +171,13 @@ def analysed(tmp_path, volume: float, **sample: Any) -> tuple[pd.DataFrame, dict
 
 @pytest.mark.real
 def test_large_planted_causes_are_found_with_the_default_embedder(tmp_path):
-    large = {"effects": "large"} if "effects" in ACCEPTED else {}  # before presets: large
-    findings, truth = analysed(tmp_path, PLANTED_VOLUME, **large)
+    findings, truth = analysed(tmp_path, PLANTED_VOLUME, effects="large")
     scored = score_recovery(findings, truth)
     assert set(scored["type"]) == set(EXPECTED_TYPE), scored.to_string()
     assert scored["found"].all(), scored.to_string()
 
 
 @pytest.mark.real
-@pytest.mark.skipif("effects" not in ACCEPTED, reason="generate_sample has no effects= yet")
 def test_nothing_planted_gives_no_clear_finding(tmp_path):
     """With nothing planted every clear finding is a false alarm.
 
