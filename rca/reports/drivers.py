@@ -80,7 +80,7 @@ def _change_words(r: Any, previous: str) -> str:
         return f"new: no such items in {previous}"
     lo, hi, harm_change = r.get("change_lo"), r.get("change_hi"), r.get("harm_change")
     if pd.notna(lo) and pd.notna(hi) and (lo > 0 or hi < 0):
-        return f"clearly {'more' if harm_change > 0 else 'less'} costly than in {previous}"
+        return f"{'more' if harm_change > 0 else 'less'} costly than in {previous}, beyond chance"
     return f"about the same as in {previous}"
 
 
@@ -98,7 +98,9 @@ def drivers_table(
 
     Columns: the theme, its items, the KPI over its items, its impact (KPI of all items minus
     without the theme's) with the 95 % interval, the impact last month and the change in words
-    ("clearly more costly" when the change's 95 % interval excludes 0), one redacted example.
+    ("more costly than in ..., beyond chance" when the change's 95 % interval excludes 0;
+    drivers are not findings of the month's false-discovery family, so the reports keep the word
+    "clear" for those and say "beyond chance" here), one redacted example.
     """
     since = previous or "last month"
     rows = driver_rows(table, kpi, segment=segment, value=value, top_n=top_n)
@@ -118,7 +120,8 @@ def drivers_table(
             f"Impact in {since}": [_amount(kpi, v) for v in rows.get("previous_impact",
                                                                       [math.nan] * len(rows))],
             "Change": [_change_words(r, since) for r in rows.to_dict("records")],
-            "Clear": ["yes" if d else "could be chance" for d in rows["driver"].astype(bool)],
+            "Beyond chance": ["yes" if d else "could be chance"
+                              for d in rows["driver"].astype(bool)],
             "Example": [_first(e) for e in rows.get("examples", [None] * len(rows))],
         }
     )  # fmt: skip
@@ -126,8 +129,9 @@ def drivers_table(
         view = view.drop(columns="Example")
     note = (
         f"<p><small>Impact: the {rr.esc(name)} of all items minus the {rr.esc(name)} without "
-        f"the theme's items, in {month}; clear when its 95 % interval excludes 0 after "
-        "false-discovery-rate control.</small></p>"
+        f"the theme's items, in {month}; beyond chance when its 95 % interval excludes 0 after "
+        "false-discovery-rate control over the month's drivers (a driver breaks the month's KPI "
+        "down; it is not one of the findings called clear).</small></p>"
     )
     return HTML(str(rr.table(view, formats={"Items": "int"}).data) + note)
 

@@ -74,6 +74,7 @@ COMPARISON_WORDS: dict[str, str] = {
     "without_theme": "vs {v} without the theme's items",
     "earlier_weeks": "vs {bc} {units} in the weeks before",
     "other_policies": "vs {v} of {bn} {units} under the other policies",
+    "before_change": "vs {v} of {bn} {units} before the macro was changed",
 }
 #: Comparison of each type when the findings table predates the ``comparison`` column.
 _DEFAULT_COMPARISON: dict[str, str] = {
