@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from rca.reports.finding_text import describe
+from rca.reports.finding_text import describe, number_field
 from rca.reports.fragments import esc
 from rca.stats.impact import KPIS
 
@@ -85,13 +85,6 @@ _DEFAULT_COMPARISON: dict[str, str] = {
 _EXAMPLES = 3
 
 
-def _num(row: Mapping[Any, Any], field: str) -> float:
-    try:
-        return float(row.get(field))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return math.nan
-
-
 def _text(row: Mapping[Any, Any], field: str) -> str:
     value = row.get(field)
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
@@ -135,7 +128,7 @@ def _value(row: Mapping[Any, Any], value: float) -> str:
 
 def counts_text(row: Mapping[Any, Any]) -> str:
     """Say the counts behind a finding: "62 of 88 audits failed"; "" when the row has none."""
-    kind, count, n = _kind(row), _num(row, "count"), _num(row, "n")
+    kind, count, n = _kind(row), number_field(row, "count"), number_field(row, "n")
     if math.isnan(count):
         return ""
     units = UNITS.get(kind, ("rows", "row"))
@@ -159,8 +152,8 @@ def comparison_text(row: Mapping[Any, Any]) -> str:
     queue = _text(row, "queue")
     if code == "same_queue" and queue:
         template = template.replace("the same queue", f"the {queue} queue")
-    baseline, b_count = _num(row, "baseline"), _num(row, "baseline_count")
-    b_n = _num(row, "baseline_n")
+    baseline, b_count = number_field(row, "baseline"), number_field(row, "baseline_count")
+    b_n = number_field(row, "baseline_n")
     if "{bc}" in template:  # counts, not shares: the rows before (the baseline itself)
         b_count = baseline if math.isnan(b_count) else b_count
         if math.isnan(b_count):
@@ -184,7 +177,7 @@ def _ratio(value: float) -> str:
 
 def interval_text(row: Mapping[Any, Any]) -> str:
     """Say the 95 % interval of an effect: "95 % interval of the difference +4.0 to +12.0 pts"."""
-    lo, hi = _num(row, "effect_lo"), _num(row, "effect_hi")
+    lo, hi = number_field(row, "effect_lo"), number_field(row, "effect_hi")
     if math.isnan(lo) or math.isnan(hi):
         return ""
     kind = _kind(row)

@@ -25,6 +25,7 @@ __all__ = [
     "describe",
     "impact_words",
     "names",
+    "number_field",
     "place",
     "reason_text",
     "recommendation_texts",
@@ -76,7 +77,8 @@ def _get(row: Mapping[Any, Any], field: str, default: str = "") -> str:
     return str(value)
 
 
-def _num(row: Mapping[Any, Any], field: str) -> float:
+def number_field(row: Mapping[Any, Any], field: str) -> float:
+    """Return ``row[field]`` as a float, NaN when it is missing or not a number."""
     try:
         return float(row.get(field))  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -84,7 +86,7 @@ def _num(row: Mapping[Any, Any], field: str) -> float:
 
 
 def _int(row: Mapping[Any, Any], field: str) -> str:
-    value = _num(row, field)
+    value = number_field(row, field)
     return "?" if math.isnan(value) else str(int(value))
 
 
@@ -147,7 +149,7 @@ def describe(row: Mapping[Any, Any]) -> str:
     ``count``, ``n``, ...); a recommendation row works too (its ``finding_type`` is the type).
     """
     kind = _get(row, "type") or _get(row, "finding_type")
-    value, baseline = _num(row, "value"), _num(row, "baseline")
+    value, baseline = number_field(row, "value"), number_field(row, "baseline")
     if kind == "emerging_theme":
         return (
             f"'{_get(row, 'theme_label')}' grew from {_pct(baseline, 1)} to {_pct(value, 1)} of "
@@ -177,7 +179,7 @@ def describe(row: Mapping[Any, Any]) -> str:
     if kind == "calibration_gap":
         return (
             f"{_get(row, 'auditor')} rates more {_get(row, 'direction')}ly than the reference "
-            f"({_num(row, 'effect'):+.2f} points)"
+            f"({number_field(row, 'effect'):+.2f} points)"
         )
     if kind == "ai_label_confusion":
         return (
@@ -192,7 +194,7 @@ def describe(row: Mapping[Any, Any]) -> str:
     if kind == "top_driver":
         kpi = _get(row, "metric")
         return (
-            f"'{_get(row, 'theme_label')}' {impact_words(kpi, _num(row, 'effect'))}"
+            f"'{_get(row, 'theme_label')}' {impact_words(kpi, number_field(row, 'effect'))}"
             f"{where_phrase(row.get('segment_type'), row.get('segment_value'))} "
             f"({_kpi_value(kpi, value)} with its {_int(row, 'count')} items, "
             f"{_kpi_value(kpi, baseline)} without them)"
@@ -203,7 +205,8 @@ def describe(row: Mapping[Any, Any]) -> str:
 def change_text(row: Mapping[Any, Any]) -> str:
     """Say a finding's change in short: "+7.0 pts (2.0% → 9.0%)", "×2.5 (4 → 10 reports)"."""
     kind = _get(row, "type") or _get(row, "finding_type")
-    value, baseline, effect = _num(row, "value"), _num(row, "baseline"), _num(row, "effect")
+    value, baseline = number_field(row, "value"), number_field(row, "baseline")
+    effect = number_field(row, "effect")
     if kind == "emerging_theme":
         return f"{effect * 100:+.1f} pts ({_pct(baseline, 1)} → {_pct(value, 1)})"
     if kind == "macro":
@@ -221,7 +224,7 @@ def change_text(row: Mapping[Any, Any]) -> str:
         return f"{effect * 100:+.1f} pts vs the target ({_pct(baseline)})"
     if kind == "top_driver":
         spec = KPIS.get(_get(row, "metric"))
-        lo, hi = _num(row, "effect_lo"), _num(row, "effect_hi")
+        lo, hi = number_field(row, "effect_lo"), number_field(row, "effect_hi")
         if spec is None or spec.unit == "rate":
             return f"impact {effect * 100:+.1f} pts ({lo * 100:+.1f} to {hi * 100:+.1f})"
         return f"impact {effect:+.2f} ({lo:+.2f} to {hi:+.2f})"
@@ -277,7 +280,7 @@ def action_text(rec: Mapping[Any, Any]) -> str:
     places = [place(s.get("segment_type"), s.get("segment_value")) for s in _subjects(rec)]
     places = places or [place(rec.get("segment_type"), rec.get("segment_value"))]
     if _get(rec, "finding_type") == "top_driver":
-        cost = impact_words(_get(rec, "metric"), _num(rec, "effect"))
+        cost = impact_words(_get(rec, "metric"), number_field(rec, "effect"))
         return f"{_cause_text(_get(rec, 'root_cause'))} (theme '{label}' {cost})"
     return f"{_cause_text(_get(rec, 'root_cause'))} (growing theme '{label}' in {names(places)})"
 
