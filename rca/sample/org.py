@@ -229,7 +229,10 @@ def make_plan(
     if isinstance(volume, bool) or not isinstance(volume, int | float) or not 0 < volume <= 10:
         raise ParameterError(f"volume must be a number above 0 and at most 10, got {volume!r}")
     calendar = make_calendar(end, months)
-    change_month = min(months - 1, max(1, months // 2 + dice.integer(0, 1)))
+    # the stale macro changes at least a month before the last one when there is room, so the
+    # report month shows the preset's documented size (a change on the 10th of the report month
+    # leaves a third of its audits unaffected); two months: the last month, diluted
+    change_month = max(1, min(months - 2, months // 2 + dice.integer(0, 1)))
     cohort_month = min(months - 1, max(1, months // 3))
     cohort_team = dice.pick(TEAMS).name
     agents = _roster(dice, calendar, cohort_team, cohort_month, sizes.equal_rates)
