@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/recovery.py [--presets none small medium large]
         [--seeds 0 1 ... 9] [--months 3] [--volume V] [--embedder auto]
-        [--theme-fit earlier] [--fresh] [--out benchmarks/results/recovery.json]
+        [--theme-fit earlier] [--fresh] [--cached-only] [--out benchmarks/results/recovery.json]
 
 For each effect preset (`rca.sample.effects`) and seed: generate the sample (``effects=``,
 ``volume=`` when given), run the month's analysis exactly as a user would
@@ -327,11 +327,20 @@ def main() -> None:
         help="earlier: also analyse none with themes fitted on earlier months",
     )
     parser.add_argument("--fresh", action="store_true", help="ignore cached runs")
+    parser.add_argument(
+        "--cached-only",
+        action="store_true",
+        help="summarise the runs already computed with these settings; compute none",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     commit = machine()["commit"]
     plan = [(p, s, cached_run(p, s, args)) for p in args.presets for s in args.seeds]
+    if args.cached_only:  # what an interrupted benchmark measured, said as such
+        missing = [f"{p}-{s}" for p, s, old in plan if old is None]
+        print(f"not run (--cached-only): {', '.join(missing) or 'none'}", flush=True)
+        plan = [(p, s, old) for p, s, old in plan if old is not None]
     n_new = sum(old is None for *_, old in plan)
     print(f"{len(plan)} runs: {len(plan) - n_new} cached, {n_new} to compute", flush=True)
     runs: list[dict[str, Any]] = []
