@@ -115,6 +115,16 @@ def sample_analysis(tmp_path_factory):
     return analyze_month(root / "data", root / "out", embedder="fake")
 
 
+@pytest.fixture(scope="session")
+def planted_macro(sample_analysis):
+    """The macro the sample of `sample_analysis` planted as stale (the seed chooses it)."""
+    import json
+
+    truth = json.loads((sample_analysis.path.parent / "data" / "ground_truth.json").read_text())
+    stale = next(c for c in truth["root_causes"] if c["type"] == "outdated_macro")
+    return str(stale["segment"]["macro"])
+
+
 def _heatmap_z(page: str) -> Any:
     """The z grid of the last plotly heat map in ``page`` (plotly writes it base64-encoded)."""
     import base64

@@ -362,7 +362,11 @@ def curated(tmp_path_factory):
     plain = analyze_month(root / "data", root / "plain", embedder="fake")
     session = CurationSession(plain.workspace, root / "curation.yaml")
     themes = rx.theme_overview(plain.workspace.audits(), session.theme_table, plain.info["month"])
-    first, second, third = themes["theme_id"].head(3)
+    audits = plain.workspace.audits()
+    month = pd.to_datetime(audits["audit_date"]).dt.strftime("%Y-%m") == plain.info["month"]
+    in_ph = audits[(audits["market"] == "PH") & month]
+    first = int(in_ph.loc[in_ph["theme_id"] != -1, "theme_id"].value_counts().index[0])
+    second, third = themes.loc[themes["theme_id"] != first, "theme_id"].head(2)  # the slice shows
     session.rename(first, "Renamed by analyst").pin(first, "process.outdated_macro")
     path = session.merge(second, third).save()
     again = analyze_month(root / "data", root / "curated", embedder="fake", curation=path)

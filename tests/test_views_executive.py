@@ -192,7 +192,7 @@ def analysis(sample_analysis):
 
 
 @pytest.mark.notebook
-def test_executive_notebook_runs_from_the_tables(analysis, tmp_path):
+def test_executive_notebook_runs_from_the_tables(analysis, planted_macro, tmp_path):
     from rca.batch.notebook_run import run_report
 
     params = {"workspace": str(analysis.path / "workspace"), "title": "Board pack <b>"}
@@ -201,7 +201,7 @@ def test_executive_notebook_runs_from_the_tables(analysis, tmp_path):
     page = result.html.read_text()
     for heading in ("Board pack &lt;b&gt;", "The most important findings and their root causes",
                     "What changed since 2026-09", "What we recommend",
-                    "Update macro MAC-ACC-004", "Top drivers of failed audits",
+                    f"Update macro {planted_macro}", "Top drivers of failed audits",
                     "Top drivers of low ratings", "Impact on the pass rate"):  # fmt: skip
         assert heading in page, heading
     assert page.count("Plotly.newPlot") >= 2 and page.count('class="rca-kpi"') >= 3
