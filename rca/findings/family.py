@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from rca.stats.label_audits import AI_TOLERANCE, binomial_p
 from rca.stats.primitives import bh_qvalues
 
 __all__ = [
@@ -69,8 +69,6 @@ KPI_MIN_EFFECT: dict[str, float] = {
 _CALIBRATION_SHARE = 0.05
 #: KPIs for which a fall is harmful (the critical-error rate harms when it rises).
 _HIGHER_IS_BETTER = ("pass_rate", "mean_score", "mean_rating")
-#: Share of a gold label a confusion may have by chance, when the table does not say (tolerance).
-AI_TOLERANCE = 0.05
 #: Family types, in the order of `family_counts`.
 FAMILY_TYPES: tuple[str, ...] = tuple(MIN_EFFECT)
 #: Tables whose rows are in the family, with their family type.
@@ -135,7 +133,7 @@ def _ai_fallback(df: pd.DataFrame) -> pd.DataFrame:
     support = (df["n"] / share.where(share > 0)).round()
     tol = _num(df, "tolerance").fillna(AI_TOLERANCE)
     p = [
-        stats.binomtest(int(k), int(n), t, alternative="greater").pvalue if n > 0 else np.nan
+        binomial_p(k, n, t, "greater")
         for k, n, t in zip(df["n"], support.fillna(0), tol, strict=True)
     ]
     return df.assign(support=support, tolerance=tol, p_value=p, test="exact binomial vs tolerance")
@@ -146,10 +144,9 @@ def _accuracy_fallback(df: pd.DataFrame) -> pd.DataFrame:
     if "p_below_target" in df or not {"correct", "n", "target"} <= set(df):
         return df
     p = [
-        stats.binomtest(int(k), int(n), t, alternative="less").pvalue
-        if n > 0 and pd.notna(t) else np.nan
+        binomial_p(k, n, t, "less") if pd.notna(t) else np.nan
         for k, n, t in zip(df["correct"], df["n"], df["target"].astype(float), strict=True)
-    ]  # fmt: skip
+    ]
     return df.assign(p_below_target=p, test="exact binomial vs target")
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "AI_TOLERANCE",
     "NO_LABEL",
     "LabelAudit",
+    "binomial_p",
     "confused_pairs",
     "confusion",
     "disagreements",
@@ -45,7 +46,7 @@ ACCURACY_TEST = "exact binomial vs target"
 PAIR_TEST = "exact binomial vs tolerance"
 
 
-def _binomial_p(k: int, n: int, p: float, alternative: str) -> float:
+def binomial_p(k: int, n: int, p: float, alternative: str) -> float:
     """One-sided exact binomial p-value (scipy ``binomtest``); NaN without items."""
     return float(binomtest(int(k), int(n), p, alternative=alternative).pvalue) if n > 0 else np.nan
 
@@ -129,7 +130,7 @@ def label_accuracy(
     )
     out["meets_target"] = verdict if target is not None else None
     out["p_below_target"] = [
-        np.nan if target is None else _binomial_p(k, n, target, "less")
+        np.nan if target is None else binomial_p(k, n, target, "less")
         for k, n in zip(out["correct"], out["n"], strict=True)
     ]
     out["test"] = ACCURACY_TEST if target is not None else None
@@ -251,7 +252,7 @@ def confused_pairs(
     cells = cells.assign(support=support, share=cells["n"] / support.where(support > 0))
     cells = cells[(cells["gold"] != cells["predicted"]) & (cells["support"] > 0)]
     pairs = zip(cells["n"], cells["support"], strict=True)
-    p = [_binomial_p(k, m, tolerance, "greater") for k, m in pairs]
+    p = [binomial_p(k, m, tolerance, "greater") for k, m in pairs]
     cells = cells.assign(tolerance=tolerance, p_value=p, q_value=bh_qvalues(np.asarray(p)),
                          test=PAIR_TEST)  # fmt: skip
     if top_n is not None:  # the most frequent confusions; None: every pair tested
