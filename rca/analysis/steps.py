@@ -296,13 +296,9 @@ def section_findings(ctx: Context) -> dict[str, Table]:
     kpis = kpi_changes(audits, current=ctx.month, previous=ctx.previous, feedback=feedback)
     tables = {name: given(name) for name in FAMILY_TABLES if name != "kpi_changes"}
     family = build_family({**tables, "kpi_changes": kpis})
-    findings = build_findings(
-        theme_changes=tables["theme_changes"], macros=tables["macros"],
-        tech_issues=tables["tech_issues"], coaching=tables["coaching"],
-        calibration=tables["auditor_deviation"], ai_confusions=tables["ai_confused_pairs"],
-        ai_accuracy=tables["ai_accuracy"], policy_themes=tables["policy_themes"],
-        kpi_changes=kpis, drivers=driver_rows(given("theme_impact"), given("feedback_impact")),
-    )  # fmt: skip
+    findings = build_findings(  # from the family just tested: it is not tested twice
+        family=family, drivers=driver_rows(given("theme_impact"), given("feedback_impact"))
+    )
     return {
         **family.tables,
         "kpi_changes": family.tables["kpi_changes"],

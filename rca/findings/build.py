@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from rca.core.errors import ParameterError
-from rca.findings.family import FAMILY_LEVEL, MIN_EFFECT, build_family
+from rca.findings.family import FAMILY_LEVEL, MIN_EFFECT, Family, build_family
 from rca.findings.sources import BUILDERS
 from rca.themes.causes import Taxonomy, load_taxonomy
 
@@ -196,6 +196,7 @@ def build_findings(
     taxonomy: Taxonomy | str | Path | None = None,
     top_n: int | None = None,
     rank_by: str = "score",
+    family: Family | None = None,
 ) -> pd.DataFrame:
     """Gather the results of the analyses into one table of findings, ranked by score.
 
@@ -258,6 +259,9 @@ def build_findings(
         ``"score"`` (default): rank every finding by score. ``"impact"``: top drivers first,
         by harm in units of `DRIVER_SCALES` (significant ones first), then the other findings by
         score.
+    family
+        The month's family already tested (`rca.findings.family.build_family` on these
+        tables); the table arguments but ``drivers`` are then not read.
 
     Returns
     -------
@@ -269,15 +273,17 @@ def build_findings(
     """
     if rank_by not in RANK_BY:
         raise ParameterError(f"rank_by must be one of {', '.join(RANK_BY)}, got {rank_by!r}")
-    family = build_family(
-        {"theme_changes": theme_changes, "macros": macros, "tech_issues": tech_issues,
-         "coaching": coaching, "auditor_deviation": calibration,
-         "ai_confused_pairs": ai_confusions, "ai_accuracy": ai_accuracy,
-         "policy_themes": policy_themes, "kpi_changes": kpi_changes}
-    ).tables  # fmt: skip
-    inputs = (family.get("theme_changes"), family.get("macros"), family.get("tech_issues"),
-              family.get("coaching"), family.get("auditor_deviation"),
-              family.get("ai_confused_pairs"), family.get("ai_accuracy"), drivers)  # fmt: skip
+    if family is None:
+        family = build_family(
+            {"theme_changes": theme_changes, "macros": macros, "tech_issues": tech_issues,
+             "coaching": coaching, "auditor_deviation": calibration,
+             "ai_confused_pairs": ai_confusions, "ai_accuracy": ai_accuracy,
+             "policy_themes": policy_themes, "kpi_changes": kpi_changes}
+        )  # fmt: skip
+    tested = family.tables
+    inputs = (tested.get("theme_changes"), tested.get("macros"), tested.get("tech_issues"),
+              tested.get("coaching"), tested.get("auditor_deviation"),
+              tested.get("ai_confused_pairs"), tested.get("ai_accuracy"), drivers)  # fmt: skip
     parts = [
         BUILDERS[kind](frame)
         for kind, frame in zip(FINDING_TYPES, inputs, strict=True)
