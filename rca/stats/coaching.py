@@ -66,7 +66,8 @@ def coaching_needs(
         or e.g. ``"Team Heron, started 2026Q2"``), ``team``, ``cohort_start`` (a cohort's start
         quarter, e.g. ``"2026Q2"``; None for agents), ``agents`` (list), ``n`` audits,
         ``error_category``, ``count``, ``share`` and ``rest_share``, ``difference`` with its
-        interval, ``risk_ratio``, ``p_value``, ``q_value``, ``examples``, ``example_ids``. Most
+        interval, ``risk_ratio``, ``p_value``, ``q_value``, ``examples``, ``example_ids`` (empty
+        where the group's share is not higher). Most
         significant first; empty when the month has no audits.
     """
     require_columns(audits, ["agent", "error_category"], "audits")
@@ -92,7 +93,11 @@ def coaching_needs(
         hits = df[mine & (df["error_category"] == r.item)]
         team = df.loc[mine, "team"].mode() if "team" in df else pd.Series(dtype=str)
         start = _start_quarter(df.loc[mine]).mode().iloc[0] if r.group_type == "cohort" else None
-        quotes, ids = quotes_and_ids(hits, "comment", "audit_id", n=n_examples)
+        # quotes only where the group errs more: a lower share is never a coaching need
+        quotes, ids = (
+            quotes_and_ids(hits, "comment", "audit_id", n=n_examples)
+            if float(r.difference) > 0 else ([], [])
+        )  # fmt: skip
         rows.append(
             {
                 "group_type": r.group_type, "group": r.group,
