@@ -88,16 +88,14 @@ def coaching_needs(
         result = result[(result["q_value"] < q_max) & (result["difference"] > 0)]
     result = result.sort_values(["q_value", "difference"], ascending=[True, False])
     rows = []
-    for r in result.itertuples(index=False):
+    # quotes only where the group errs more: a lower share is never a coaching need
+    higher = (result["difference"] > 0).to_numpy(dtype=bool)
+    for r, up in zip(result.itertuples(index=False), higher, strict=True):
         mine = kinds[str(r.group_type)] == r.group
         hits = df[mine & (df["error_category"] == r.item)]
         team = df.loc[mine, "team"].mode() if "team" in df else pd.Series(dtype=str)
         start = _start_quarter(df.loc[mine]).mode().iloc[0] if r.group_type == "cohort" else None
-        # quotes only where the group errs more: a lower share is never a coaching need
-        quotes, ids = (
-            quotes_and_ids(hits, "comment", "audit_id", n=n_examples)
-            if float(r.difference) > 0 else ([], [])
-        )  # fmt: skip
+        quotes, ids = quotes_and_ids(hits, "comment", "audit_id", n=n_examples) if up else ([], [])
         rows.append(
             {
                 "group_type": r.group_type, "group": r.group,
