@@ -18,7 +18,6 @@ text is embedded once however many reports or reruns need it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +27,7 @@ import numpy as np
 
 from rca.core.errors import MissingDependencyError, ParameterError
 from rca.core.paths import embedding_cache_dir, set_offline
+from rca.text.keys import text_key
 from rca.themes.vectors import minilm_path, unit_rows
 
 __all__ = [
@@ -246,10 +246,6 @@ class E5Embedder:
         return unit_rows(np.vstack([np.asarray(p).reshape(-1, model.dim) for p in parts]))
 
 
-def _text_key(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-
-
 class CachedEmbedder:
     """Cache a backend's vectors on disk, keyed by backend name + text hash.
 
@@ -281,7 +277,7 @@ class CachedEmbedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Return cached vectors, embedding (and storing) only the texts not seen before."""
-        keys = [_text_key(t) for t in texts]
+        keys = [text_key(t) for t in texts]
         store = self._load_store()
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in store}.items())
         self.hits = sum(k in store for k in keys)
@@ -290,7 +286,7 @@ class CachedEmbedder:
             new_keys = [k for k, _ in missing]
             vectors = self.inner.embed([t for _, t in missing])
             self.directory.mkdir(parents=True, exist_ok=True)
-            shard = self.directory / f"{_text_key(''.join(new_keys))}.npz"
+            shard = self.directory / f"{text_key(''.join(new_keys))}.npz"
             tmp = shard.with_suffix(".tmp.npz")
             np.savez(tmp, keys=np.array(new_keys), vectors=vectors.astype(np.float32))
             tmp.replace(shard)
