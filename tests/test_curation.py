@@ -265,3 +265,23 @@ def test_invalid_curation_file_gives_a_one_line_error(tmp_path, text, line, frag
         load_curation(path)
     assert str(info.value).startswith(f"{path}, line {line}: ") and "\n" not in str(info.value)
     assert fragment in str(info.value)
+
+
+def test_registry_keys_name_their_theme_by_id_whatever_its_keywords(run, taxonomy):
+    """A ``theme:<id>`` key and a key linked to a registry id apply to that id only."""
+    from rca.themes.curation_file import registry_id_of, registry_key
+
+    assert registry_key(2) == "theme:2" and registry_id_of(" Theme:2 ") == 2
+    assert registry_id_of(MACRO) is None
+    curation = rename(rename(Curation(), registry_key(2), "Resend does nothing"), RUDE, "Tone")
+    # RUDE's keywords belong to theme 3, but an earlier run tied the key to registry theme 1
+    result = apply(run, curation, taxonomy=taxonomy, links={RUDE: 1})
+    assert label(result, 2) == "Resend does nothing"
+    assert label(result, 1) == "Tone" and label(result, 3) == "Rude / tone / empathy"
+    assert result.matches == {RUDE: 1, "theme:2": 2} and not result.unmatched
+
+
+def test_a_registry_key_whose_theme_is_absent_is_reported(run, taxonomy):
+    result = apply(run, rename(Curation(), "theme:9", "Gone theme"), taxonomy=taxonomy)
+    assert [u.key for u in result.unmatched] == ["theme:9"]
+    assert "registry theme 9 has no texts" in result.unmatched[0].reason

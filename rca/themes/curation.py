@@ -24,7 +24,13 @@ import pandas as pd
 
 from rca.core.errors import ParameterError
 from rca.themes.causes import Taxonomy
-from rca.themes.curation_file import Curation, keyword_terms, theme_key, theme_terms
+from rca.themes.curation_file import (
+    Curation,
+    keyword_terms,
+    registry_id_of,
+    theme_key,
+    theme_terms,
+)
 
 __all__ = [
     "CurationResult",
@@ -86,12 +92,24 @@ def _match(
     centroids: Mapping[int, np.ndarray] | None,
     min_overlap: float,
     min_cosine: float,
+    direct: Mapping[str, int] | None = None,
 ) -> tuple[dict[str, int], dict[str, str]]:
-    """Match keys to topic ids one to one, best pairs first; give a reason for each key left."""
+    """Match keys to topic ids one to one, best pairs first; give a reason for each key left.
+
+    Keys in ``direct`` (registry keys and links to registry ids) name their theme by id: they
+    match it before any keyword or centroid pair, or not at all.
+    """
     themes = [(int(r["theme_id"]), set(theme_terms(r)), theme_key(r)) for _, r in info.iterrows()]
+    present = {t for t, _, _ in themes}
     pairs: list[tuple[float, float, str, int]] = []
     reasons: dict[str, str] = {}
+    for key, tid in (direct or {}).items():
+        if tid in present:
+            pairs.append((-3.0, 0.0, key, tid))  # an id says more than any centroid
+        reasons[key] = f"registry theme {tid} has no texts in this run (see its lineage)"
     for key in keys:
+        if direct and key in direct:
+            continue
         terms = set(keyword_terms(key))
         sig = np.asarray(signatures.get(key, ()), dtype=float)
         best, closest = -2.0, ""
@@ -181,6 +199,7 @@ def apply_curation(
     centroids: Mapping[int, np.ndarray] | None = None,
     min_overlap: float = 0.6,
     min_cosine: float = 0.9,
+    links: Mapping[str, int] | None = None,
 ) -> CurationResult:
     """Apply analysts' merges, renames and pins to this run's themes.
 
@@ -198,6 +217,10 @@ def apply_curation(
         ``ThemeModel.centroids_``, so that keys with a signature also match by centroid.
     min_overlap, min_cosine
         Matching thresholds (see the module docstring).
+    links
+        Keyword keys already tied to a registry theme by an earlier run (`rca.store`): they
+        name that theme by id, like registry keys (``"theme:12"``), which always do. Theme ids
+        in ``topics`` and ``theme_info`` must then be registry ids.
 
     Returns
     -------
@@ -210,8 +233,11 @@ def apply_curation(
     if not 0.0 < min_overlap <= 1.0:
         raise ParameterError(f"min_overlap must be in (0, 1], got {min_overlap}")
     info = theme_info[theme_info["theme_id"] != -1]
+    keys = curation.keys()
+    direct = {k: i for k in keys if (i := registry_id_of(k)) is not None}
+    direct.update({k: int(i) for k, i in (links or {}).items() if k in set(keys)})
     matched, reasons = _match(
-        curation.keys(), info, curation.signatures, centroids, min_overlap, min_cosine
+        keys, info, curation.signatures, centroids, min_overlap, min_cosine, direct
     )
     into: dict[int, int] = {}
     for group in curation.merges:

@@ -11,6 +11,7 @@ themes and applies the decisions.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,12 +23,15 @@ from rca.core.errors import ParameterError
 from rca.core.yamlfile import YamlFile, read_yaml
 
 __all__ = [
+    "REGISTRY_PREFIX",
     "Curation",
     "keyword_terms",
     "load_curation",
     "merge",
     "normalise_key",
     "pin",
+    "registry_id_of",
+    "registry_key",
     "rename",
     "save_curation",
     "theme_key",
@@ -35,6 +39,8 @@ __all__ = [
 ]
 
 _SECTIONS = ("renames", "merges", "pins", "signatures")
+#: Prefix of a curation key that names a registry theme by its id (`registry_key`).
+REGISTRY_PREFIX = "theme:"
 _KEY_SIZE = 5
 _HEADER = """\
 # rca curation: applied on every run of this analysis, so the monthly batch uses analysts' names.
@@ -90,6 +96,21 @@ def keyword_terms(text: object) -> list[str]:
 def normalise_key(key: str) -> str:
     """Return ``key`` as `theme_key` writes it: lower case, de-duplicated, sorted, ", "-joined."""
     return ", ".join(sorted(keyword_terms(key)))
+
+
+def registry_key(registry_id: int) -> str:
+    """Return the curation key naming registry theme ``registry_id`` (``"theme:12"``).
+
+    A theme registry (`rca.themes.registry`) gives each theme an id that lasts across months;
+    a curation entry under this key follows that theme however its keywords drift.
+    """
+    return f"{REGISTRY_PREFIX}{int(registry_id)}"
+
+
+def registry_id_of(key: str) -> int | None:
+    """Return the registry id a curation key names (``"theme:12"`` -> 12), or None."""
+    match = re.fullmatch(rf"{REGISTRY_PREFIX}(\d+)", key.strip().lower())
+    return int(match.group(1)) if match else None
 
 
 def theme_terms(row: Mapping[str, Any] | pd.Series) -> list[str]:

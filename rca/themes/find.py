@@ -8,6 +8,7 @@ same names.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,11 @@ class Themes:
         The fitted `ThemeModel` (before curation).
     unmatched_curation
         Curation entries that matched no theme this time, one line each.
+    ids
+        The model's theme id -> the id shown (a registry id when ``find_themes`` was given
+        ``relabel``; the same id otherwise). ``-1`` (unassigned) is not listed.
+    curation_matches
+        Curation key -> shown theme id, for every key applied.
     """
 
     theme_ids: np.ndarray
@@ -43,6 +49,8 @@ class Themes:
     theme_info: pd.DataFrame
     model: ThemeModel
     unmatched_curation: list[str] = field(default_factory=list)
+    ids: dict[int, int] = field(default_factory=dict)
+    curation_matches: dict[str, int] = field(default_factory=dict)
 
     def assignments(self) -> pd.DataFrame:
         """Return one row per text: theme id and label, root cause and confidence."""
@@ -69,6 +77,8 @@ def find_themes(
     curation: str | Path | None = None,
     embeddings: np.ndarray | None = None,
     languages: list[str] | None = None,
+    relabel: Callable[[ThemeModel], Mapping[int, int]] | None = None,
+    links: Mapping[str, int] | None = None,
     **model_params: Any,
 ) -> Themes:
     """Fit themes on cleaned, redacted ``texts`` and attach root causes and curation.
@@ -93,6 +103,12 @@ def find_themes(
     languages
         Language code per text (`rca.text.language.detect_languages`), used by ``auto`` and to
         centre a multilingual embedder's vectors per language; detected when needed and omitted.
+    relabel
+        Called with the fitted model before causes and curation; returns the id to show for
+        each of its theme ids (e.g. `rca.themes.registry`: ids that last across months). Theme
+        ids of the result, its ``theme_info`` and the curation then use those ids.
+    links
+        Curation keys tied to a shown id by earlier runs (see `rca.themes.curation.apply_curation`).
     **model_params
         Further `ThemeModel` parameters.
 
@@ -107,17 +123,27 @@ def find_themes(
     model = ThemeModel(embedder=embedder, n_themes=n_themes, random_state=seed, **model_params)
     model.fit(texts, embeddings=embeddings, languages=languages)
     info = model.theme_info_
+    topics, confidence = model.themes_, model.confidence_
+    centroids = model.centroids_
+    ids = {int(t): int(t) for t in info["theme_id"] if int(t) != -1}
+    if relabel is not None:
+        ids = {int(k): int(v) for k, v in relabel(model).items()}
+        shown = {**ids, -1: -1}
+        info = info.assign(theme_id=info["theme_id"].map(lambda t: shown[int(t)]))
+        topics = np.array([shown[int(t)] for t in np.asarray(topics)], dtype=int)
+        centroids = {shown[int(t)]: v for t, v in centroids.items()}
     tax = load_taxonomy(taxonomy)
     causes = map_causes(info, model.embedder_, tax)
-    topics, confidence = model.themes_, model.confidence_
     unmatched: list[str] = []
+    matches: dict[str, int] = {}
     if curation is not None:
         result = apply_curation(
-            topics, info, causes, load_curation(curation), taxonomy=tax,
-            centroids=model.centroids_,
+            topics, info, causes, load_curation(curation), taxonomy=tax, centroids=centroids,
+            links=links,
         )  # fmt: skip
         topics, info, causes = result.theme_ids, result.theme_info, result.causes
         unmatched = [str(u) for u in result.unmatched]
+        matches = dict(result.matches)
     if "pinned" not in causes:
         causes = causes.assign(pinned=False)
     cause_cols = causes.rename(columns={"similarity": "cause_similarity"})[
@@ -127,4 +153,4 @@ def find_themes(
     unassigned = info["theme_id"] == -1
     info.loc[unassigned, ["root_cause", "cause_group", "cause_name"]] = "unassigned"
     info["pinned"] = info["pinned"].fillna(False).astype(bool)
-    return Themes(np.asarray(topics), np.asarray(confidence), info, model, unmatched)
+    return Themes(np.asarray(topics), np.asarray(confidence), info, model, unmatched, ids, matches)
