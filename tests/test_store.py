@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from rca.analysis.intake import ingest_exports, read_exports
-from rca.core.errors import InputError, ParameterError
+from rca.core.errors import ParameterError
 from rca.sample import generate_sample
 from rca.store import Store
 
@@ -55,7 +55,7 @@ def assert_same(before, after):
 
 
 def test_read_gives_back_the_validated_frames(sample3, tmp_path):
-    folder, exports = sample3
+    _, exports = sample3
     with Store(tmp_path / "h.duckdb") as store:
         summary = store.replace_months(exports.tables, source=exports.source,
                                        files=exports.files, counts=exports.counts)  # fmt: skip

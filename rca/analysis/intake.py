@@ -22,7 +22,7 @@ from rca.ingest.schemas import TEXT_COLUMNS
 from rca.store import LANGUAGE_COLUMN, IngestSummary, Store
 from rca.store.rows import row_months
 
-__all__ = ["Exports", "file_sha256", "ingest_exports", "read_exports"]
+__all__ = ["Exports", "add_languages", "file_sha256", "ingest_exports", "read_exports"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,13 @@ def _add_languages(df: pd.DataFrame, column: str) -> None:
     df[LANGUAGE_COLUMN] = found.reindex(df.index).astype("string")
 
 
+def add_languages(tables: Mapping[str, pd.DataFrame]) -> None:
+    """Add `LANGUAGE_COLUMN` to the audits (of ``comment``) and feedback (of ``text``) in place."""
+    for kind, col in (("audits", "comment"), ("feedback", "text")):
+        if kind in tables:
+            _add_languages(tables[kind], col)
+
+
 def read_exports(
     data_dir: str | Path,
     *,
@@ -90,6 +97,7 @@ def read_exports(
     quarantine_dir: Path,
     verbose: bool = True,
     log: Callable[[str], None] | None = None,
+    languages: bool = True,
 ) -> Exports:
     """Validate, clean and redact a folder of exports; detect the language of the themed texts.
 
@@ -106,6 +114,8 @@ def read_exports(
         Log progress to stderr.
     log
         Where progress goes instead of stderr.
+    languages
+        Detect the languages (False leaves it to the caller: `add_languages`).
 
     Returns
     -------
@@ -135,9 +145,8 @@ def read_exports(
         files[kind] = file_sha256(path)
         problems[kind] = list(result.problems)
         say(f"{kind}: {result.n_valid:,} valid rows, {result.n_quarantined:,} quarantined")
-    for kind, col in (("audits", "comment"), ("feedback", "text")):
-        if kind in tables:
-            _add_languages(tables[kind], col)
+    if languages:
+        add_languages(tables)
     return Exports(tables, counts, files, str(Path(data_dir).resolve()), problems, mapping_files)
 
 
@@ -187,7 +196,7 @@ def ingest_exports(
     store_path = Path(store)
     exports = read_exports(
         data_dir, mappings=mappings, verbose=verbose,
-        quarantine_dir=quarantine_dir or store_path.parent / "quarantine",
+        quarantine_dir=quarantine_dir or store_path.parent / "quarantine", languages=False,
     )  # fmt: skip
     held = exports.months()
     if month is not None and month not in held:
@@ -195,6 +204,7 @@ def ingest_exports(
             f"month {month}: the audits in {exports.source} hold no rows in it; months in the "
             f"files: {', '.join(held) or 'none'}"
         )
+    add_languages(exports.tables)
     with Store(store_path) as opened:
         return opened.replace_months(
             exports.tables, source=exports.source, files=exports.files, counts=exports.counts,

@@ -37,6 +37,7 @@ __all__ = [
 #: Fewest labellers' notes on the month's AI-label disagreements worth grouping into themes.
 MIN_NOTES = 20
 
+
 def until_month_end(df: pd.DataFrame, kind: str, month: str) -> pd.DataFrame:
     """Return the rows of ``df`` (a table of input ``kind``) dated up to the end of ``month``.
 

@@ -67,14 +67,18 @@ def ingest(
 def _cell(value: object) -> str:
     if value is None or value is pd.NA or value != value:  # NULL: the kind was not ingested
         return "-"
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d %H:%M}"
     if isinstance(value, numbers.Real) and float(value).is_integer():
-        return f"{int(value):,}"
-    return str(value)[:19]
+        return f"{int(float(value)):,}"
+    return str(value)
 
 
 @app.command()
 def history(store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None) -> None:
     """Show what the history store holds: months, rows per kind, quarantined rows, runs."""
+    from rich import box
+    from rich.console import Console
     from rich.table import Table
 
     from rca.store import Store
@@ -85,13 +89,15 @@ def history(store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None)
     if months.empty:
         say(f"{path}: no months stored yet (rca ingest --data DIR)")
         return
-    table = Table(title=f"{path}", title_justify="left")
+    say(f"{path}:")
+    table = Table(box=box.SIMPLE_HEAD)
     for column in months.columns:
         if column != "ingest_id":
             table.add_column(column, justify="left" if column == "month" else "right")
     for row in months.drop(columns="ingest_id").itertuples(index=False):
         table.add_row(*(_cell(v) for v in row))
-    out_console.print(table)
+    wide = out_console if out_console.is_terminal else Console(width=160)  # piped: whole lines
+    wide.print(table)
 
 
 @store_app.command("tables")

@@ -1,13 +1,15 @@
 """Every analysis table of every run: ``analysis_<name>``, one DuckDB table per name.
 
-Each table has ``run_id`` first and ``_ordinal`` (the row's position) second, then the union of the columns its runs wrote (a run that adds a
-column adds it to the table; older runs read NULL there). Object columns that are not plain text
-(lists, dicts, mixed values) are stored as JSON text; ``analysis_columns`` records each column's
-pandas dtype and encoding, so `read_analysis` gives back the frame that was written.
+Each table has ``run_id`` first and ``_ordinal`` (the row's position) second, then the union of
+the columns its runs wrote (a run that adds a column adds it to the table). Object columns that
+are not plain text (lists, dicts, mixed values) are stored as JSON text; ``analysis_columns``
+records each run's columns with their pandas dtype and encoding, so `read_analysis` gives back
+the frame that was written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from typing import Any
@@ -53,8 +55,9 @@ def _encode(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]
         dtype = str(values.dtype)
         if values.dtype == object and not _is_text(values):
             out[str(col)] = [
-                None if v is None or (np.ndim(v) == 0 and pd.isna(v))
-                else json.dumps(_plain(v), default=str)  # fmt: skip
+                None
+                if v is None or (np.ndim(v) == 0 and pd.isna(v))
+                else json.dumps(_plain(v), default=str)
                 for v in values
             ]
             kinds[str(col)] = (dtype, "json")
@@ -64,7 +67,7 @@ def _encode(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]
         else:
             out[str(col)] = values
             kinds[str(col)] = (dtype, "native")
-    return out, kinds
+    return out.copy(deep=True), kinds  # a copy: DuckDB cannot scan reversed (strided) views
 
 
 def _existing_columns(con: Any, table: str) -> dict[str, str]:
@@ -83,7 +86,9 @@ def write_analysis(con: Any, run_id: int, name: str, df: pd.DataFrame) -> None:
     """
     table = analysis_table(name)
     if {"run_id", "_ordinal"} & {str(c) for c in df.columns}:
-        raise ParameterError(f"analysis table {name!r}: columns 'run_id' and '_ordinal' are the store's own")
+        raise ParameterError(
+            f"analysis table {name!r}: columns 'run_id' and '_ordinal' are the store's own"
+        )
     encoded, kinds = _encode(df)
     encoded.insert(0, "run_id", np.int64(run_id))
     encoded.insert(1, "_ordinal", np.arange(len(encoded), dtype=np.int64))
@@ -104,7 +109,10 @@ def write_analysis(con: Any, run_id: int, name: str, df: pd.DataFrame) -> None:
     con.execute("DELETE FROM analysis_columns WHERE table_name = ? AND run_id = ?", [table, run_id])
     con.executemany(
         "INSERT INTO analysis_columns VALUES (?, ?, ?, ?, ?, ?)",
-        [[table, run_id, i, col, dtype, enc] for i, (col, (dtype, enc)) in enumerate(kinds.items())],
+        [
+            [table, run_id, i, col, dtype, enc]
+            for i, (col, (dtype, enc)) in enumerate(kinds.items())
+        ],
     )
 
 
@@ -125,19 +133,19 @@ def read_analysis(con: Any, name: str, run_id: int) -> pd.DataFrame:
     if not kinds:
         return pd.DataFrame()
     columns = ", ".join(f'"{c}"' for c in kinds)
-    df = con.execute(f'SELECT {columns} FROM "{table}" WHERE run_id = ? ORDER BY _ordinal', [run_id]).df()
+    df = con.execute(
+        f'SELECT {columns} FROM "{table}" WHERE run_id = ? ORDER BY _ordinal', [run_id]
+    ).df()
     for col in list(df.columns):
         dtype, encoding = kinds.get(col, ("", "native"))
         if encoding == "json":
             df[col] = pd.Series(
-                [None if v is None or v is pd.NA else json.loads(v) for v in df[col]],
+                [None if not isinstance(v, str) else json.loads(v) for v in df[col]],
                 dtype=object,
             )
         elif dtype == "object":
             df[col] = df[col].astype(object).where(df[col].notna(), None)
         elif dtype:
-            try:
+            with contextlib.suppress(TypeError, ValueError):  # else keep what DuckDB gives
                 df[col] = df[col].astype(dtype)
-            except (TypeError, ValueError):
-                pass  # a later run changed the column's type: keep what DuckDB gives
     return df

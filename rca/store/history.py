@@ -151,7 +151,7 @@ class Store:
             For a month the audits do not hold, or no audits. The store is then unchanged, as
             after any error.
         """
-        return self._write(  # type: ignore[no-any-return]
+        return self._write(
             replace_months, tables, source=source, files=files, counts=counts, months=months,
             reasons=reasons,
         )  # fmt: skip
@@ -163,7 +163,9 @@ class Store:
         ).fetchall()
         return [str(r[0]) for r in rows]
 
-    def read(self, kind: str, *, until: str | None = None, since: str | None = None) -> pd.DataFrame:
+    def read(
+        self, kind: str, *, until: str | None = None, since: str | None = None
+    ) -> pd.DataFrame:
         """Return the stored rows of ``kind`` in months ``since`` to ``until`` (both included).
 
         The columns and dtypes are those of validation (`rca.ingest.validate`), plus
@@ -238,7 +240,7 @@ class Store:
             )  # fmt: skip
             return run_id
 
-        return self._write(start)  # type: ignore[no-any-return]
+        return self._write(start)  # type: ignore[no-any-return,unused-ignore]
 
     def finish_run(self, run_id: int, *, status: str, timings: Mapping[str, float]) -> None:
         """Record how run ``run_id`` ended (e.g. ``ok``, ``failed``) and its timings (s)."""
@@ -250,7 +252,7 @@ class Store:
         )
 
     def write_tables(self, run_id: int, tables: Mapping[str, pd.DataFrame]) -> None:
-        """Store every analysis table of run ``run_id`` (``analysis_<name>``), in one transaction."""
+        """Store every analysis table of run ``run_id`` (``analysis_<name>``); one transaction."""
 
         def write(con: Any) -> None:
             for name, df in tables.items():
@@ -264,7 +266,9 @@ class Store:
         if table not in self.table_names():
             raise ParameterError(f"no analysis table {name!r} in the store {self.path}")
         if run_id is None:
-            row = self._con.execute(f'SELECT max(run_id) FROM "{table}"').fetchone()
+            row = self._con.execute(
+                "SELECT max(run_id) FROM analysis_columns WHERE table_name = ?", [table]
+            ).fetchone()
             run_id = int(row[0]) if row and row[0] is not None else -1
         return analysis_tables.read_analysis(self._con, name, run_id)
 
@@ -309,7 +313,7 @@ class Store:
 
     # -- theme registry --------------------------------------------------------------------
     def registry_before(self, kind: str, month: str) -> RegistryState:
-        """Return the registry of ``kind`` as the run of the latest month before ``month`` left it."""
+        """Return ``kind``'s registry as the run of the latest month before ``month`` left it."""
         return registry_io.registry_before(self._con, kind, month)
 
     def write_registry(

@@ -84,10 +84,11 @@ def write_registry(
         if col not in themes:
             themes[col] = None
     themes = themes[[*THEME_COLUMNS, "status"]]
-    themes["centroid"] = [
+    centroids = [
         None if c is None or (np.ndim(c) == 0 and pd.isna(c)) else [float(x) for x in c]
         for c in themes["centroid"]
     ]
+    themes["centroid"] = pd.Series(centroids, index=themes.index, dtype=object)
     themes.insert(0, "month", month)
     themes.insert(0, "kind", kind)
     lineage = match.lineage.copy()

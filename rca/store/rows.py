@@ -9,6 +9,8 @@ there is no text).
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pandas as pd
 
 from rca.ingest.row_checks import DTYPES
@@ -45,7 +47,7 @@ def stored_frame(df: pd.DataFrame, kind: str, *, ingest_id: int, month: pd.Serie
     out["ordinal"] = range(len(df))
     for field in SCHEMAS[kind]:
         values = df[field.name] if field.name in df else pd.Series(pd.NA, index=df.index)
-        out[field.name] = values.astype(DTYPES[field.type]).to_numpy()
+        out[field.name] = values.astype(cast(Any, DTYPES[field.type])).to_numpy()
     themed = THEMED_COLUMNS.get(kind)
     if themed is not None:
         language = df[LANGUAGE_COLUMN] if LANGUAGE_COLUMN in df else pd.Series(pd.NA, df.index)
@@ -62,7 +64,7 @@ def typed_frame(df: pd.DataFrame, kind: str) -> pd.DataFrame:
     """Give rows read back from the store the dtypes validation gives (`DTYPES`)."""
     for field in SCHEMAS[kind]:
         if field.name in df:
-            df[field.name] = df[field.name].astype(DTYPES[field.type])
+            df[field.name] = df[field.name].astype(cast(Any, DTYPES[field.type]))
     if LANGUAGE_COLUMN in df:
         df[LANGUAGE_COLUMN] = df[LANGUAGE_COLUMN].astype("string")
     return df.reset_index(drop=True)

@@ -95,7 +95,11 @@ Step = str | tuple[str, ...] | Callable[[Any], None]
 
 #: ``(version, description, step)`` in version order; a step is SQL or a callable(connection).
 MIGRATIONS: list[tuple[int, str, Step]] = [
-    (1, "every table: ingests, month rows, quarantine counts, runs, analysis tables, registry", DDL),
+    (
+        1,
+        "every table: ingests, month rows, quarantine counts, runs, analysis tables, registry",
+        DDL,
+    ),
 ]
 
 
@@ -141,9 +145,7 @@ def migrate(con: Any, path: Path, *, read_only: bool = False) -> int:
             else:
                 for statement in (step,) if isinstance(step, str) else step:
                     con.execute(statement)
-            con.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
-            )
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
