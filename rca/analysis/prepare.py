@@ -20,8 +20,7 @@ import pandas as pd
 
 from rca.analysis.workspace import Workspace
 from rca.core.errors import ParameterError
-from rca.ingest.inputs import check_mappings, find_inputs
-from rca.ingest.schemas import TEXT_COLUMNS
+from rca.store import DATE_COLUMNS, LANGUAGE_COLUMN
 
 if TYPE_CHECKING:
     from rca.themes.find import Themes
@@ -37,15 +36,6 @@ __all__ = [
 
 #: Fewest labellers' notes on the month's AI-label disagreements worth grouping into themes.
 MIN_NOTES = 20
-
-#: Column of the audits (language of ``comment``) and feedback (of ``text``) tables holding each
-#: text's detected language (`rca.text.language.detect_languages`; NA where there is no text).
-LANGUAGE_COLUMN = "language"
-
-#: The date column of each input kind: where a row sits in time.
-DATE_COLUMNS: dict[str, str] = {
-    "audits": "audit_date", "feedback": "date", "calibration": "session_date", "ai_labels": "date",
-}  # fmt: skip
 
 
 def until_month_end(df: pd.DataFrame, kind: str, month: str) -> pd.DataFrame:
@@ -92,16 +82,6 @@ def _add_themes(
     for col in ("theme_label", "root_cause", "confidence"):
         df[col] = assigned[col].reindex(df.index)
     return themes
-
-
-def _add_languages(df: pd.DataFrame, column: str) -> None:
-    """Add `LANGUAGE_COLUMN`: the detected language of ``df[column]`` (NA where no text)."""
-    from rca.text.language import detect_languages
-
-    texts = df[column].fillna("").astype(str) if column in df else pd.Series("", index=df.index)
-    has_text = texts.str.strip().str.len() > 0
-    found = pd.Series(detect_languages(texts[has_text].tolist()), index=df.index[has_text])
-    df[LANGUAGE_COLUMN] = found.reindex(df.index).astype("string")
 
 
 def ai_disagreements(ai_labels: pd.DataFrame, month: str) -> pd.Series:
@@ -230,30 +210,17 @@ def prepare_workspace(
     ParameterError
         If ``month`` has no audits or no earlier month with audits.
     """
-    from rca.ingest.validate import validate_file
-    from rca.text.clean import clean_series
-    from rca.text.redact import redact_series
+    from rca.analysis.intake import read_exports
 
     say = _progress if verbose else (lambda _m: None)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
-    counts: dict[str, dict[str, int]] = {}
-    tables: dict[str, pd.DataFrame] = {}
     t0 = time.perf_counter()
-    mapping_files = check_mappings(mappings)
-    for kind, path in find_inputs(data_dir).items():
-        result = validate_file(
-            path, kind, mapping=mapping_files.get(kind), quarantine_dir=out / "quarantine"
-        )
-        df = result.data.copy()
-        for col in TEXT_COLUMNS[kind]:
-            if col in df.columns:
-                df[col] = redact_series(clean_series(df[col]))
-        tables[kind] = df
-        counts[kind] = {"rows": result.n_rows, "valid": result.n_valid,
-                        "quarantined": result.n_quarantined}  # fmt: skip
-        say(f"{kind}: {result.n_valid:,} valid rows, {result.n_quarantined:,} quarantined")
+    exports = read_exports(
+        data_dir, mappings=mappings, quarantine_dir=out / "quarantine", verbose=verbose
+    )
+    tables, counts, mapping_files = exports.tables, exports.counts, exports.mappings
     timings["validate_redact_s"] = time.perf_counter() - t0
     if month is not None:
         _check_month(tables["audits"], month)
@@ -269,7 +236,6 @@ def prepare_workspace(
     for kind, col in (("audits", "comment"), ("feedback", "text")):
         if kind not in tables:
             continue
-        _add_languages(tables[kind], col)
         say(f"themes: {kind} ({embedder})")
         themed[kind] = _add_themes(
             tables[kind], col, embedder=embedder, n_themes=n_themes, seed=seed,

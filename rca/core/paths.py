@@ -26,6 +26,7 @@ __all__ = [
     "checkout_root",
     "data_dir",
     "default_parameters_dir",
+    "default_store_path",
     "embedding_cache_dir",
     "notebooks_dir",
     "outputs_dir",
@@ -166,6 +167,15 @@ def data_dir() -> Path:
     """
     own = working_dir() / "data"
     return own if own.is_dir() else outputs_dir() / ".work" / "sample-data"
+
+
+def default_store_path() -> Path:
+    """Return the default history store: ``history.duckdb`` in the private working area.
+
+    That is ``.work/history.duckdb`` in `outputs_dir` (``outputs/.work/history.duckdb`` of the
+    working folder), where ``rca batch`` keeps its private files by default.
+    """
+    return outputs_dir() / ".work" / "history.duckdb"
 
 
 def cache_dir() -> Path:
