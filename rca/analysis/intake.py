@@ -158,6 +158,7 @@ def ingest_exports(
     mappings: Mapping[str, str | Path] | None = None,
     quarantine_dir: Path | None = None,
     verbose: bool = True,
+    only_new: bool = False,
 ) -> IngestSummary:
     """Store a folder of exports in the history store, month by month.
 
@@ -176,6 +177,10 @@ def ingest_exports(
         Folder for quarantined rows (default: ``quarantine/`` next to the store).
     verbose
         Log progress to stderr.
+    only_new
+        Store only the months the store does not hold yet, and ``month`` (what a monthly batch
+        does with a full-history folder: earlier months keep what was ingested; replace one on
+        purpose with ``month``). Nothing is stored when there is nothing new.
 
     Returns
     -------
@@ -204,9 +209,20 @@ def ingest_exports(
             f"month {month}: the audits in {exports.source} hold no rows in it; months in the "
             f"files: {', '.join(held) or 'none'}"
         )
-    add_languages(exports.tables)
     with Store(store_path) as opened:
+        chosen = [month] if month else held
+        if only_new:
+            stored = set(opened.months())
+            chosen = sorted({m for m in held if m not in stored} | ({month} if month else set()))
+            if not chosen:
+                return IngestSummary([], [], {}, later_than_stored=False)
+        tables = exports.tables
+        if chosen != held:  # languages only for the rows stored: detection is the slow part
+            keep = {k: row_months(df, k) for k, df in tables.items()}
+            tables = {k: df[(keep[k].isin(chosen) | keep[k].isna()).to_numpy()].copy()
+                      for k, df in tables.items()}  # fmt: skip
+        add_languages(tables)
         return opened.replace_months(
-            exports.tables, source=exports.source, files=exports.files, counts=exports.counts,
-            months=[month] if month else None, reasons=exports.problems,
+            tables, source=exports.source, files=exports.files, counts=exports.counts,
+            months=chosen, reasons=exports.problems,
         )  # fmt: skip

@@ -21,10 +21,29 @@ from typing import Any
 import pandas as pd
 
 from rca.analysis.prepare import prepare_workspace
+from rca.analysis.registry_themes import WINDOW_MONTHS
 from rca.analysis.workspace import Workspace
 from rca.core.errors import ParameterError
 
 __all__ = ["TABLES", "Analysis", "analyze_month"]
+
+
+def _log_run(
+    store: Path, month: str, tables: Mapping[str, pd.DataFrame], info: Mapping[str, Any],
+    ws: Workspace,
+) -> None:  # fmt: skip
+    """Log the run in the history store: its parameters, input hashes, timings and tables."""
+    from rca.store import Store
+
+    parameters = {k: ws.info.get(k) for k in ("embedder", "embedder_backend", "seed",
+                                               "curation", "theme_window")}  # fmt: skip
+    with Store(store) as st:
+        run_id = st.start_run(month, parameters=parameters,
+                              inputs={"data_dir": str(ws.info.get("data_dir"))})  # fmt: skip
+        st.write_tables(run_id, tables)
+        timings = {**ws.info.get("timings", {}), **info["timings_s"], "total_s": info["total_s"]}
+        st.finish_run(run_id, status="ok", timings=timings)
+
 
 #: Every table `analyze_month` writes, with what it holds.
 TABLES: dict[str, str] = {
@@ -154,6 +173,8 @@ def analyze_month(
     mappings: Mapping[str, str | Path] | None = None,
     log: Callable[[str], object] = lambda _m: None,
     verbose: bool = False,
+    store: str | Path | None = None,
+    window: int = WINDOW_MONTHS,
 ) -> Analysis:
     """Compute every table of ``month`` from the exports in ``data_dir``.
 
@@ -191,6 +212,13 @@ def analyze_month(
         Progress callback.
     verbose
         Also log the preparation steps (validation counts, themes) to stderr.
+    store
+        The history store the exports go to and the month is read from (months before the
+        window and the theme registry included; see `rca.analysis.prepare.prepare_workspace`);
+        default: a store of this analysis alone, in its workspace. The run, its parameters and
+        every table are logged in it (``rca history``).
+    window
+        Months of texts the themes are fitted on.
 
     Returns
     -------
@@ -210,7 +238,7 @@ def analyze_month(
     start = time.perf_counter()
     ws = prepare_workspace(
         data_dir, out / "workspace", mappings=mappings, embedder=embedder, seed=seed,
-        curation=curation, verbose=verbose, month=month,
+        curation=curation, verbose=verbose, month=month, store=store, window=window,
     )  # fmt: skip
     month, previous = ws.resolve_month(month)
     if previous is None:
@@ -244,4 +272,5 @@ def analyze_month(
         "total_s": round(time.perf_counter() - start, 1),
     }
     (out / "tables.json").write_text(json.dumps(info, indent=2, sort_keys=True))
+    _log_run(Path(ws.info["store"]), month, ctx.tables, info, ws)
     return Analysis(out)

@@ -18,11 +18,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from rca.analysis.registry_themes import WINDOW_MONTHS
 from rca.analysis.workspace import Workspace
 from rca.core.errors import ParameterError
+from rca.ingest.inputs import check_mappings
 from rca.store import DATE_COLUMNS, LANGUAGE_COLUMN
+from rca.themes.curation_file import registry_key
 
 if TYPE_CHECKING:
+    from rca.store import Store
     from rca.themes.find import Themes
 
 __all__ = [
@@ -154,7 +158,7 @@ def _progress(message: str) -> None:
 
 
 def prepare_workspace(
-    data_dir: str | Path,
+    data_dir: str | Path | None,
     out_dir: str | Path,
     *,
     mappings: Mapping[str, str | Path] | None = None,
@@ -164,14 +168,18 @@ def prepare_workspace(
     curation: str | Path | None = None,
     verbose: bool = True,
     month: str | None = None,
+    store: str | Path | None = None,
+    window: int = WINDOW_MONTHS,
 ) -> Workspace:
-    """Validate, redact and theme a folder of exports into a workspace.
+    """Store a folder of exports in the history store, then theme a month into a workspace.
 
     Parameters
     ----------
     data_dir
         Folder with ``audits.*`` and optionally ``feedback.*``, ``calibration.*``,
-        ``ai_labels.*``.
+        ``ai_labels.*``: validated, cleaned, redacted and stored (`rca.analysis.intake`); the
+        report month and every month the store does not hold yet are stored, earlier stored
+        months are kept as they were ingested. None: use what the store holds.
     out_dir
         Workspace folder to write (created; quarantine files go to ``out_dir/quarantine``).
     mappings
@@ -190,63 +198,88 @@ def prepare_workspace(
     verbose
         Log progress to stderr.
     month
-        The month to be reported on (default: the latest month of the audits): checked right
-        after validation (it must have audits and an earlier month to compare with), before the
-        minutes of theme fitting. A workspace is prepared for one month: rows of every kind
-        dated after it are left out (`until_month_end`; their number per kind under
-        ``"later_rows_left_out"`` of ``workspace.json``), so the themes and every table of the
-        month are the same whatever later data the exports hold. Labellers' notes on this
-        month's AI-label disagreements are themed (when there are at least `MIN_NOTES`);
-        ``workspace.json`` records the month and the number of notes under
-        ``"ai_label_notes"``.
+        The month to be reported on (default: the latest month of the audits). A workspace is
+        prepared for one month from the months up to it in the store: later months are left out
+        (their rows per kind under ``"later_rows_left_out"`` of ``workspace.json``), so the themes
+        and every table of the month are the same whatever later data exists. Labellers' notes
+        on this month's AI-label disagreements are themed (when there are at least
+        `MIN_NOTES`); ``workspace.json`` records their number under ``"ai_label_notes"``.
+    store
+        The history store (`rca.store.Store`); default ``out_dir/history.duckdb``, a store of
+        this workspace alone.
+    window
+        Months of texts the themes are fitted on, up to the report month
+        (`rca.analysis.registry_themes`); texts of earlier stored months are assigned to them.
 
     Returns
     -------
     Workspace
-        The prepared workspace.
+        The prepared workspace; ``theme_id`` is each theme's registry id.
 
     Raises
     ------
     ParameterError
-        If ``month`` has no audits or no earlier month with audits.
+        If ``month`` has no audits.
     """
-    from rca.analysis.intake import read_exports
+    from rca.analysis.intake import ingest_exports
+    from rca.analysis.registry_themes import registry_themes
+    from rca.store import Store
+    from rca.store.rows import row_months
 
     say = _progress if verbose else (lambda _m: None)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    store_path = Path(store) if store is not None else out / "history.duckdb"
+    if store is None:  # the workspace's own store starts afresh: nothing of an earlier run
+        store_path.unlink(missing_ok=True)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    exports = read_exports(
-        data_dir, mappings=mappings, quarantine_dir=out / "quarantine", verbose=verbose
-    )
-    tables, counts, mapping_files = exports.tables, exports.counts, exports.mappings
-    timings["validate_redact_s"] = time.perf_counter() - t0
-    if month is not None:
-        _check_month(tables["audits"], month)
-    report_month = month or _months(tables["audits"])[-1]
-    later: dict[str, int] = {}
-    for kind, df in tables.items():  # nothing after the report month: not even in the themes
-        tables[kind] = until_month_end(df, kind, report_month).copy()
-        later[kind] = len(df) - len(tables[kind])
-
-    t1 = time.perf_counter()
-    curation_file = Path(curation) if curation else None
-    themed: dict[str, Themes] = {}
-    for kind, col in (("audits", "comment"), ("feedback", "text")):
-        if kind not in tables:
-            continue
-        say(f"themes: {kind} ({embedder})")
-        themed[kind] = _add_themes(
-            tables[kind], col, embedder=embedder, n_themes=n_themes, seed=seed,
-            curation=curation_file if kind == "audits" else None,
+    mapping_files = check_mappings(mappings)
+    if data_dir is not None:
+        summary = ingest_exports(
+            data_dir, store_path, month=month, mappings=mappings, verbose=verbose,
+            quarantine_dir=out / "quarantine", only_new=True,
         )  # fmt: skip
-        found = themed[kind]
-        n_found = int((found.theme_info["theme_id"] >= 0).sum())
-        say(f"themes: {kind}: {n_found} themes ({found.model.backend_}), "
-            f"{found.model.outlier_share_:.1%} unassigned")  # fmt: skip
-        for line in found.unmatched_curation:
-            say(f"curation not applied: {line}")
+        if summary.months:
+            say(f"store: {summary.message()}")
+    timings["validate_redact_s"] = time.perf_counter() - t0
+    with Store(store_path) as st:
+        stored = st.months("audits")
+        report_month = month or (stored[-1] if stored else "")
+        if report_month not in stored:
+            raise ParameterError(
+                f"month {report_month or '(none)'}: no audits in that month; months in the "
+                f"data: {', '.join(stored) or 'none'}"
+            )
+        counts = st.kinds(until=report_month)
+        everything = st.kinds()
+        tables = {kind: st.read(kind, until=report_month) for kind in counts}
+        later = {kind: everything[kind]["valid"] - counts[kind]["valid"] for kind in counts}
+
+        t1 = time.perf_counter()
+        curation_file = Path(curation) if curation else None
+        themed: dict[str, Themes] = {}
+        windows: dict[str, list[str]] = {}
+        for kind, col in (("audits", "comment"), ("feedback", "text")):
+            if kind not in tables:
+                continue
+            df = tables[kind]
+            say(f"themes: {kind} ({embedder})")
+            fit = registry_themes(
+                st, kind, df, col, row_months(df, kind), report_month, window=window,
+                embedder=embedder, n_themes=n_themes, seed=seed,
+                curation=curation_file if kind == "audits" else None,
+                languages=df.get(LANGUAGE_COLUMN),
+            )  # fmt: skip
+            themed[kind], windows[kind] = fit.themes, fit.window
+            n_found = int((fit.themes.theme_info["theme_id"] >= 0).sum())
+            model = fit.themes.model
+            say(f"themes: {kind}: {n_found} themes ({model.backend_}) on {', '.join(fit.window)}"
+                f", {model.outlier_share_:.1%} unassigned; {fit.n_earlier:,} earlier texts "
+                "assigned")  # fmt: skip
+            for line in fit.themes.unmatched_curation:
+                say(f"curation not applied: {line}")
+        lineage, registry = _registry_tables(st, list(themed), report_month)
     audits = tables["audits"]
     themes = themed["audits"]
     model = themes.model
@@ -263,12 +296,20 @@ def prepare_workspace(
         df.to_parquet(out / f"{kind}.parquet", index=False)
     for kind, found in themed.items():
         stem = kind.rstrip("s")
-        found.theme_info.to_parquet(out / f"{stem}_themes.parquet", index=False)
+        info_table = found.theme_info
+        if kind == "audits":  # the explorer's curation names a theme by its registry id
+            info_table = info_table.assign(theme_key=[
+                registry_key(t) if t >= 0 else "" for t in info_table["theme_id"]
+            ])  # fmt: skip
+        info_table.to_parquet(out / f"{stem}_themes.parquet", index=False)
         if kind != "ai_labels":  # the notes' model is not reused: its theme table is enough
             found.model.save(out / f"{stem}_model")
+    lineage.to_parquet(out / "theme_lineage.parquet", index=False)
+    registry.to_parquet(out / "theme_registry.parquet", index=False)
     months = _months(audits)
     info = {
-        "data_dir": str(Path(data_dir).resolve()),
+        "data_dir": str(Path(data_dir).resolve()) if data_dir is not None else None,
+        "store": str(store_path.resolve()),
         "months": months,
         "counts": counts,
         "embedder": model.embedder_name_,
@@ -282,7 +323,36 @@ def prepare_workspace(
         "ai_label_notes": {"month": report_month, "n_notes": n_notes},
         "month": report_month,
         "later_rows_left_out": later,
+        "registry": True,
+        "theme_window": windows,
         "timings": timings,
     }
     (out / "workspace.json").write_text(json.dumps(info, indent=2, sort_keys=True))
     return Workspace(out)
+
+
+def _registry_tables(st: Store, kinds: list[str], month: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the splits and merges up to ``month`` and the registry as of ``month``.
+
+    Columns as `rca.analysis.month.TABLES` describes ``theme_lineage`` and ``theme_registry``.
+    """
+    names = "'" + "', '".join(kinds) + "'"
+    lineage = st.sql(
+        f"""SELECT l.kind, l.month, l.parent_id, p.label AS parent_label, l.child_id,
+               c.label AS child_label, l.relation, l.shared_texts, l.share_of_parent,
+               l.share_of_child, l.centroid_cosine
+        FROM theme_lineage l
+        LEFT JOIN theme_registry p ON p.kind = l.kind AND p.month = l.month
+             AND p.registry_id = l.parent_id
+        LEFT JOIN theme_registry c ON c.kind = l.kind AND c.month = l.month
+             AND c.registry_id = l.child_id
+        WHERE l.kind IN ({names}) AND l.month <= '{month}' AND l.relation <> 'continues'
+        ORDER BY l.kind, l.month, l.parent_id, l.child_id"""
+    )
+    registry = st.sql(
+        f"""SELECT kind, registry_id AS theme_id, label AS theme_label, first_month,
+               last_month, status, size
+        FROM theme_registry WHERE kind IN ({names}) AND month = '{month}'
+        ORDER BY kind, registry_id"""
+    )
+    return lineage, registry

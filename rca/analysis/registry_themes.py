@@ -172,7 +172,10 @@ def registry_themes(
     match = captured["match"]
     members = captured["members"]
     assert isinstance(match, RegistryMatch) and isinstance(members, pd.Series)
-    store.write_registry(kind, month, match, members)
+    window_members = pd.DataFrame(
+        {"text_key": members.index.astype(str), "registry_id": members.to_numpy(dtype="int64")}
+    )
+    store.write_registry(kind, month, match, window_members)
     linked = {k: v for k, v in themes.curation_matches.items() if registry_id_of(k) is None}
     if linked:
         store.link_curation(kind, linked, month)
