@@ -1,0 +1,190 @@
+"""The theme registry's matching (`rca.themes.registry`) on synthetic registry states."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rca.store.registry_frames import LINEAGE_COLUMNS, THEME_COLUMNS, RegistryState
+from rca.text.keys import text_key
+from rca.themes.registry import match_registry, state_after
+
+DIM = 8
+
+
+def axis(k: int, tilt: int | None = None, by: float = 0.0) -> np.ndarray:
+    """A unit-ish vector along axis ``k``, optionally tilted towards axis ``tilt``."""
+    v = np.zeros(DIM)
+    v[k] = 1.0
+    if tilt is not None:
+        v[tilt] = by
+    return v
+
+
+def keys(prefix: str, n: int) -> list[str]:
+    return [text_key(f"{prefix} {i}") for i in range(n)]
+
+
+def fit_frames(
+    groups: dict[int, list[str]], centroids: dict[int, np.ndarray]
+) -> tuple[pd.DataFrame, dict[int, np.ndarray], pd.Series]:
+    """A fit's theme_info, centroids and members from {fitted id: text keys}."""
+    info = pd.DataFrame(
+        {
+            "theme_id": list(groups),
+            "theme_label": [f"theme {t}" for t in groups],
+            "keywords": [[f"kw{t}", "common"] for t in groups],
+            "size": [len(v) for v in groups.values()],
+        }
+    )
+    members = pd.Series({k: t for t, ks in groups.items() for k in ks}, dtype="int64")
+    return info, centroids, members
+
+
+def registry(groups: dict[int, list[str]], centroids: dict[int, np.ndarray]) -> RegistryState:
+    """A registry after a first month whose fit had ``groups`` (fitted ids 0..K-1 in order)."""
+    info, cents, members = fit_frames(groups, centroids)
+    match = match_registry(RegistryState.empty(), info, cents, members, "2026-01")
+    return state_after(RegistryState.empty(), match, members.map(match.ids), "2026-01")
+
+
+A, B, C = keys("alpha", 100), keys("beta", 100), keys("gamma", 60)
+#: alpha and beta are related themes (cosine 0.69), gamma is apart.
+PREVIOUS = registry({0: A, 1: B, 2: C}, {0: axis(0, 1, 0.4), 1: axis(1, 0, 0.4), 2: axis(2)})
+
+
+def statuses(match) -> dict[int, str]:
+    return dict(zip(match.status["registry_id"], match.status["status"], strict=True))
+
+
+def relations(match) -> set[tuple[int, int, str]]:
+    lin = match.lineage
+    return set(zip(lin["parent_id"], lin["child_id"], lin["relation"], strict=True))
+
+
+def test_empty_registry_numbers_themes_in_fit_order():
+    info, cents, members = fit_frames({7: A, 3: B, 5: C}, {7: axis(0), 3: axis(1), 5: axis(2)})
+    match = match_registry(RegistryState.empty(), info, cents, members, "2026-01")
+    assert match.ids == {7: 0, 3: 1, 5: 2}
+    assert statuses(match) == {0: "new", 1: "new", 2: "new"}
+    assert match.lineage.empty and list(match.lineage.columns) == list(LINEAGE_COLUMNS)
+    assert list(match.themes.columns) == [*THEME_COLUMNS, "status"]
+    assert set(match.themes["first_month"]) == {"2026-01"}
+
+
+@pytest.mark.parametrize(
+    ("name", "groups", "centroids", "ids", "status", "lineage"),
+    [
+        (  # the same partition under other fitted ids: every registry id continues
+            "identical refit",
+            {4: C, 8: A, 9: B}, {4: axis(2), 8: axis(0), 9: axis(1)},
+            {8: 0, 9: 1, 4: 2}, {0: "continuing", 1: "continuing", 2: "continuing"},
+            {(0, 0, "continues"), (1, 1, "continues"), (2, 2, "continues")},
+        ),
+        (  # alpha's texts go half and half to two themes: split, two new ids
+            "split",
+            {0: A[:50], 1: A[50:], 2: B, 3: C},
+            {0: axis(0, 3, 0.5), 1: axis(0, 4, 0.5), 2: axis(1), 3: axis(2)},
+            {0: 3, 1: 4, 2: 1, 3: 2},
+            {0: "split", 1: "continuing", 2: "continuing", 3: "new", 4: "new"},
+            {(0, 3, "split"), (0, 4, "split"), (1, 1, "continues"), (2, 2, "continues")},
+        ),
+        (  # alpha and beta become one theme: both merged into a new id
+            "merge",
+            {0: A + B, 1: C}, {0: axis(0, 1, 1.0), 1: axis(2)},
+            {0: 3, 1: 2}, {0: "merged", 1: "merged", 2: "continuing", 3: "new"},
+            {(0, 3, "merge"), (1, 3, "merge"), (2, 2, "continues")},
+        ),
+        (  # a theme of texts the registry never saw, far from every theme: new
+            "new",
+            {0: A, 1: B, 2: C, 3: keys("delta", 40)},
+            {0: axis(0), 1: axis(1), 2: axis(2), 3: axis(5)},
+            {0: 0, 1: 1, 2: 2, 3: 3},
+            {0: "continuing", 1: "continuing", 2: "continuing", 3: "new"},
+            {(0, 0, "continues"), (1, 1, "continues"), (2, 2, "continues")},
+        ),
+        (  # gamma's texts left the window and nothing like it was fitted: gone
+            "gone",
+            {0: A, 1: B}, {0: axis(0), 1: axis(1)},
+            {0: 0, 1: 1}, {0: "continuing", 1: "continuing", 2: "gone"},
+            {(0, 0, "continues"), (1, 1, "continues")},
+        ),
+        (  # 10 % of alpha breaks off with new texts: not a split, alpha continues
+            "small piece",
+            {0: A[:90], 1: A[90:] + keys("delta", 40), 2: B, 3: C},
+            {0: axis(0), 1: axis(0, 5, 1.5), 2: axis(1), 3: axis(2)},
+            {0: 0, 1: 3, 2: 1, 3: 2},
+            {0: "continuing", 1: "continuing", 2: "continuing", 3: "new"},
+            {(0, 0, "continues"), (1, 1, "continues"), (2, 2, "continues")},
+        ),
+        (  # no shared texts: centroids decide (beta and gamma swapped in fitted order)
+            "centroid fallback",
+            {0: keys("a2", 100), 1: keys("g2", 60), 2: keys("b2", 100)},
+            {0: axis(0, 6, 0.2), 1: axis(2, 6, 0.2), 2: axis(1, 6, 0.2)},
+            {0: 0, 1: 2, 2: 1}, {0: "continuing", 1: "continuing", 2: "continuing"},
+            {(0, 0, "continues"), (1, 1, "continues"), (2, 2, "continues")},
+        ),
+        (  # no shared texts: alpha's centroid has two children of half its size each
+            "centroid split",
+            {0: keys("a2", 50), 1: keys("a3", 50), 2: keys("b2", 100), 3: keys("g2", 60)},
+            {0: axis(0, 3, 0.4), 1: axis(0, 4, 0.4), 2: axis(1), 3: axis(2)},
+            {0: 3, 1: 4, 2: 1, 3: 2},
+            {0: "split", 1: "continuing", 2: "continuing", 3: "new", 4: "new"},
+            {(0, 3, "split"), (0, 4, "split"), (1, 1, "continues"), (2, 2, "continues")},
+        ),
+        (  # no shared texts: alpha and beta's centroids both best match one child
+            "centroid merge",
+            {0: keys("ab", 200), 1: keys("g2", 60)}, {0: axis(0, 1, 1.0), 1: axis(2)},
+            {0: 3, 1: 2}, {0: "merged", 1: "merged", 2: "continuing", 3: "new"},
+            {(0, 3, "merge"), (1, 3, "merge"), (2, 2, "continues")},
+        ),
+    ],
+)  # fmt: skip
+def test_match_rules(name, groups, centroids, ids, status, lineage):
+    info, cents, members = fit_frames(groups, centroids)
+    match = match_registry(PREVIOUS, info, cents, members, "2026-02")
+    assert match.ids == ids, name
+    assert statuses(match) == status, name
+    assert relations(match) == lineage, name
+
+
+def test_evidence_is_recorded():
+    info, cents, members = fit_frames(
+        {0: A[:50], 1: A[50:], 2: B, 3: C},
+        {0: axis(0, 3, 0.5), 1: axis(0, 4, 0.5), 2: axis(1), 3: axis(2)},
+    )
+    lin = match_registry(PREVIOUS, info, cents, members, "2026-02").lineage
+    split = lin[lin["relation"] == "split"].iloc[0]
+    assert split["shared_texts"] == 50
+    assert split["share_of_parent"] == 0.5 and split["share_of_child"] == 1.0
+    assert split["centroid_cosine"] == pytest.approx(1 / np.sqrt(1.16 * 1.25), abs=1e-4)
+    assert split["parent_keywords"] == "kw0, common" and split["child_keywords"] == "kw0, common"
+
+
+def test_snapshot_keeps_first_month_and_ended_themes():
+    info, cents, members = fit_frames({0: A, 1: B}, {0: axis(0), 1: axis(1)})
+    match = match_registry(PREVIOUS, info, cents, members, "2026-02")
+    snap = match.themes.set_index("registry_id")
+    assert snap.loc[0, "first_month"] == "2026-01" and snap.loc[0, "last_month"] == "2026-02"
+    assert snap.loc[2, "status"] == "gone" and snap.loc[2, "last_month"] == "2026-01"
+    after = state_after(PREVIOUS, match, members.map(match.ids), "2026-02")
+    assert sorted(after.themes["registry_id"]) == [0, 1] and after.next_id == 3
+
+
+def test_deterministic_whatever_the_member_order():
+    groups = {0: A[:50], 1: A[50:] + B[:30], 2: B[30:], 3: C}
+    cents = {0: axis(0), 1: axis(0, 1, 0.7), 2: axis(1), 3: axis(2)}
+    info, cents, members = fit_frames(groups, cents)
+    first = match_registry(PREVIOUS, info, cents, members, "2026-02")
+    shuffled = members.sample(frac=1.0, random_state=3)
+    again = match_registry(PREVIOUS, info, cents, shuffled, "2026-02")
+    assert first.ids == again.ids
+    pd.testing.assert_frame_equal(first.lineage, again.lineage)
+    pd.testing.assert_frame_equal(first.themes, again.themes)
+
+
+def test_unknown_threshold_is_refused():
+    info, cents, members = fit_frames({0: A}, {0: axis(0)})
+    with pytest.raises(TypeError, match="part_shar"):
+        match_registry(PREVIOUS, info, cents, members, "2026-02", part_shar=0.3)
