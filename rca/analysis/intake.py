@@ -206,8 +206,8 @@ def ingest_exports(
     held = exports.months()
     if month is not None and month not in held:
         raise ParameterError(
-            f"month {month}: the audits in {exports.source} hold no rows in it; months in the "
-            f"files: {', '.join(held) or 'none'}"
+            f"month {month}: no audits in that month; months in the data: "
+            f"{', '.join(held) or 'none'}"
         )
     with Store(store_path) as opened:
         chosen = [month] if month else held

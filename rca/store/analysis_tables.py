@@ -107,6 +107,8 @@ def write_analysis(con: Any, run_id: int, name: str, df: pd.DataFrame) -> None:
     finally:
         con.unregister("_analysis_frame")
     con.execute("DELETE FROM analysis_columns WHERE table_name = ? AND run_id = ?", [table, run_id])
+    if not kinds:  # a table without columns (an empty table with no reason to have any)
+        return
     con.executemany(
         "INSERT INTO analysis_columns VALUES (?, ?, ?, ?, ?, ?)",
         [
