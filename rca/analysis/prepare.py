@@ -157,14 +157,16 @@ def _months(audits: pd.DataFrame) -> list[str]:
 
 
 def _check_month(audits: pd.DataFrame, month: str) -> None:
-    """Raise `ParameterError` unless ``month`` has audits and an earlier month to compare with."""
+    """Raise `ParameterError` unless ``month`` has audits.
+
+    The first month of the data is accepted: its analysis says, where a comparison with the
+    previous month would be, that there is none yet (`rca.analysis.context.FIRST_MONTH`).
+    """
     months = _months(audits)
     if month not in months:
         raise ParameterError(
             f"month {month}: no audits in that month; months in the data: {', '.join(months)}"
         )
-    if months.index(month) == 0:
-        raise ParameterError(f"month {month}: no earlier month in the data to compare with")
 
 
 def _progress(message: str) -> None:
@@ -211,7 +213,7 @@ def prepare_workspace(
         Log progress to stderr.
     month
         The month to be reported on (default: the latest month of the audits): checked right
-        after validation (it must have audits and an earlier month to compare with), before the
+        after validation (it must have audits; it may be the first month), before the
         minutes of theme fitting. A workspace is prepared for one month: rows of every kind
         dated after it are left out (`until_month_end`; their number per kind under
         ``"later_rows_left_out"`` of ``workspace.json``), so the themes and every table of the
@@ -228,7 +230,7 @@ def prepare_workspace(
     Raises
     ------
     ParameterError
-        If ``month`` has no audits or no earlier month with audits.
+        If ``month`` has no audits.
     """
     from rca.ingest.validate import validate_file
     from rca.text.clean import clean_series
