@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import run_cli
 
 import rca.reports.drivers as drivers
 import rca.reports.executive as ex
@@ -224,3 +225,12 @@ def test_a_batch_on_one_month_gives_every_report(tmp_path: Path) -> None:
         assert not re.search(r"\b(nan|None|NaN)\b", text), report.notebook
         if report.notebook not in ("calibration", "ai_labels"):  # no month-on-month there
             assert rr.FIRST_MONTH_NOTE in text, report.notebook
+
+
+def test_rca_sample_writes_one_month(tmp_path: Path, monkeypatch, capsys) -> None:
+    code, out, _ = run_cli(monkeypatch, capsys, "sample", "--out", str(tmp_path), "--months", "1",
+                           "--volume", "0.1")  # fmt: skip
+    assert code == 0 and "1 month (2026-10..2026-10)" in out
+    audits = pd.read_csv(tmp_path / "audits.csv")
+    assert set(audits["audit_date"].str[:7]) == {MONTH}
+    assert run_cli(monkeypatch, capsys, "sample", "--out", str(tmp_path), "--months", "0")[0] != 0
