@@ -37,7 +37,7 @@ rr.heading(f"Your quality feedback · {month}", 1)
 
 # %%
 cards = va.agent_cards(A.table("agent_kpis"), agent, month, previous, min_n=P["min_n"])
-rr.kpi_cards(cards)
+rr.kpi_cards(cards, first_month=previous is None)
 
 # %%
 rr.heading("What went well")

@@ -64,7 +64,7 @@ drivers.drivers_section(A.table("feedback_impact"), "mean_rating", month, previo
                         top_n=P["top_n"])  # fmt: skip
 
 # %%
-rr.heading(f"What changed since {previous}")
+rr.heading(f"What changed since {previous or 'last month'}")
 
 # %%
 ex.kpi_changes(kpis, month, previous, ex.optional_table(A, "kpi_changes"), family)
@@ -78,7 +78,7 @@ ex.what_changed(
 rr.heading(f"What auditors wrote about most in {month}")
 
 # %%
-ex.theme_chart(A.table("theme_changes"), P["top_n"])
+ex.theme_chart(A.table("theme_changes"), P["top_n"], team_themes=A.table("team_themes"))
 
 # %%
 rr.heading(f"Languages of comments and feedback in {month}")

@@ -38,7 +38,7 @@ rr.heading(f"{team} · quality review · {month}", 1)
 
 # %%
 kpis = vt.team_kpis(A.table("team_kpis"), team, min_n=P["min_n"])
-rr.kpi_cards(vt.team_vs_operation_cards(kpis, team, month, previous))
+rr.kpi_cards(vt.team_vs_operation_cards(kpis, team, month, previous), first_month=not previous)
 
 # %%
 rr.heading("Your team and the whole operation")

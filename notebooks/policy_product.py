@@ -56,7 +56,8 @@ pv.policy_themes_table(A.table("policy_themes"), month, P["top_n"], P["min_n"])
 rr.heading("Macros and SOPs behind failing audits")
 
 # %%
-pv.macros_table(A.table("macros"), month, P["top_n"], findings=findings)
+pv.macros_table(A.table("macros"), month, P["top_n"], findings=findings,
+                first_month=previous is None)  # fmt: skip
 
 # %%
 rr.heading("Root causes in the product and systems")

@@ -84,16 +84,10 @@ def test_comments_and_feedback_carry_their_detected_language(analysis):
                                           "ai_labels": "fake"}  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("month", "message"),
-    [("2025-01", "2025-01: no audits in that month; months in the data: 2026-08, 2026-09, "),
-     ("2026-08", "2026-08: no earlier month in the data to compare with")],
-)  # fmt: skip
-def test_a_month_that_cannot_be_analysed_stops_before_theme_fitting(
-    sample, tmp_path, month, message
-):
+def test_a_month_that_cannot_be_analysed_stops_before_theme_fitting(sample, tmp_path):
+    message = "2025-01: no audits in that month; months in the data: 2026-08, 2026-09, "
     with pytest.raises(ParameterError, match=message):
-        analyze_month(sample, tmp_path, month=month, embedder="fake")
+        analyze_month(sample, tmp_path, month="2025-01", embedder="fake")
     assert not list((tmp_path / "workspace").glob("*_model"))  # no minutes lost fitting themes
 
 

@@ -83,7 +83,7 @@ def test_same_seed_gives_identical_bytes_and_other_seed_differs(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"months": 1}, "months"),
+        ({"months": 0}, "months"),
         ({"months": 37}, "months"),
         ({"seed": -1}, "seed"),
         ({"end": "2026-13"}, "YYYY-MM"),

@@ -4,7 +4,9 @@ An analysis step (`rca.analysis.steps`) is a function ``Context -> {table name: 
 `Table` is a DataFrame, or an `EmptyTable` when there is not enough data for it: its input kind
 or an optional column is absent, or a statistic raised `rca.core.errors.NotEnoughDataError`
 (`enough` turns that error into an `EmptyTable`). Its ``reason`` is recorded in ``tables.json``
-and shown in the reports; any other error fails the analysis.
+and shown in the reports; any other error fails the analysis. In a team's first month
+(``Context.previous`` is None) every table that compares with the previous month is an
+`EmptyTable` whose reason is `FIRST_MONTH`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,11 @@ from rca.analysis.workspace import Workspace
 from rca.core.errors import NotEnoughDataError
 from rca.stats.kpis import add_period
 
-__all__ = ["Context", "EmptyTable", "Section", "Table", "enough", "lacking"]
+__all__ = ["FIRST_MONTH", "Context", "EmptyTable", "Section", "Table", "enough", "lacking"]
+
+#: Why a table that compares with the previous month is empty in a team's first month (the
+#: reports show it where the comparison would be).
+FIRST_MONTH = "no earlier month in the data to compare with: this is the first month"
 
 #: How the reports name each input kind.
 _KIND_NAMES = {"feedback": "feedback", "calibration": "calibration", "ai_labels": "AI-label"}
@@ -50,14 +56,17 @@ class EmptyTable:
 class Context:
     """What every section sees: the workspace, the months compared and the settings.
 
-    ``ai_population``: items the AI model labels next month (finite-population correction of
-    the audit sample size; None when unknown). ``baseline_weeks``: weeks before the report
-    month whose audits set the p-charts' limits.
+    ``previous``: the latest earlier month with audits, None in the first month of the data
+    (then a step that compares with it returns ``EmptyTable(FIRST_MONTH)`` or leaves its
+    comparison columns empty, and computes the rest). ``ai_population``: items the AI model
+    labels next month (finite-population correction of the audit sample size; None when
+    unknown). ``baseline_weeks``: weeks before the report month whose audits set the
+    p-charts' limits.
     """
 
     ws: Workspace
     month: str
-    previous: str
+    previous: str | None
     min_n: int = 30
     target_accuracy: float = 0.9
     margin: float = 0.03

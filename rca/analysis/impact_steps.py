@@ -67,7 +67,7 @@ def impact_table(
     df: pd.DataFrame,
     *,
     month: str,
-    previous: str,
+    previous: str | None,
     kpis: Sequence[str],
     text: str,
     segments: Sequence[str] = (),
@@ -81,7 +81,8 @@ def impact_table(
         Items with ``month``, ``theme_id``, ``theme_label`` (and ``root_cause``), the KPIs'
         columns and ``text``.
     month, previous
-        The month reported on and the one before.
+        The month reported on and the one before (None in the first month: every theme's
+        change columns are then NaN, `rca.stats.impact.impact_change` of an empty period).
     kpis
         Names of `rca.stats.impact.KPIS`; a KPI whose column is absent or empty is skipped.
     text

@@ -31,7 +31,7 @@ class MonthContext(Protocol):
     """What these steps read from `rca.analysis.steps.Context` (named here, not imported)."""
 
     month: str
-    previous: str
+    previous: str | None  # None in the first month: the tables then hold the month alone
     min_n: int
     tables: dict[str, pd.DataFrame]
 

@@ -186,7 +186,9 @@ def analyze_month(
     out
         Folder for ``workspace/``, ``tables/`` and ``tables.json``.
     month
-        ``YYYY-MM``; the latest month of the audits if omitted.
+        ``YYYY-MM``; the latest month of the audits if omitted. The first month of the data is
+        analysed too: the tables that compare with the previous month are then left empty with
+        the reason `rca.analysis.context.FIRST_MONTH` (``previous`` is null in ``tables.json``).
     embedder, seed
         Theme model settings (``embedder="auto"``: by the texts' languages, see
         `rca.themes.languages`).
@@ -241,8 +243,6 @@ def analyze_month(
         curation=curation, verbose=verbose, month=month, store=store, window=window,
     )  # fmt: skip
     month, previous = ws.resolve_month(month)
-    if previous is None:
-        raise ParameterError(f"month {month}: no earlier month in the data to compare with")
     known = Path(known_issues) if known_issues else Path(data_dir) / "known_issues.csv"
     ctx = Context(
         ws=ws, month=month, previous=previous, min_n=min_n, target_accuracy=target_accuracy,

@@ -140,17 +140,6 @@ def _months(audits: pd.DataFrame) -> list[str]:
     return sorted(audits["audit_date"].dt.strftime("%Y-%m").dropna().unique().tolist())
 
 
-def _check_month(audits: pd.DataFrame, month: str) -> None:
-    """Raise `ParameterError` unless ``month`` has audits and an earlier month to compare with."""
-    months = _months(audits)
-    if month not in months:
-        raise ParameterError(
-            f"month {month}: no audits in that month; months in the data: {', '.join(months)}"
-        )
-    if months.index(month) == 0:
-        raise ParameterError(f"month {month}: no earlier month in the data to compare with")
-
-
 def _progress(message: str) -> None:
     from rich.console import Console
 
@@ -198,7 +187,8 @@ def prepare_workspace(
     verbose
         Log progress to stderr.
     month
-        The month to be reported on (default: the latest month of the audits). A workspace is
+        The month to be reported on (default: the latest month of the audits; the first month
+        of the data is analysed too, its comparisons left for next month). A workspace is
         prepared for one month from the months up to it in the store: later months are left out
         (their rows per kind under ``"later_rows_left_out"`` of ``workspace.json``), so the themes
         and every table of the month are the same whatever later data exists. Labellers' notes

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rca.analysis.context import Context, EmptyTable, Section, Table, enough, lacking
+from rca.analysis.context import (
+    FIRST_MONTH,
+    Context,
+    EmptyTable,
+    Section,
+    Table,
+    enough,
+    lacking,
+)
 from rca.analysis.impact_steps import driver_rows, section_impact
 from rca.analysis.label_steps import section_labels
 from rca.analysis.language_steps import section_languages
@@ -82,7 +90,9 @@ def _with_causes(changes: Table, causes: pd.Series | None) -> Table:
 def section_trends(ctx: Context) -> dict[str, Table]:
     """Theme share changes month over month per segment, with emerging and fading themes.
 
-    The monthly changes list the ids of the month's audits behind each (``example_ids``).
+    The monthly changes list the ids of the month's audits behind each (``example_ids``). In
+    the first month (no previous month) they are ``EmptyTable(FIRST_MONTH)``; the weekly
+    changes, within the month, are computed as always.
     """
     from rca.stats.evidence import id_column, theme_ids
     from rca.stats.trends import emerging_themes, fading_themes, share_changes
@@ -99,7 +109,9 @@ def section_trends(ctx: Context) -> dict[str, Table]:
             segments=segments, min_n=ctx.min_n,
         )  # fmt: skip
 
-    changes = _with_causes(enough(changes_fn, "commented audits"), causes)
+    changes: Table = EmptyTable(FIRST_MONTH)
+    if ctx.previous is not None:
+        changes = _with_causes(enough(changes_fn, "commented audits"), causes)
     if not isinstance(changes, EmptyTable):  # the month's audits behind each change
         now = themed[themed["month"] == ctx.month]
         ids = pd.Series(theme_ids(now, changes, id_column(now)), changes.index, dtype=object)
@@ -176,7 +188,11 @@ def section_calibration(ctx: Context) -> dict[str, Table]:
 
 
 def section_operations(ctx: Context) -> dict[str, Table]:
-    """Macros / SOPs behind failing audits, technical issues in feedback, coaching needs."""
+    """Macros / SOPs behind failing audits, technical issues in feedback, coaching needs.
+
+    In the first month the macros' change vs the previous month is left untested (NaN); their
+    excess over the other macros and the after-vs-before test of a known change are computed.
+    """
     from rca.stats.coaching import coaching_needs
     from rca.stats.macros import macro_report
     from rca.stats.tech_issues import issue_timeline, technical_issues
@@ -281,11 +297,12 @@ def section_findings(ctx: Context) -> dict[str, Table]:
     the same tables (`rca.findings.build.build_findings`). The family's tables are returned again
     with ``family_q`` and ``clear`` (and their verdict columns by the family rule), replacing the
     earlier versions, so reports read one verdict; ``finding_family`` counts the tests and the
-    clear ones per type.
+    clear ones per type. In the first month ``kpi_changes`` is ``EmptyTable(FIRST_MONTH)`` and
+    the family holds the month's other tests.
     """
     from rca.findings.build import build_findings
     from rca.findings.family import FAMILY_TABLES, build_family, family_counts
-    from rca.stats.kpis import kpi_changes
+    from rca.stats.kpis import KPI_CHANGE_COLUMNS, kpi_changes
 
     def given(name: str) -> pd.DataFrame | None:
         table = ctx.tables.get(name)
@@ -293,15 +310,18 @@ def section_findings(ctx: Context) -> dict[str, Table]:
 
     audits = ctx.frame("audits")
     feedback = None if ctx.absent("feedback") else ctx.frame("feedback")
-    kpis = kpi_changes(audits, current=ctx.month, previous=ctx.previous, feedback=feedback)
+    kpis = None
+    if ctx.previous is not None:
+        kpis = kpi_changes(audits, current=ctx.month, previous=ctx.previous, feedback=feedback)
     tables = {name: given(name) for name in FAMILY_TABLES if name != "kpi_changes"}
     family = build_family({**tables, "kpi_changes": kpis})
     findings = build_findings(  # from the family just tested: it is not tested twice
         family=family, drivers=driver_rows(given("theme_impact"), given("feedback_impact"))
     )
+    columns = (*KPI_CHANGE_COLUMNS, "q_value", "clear", "verdict")
     return {
         **family.tables,
-        "kpi_changes": family.tables["kpi_changes"],
+        "kpi_changes": family.tables.get("kpi_changes", EmptyTable(FIRST_MONTH, columns)),
         "finding_family": family_counts(family.tests),
         "findings": findings,
     }

@@ -77,7 +77,9 @@ def sample(
         Path | None,
         typer.Option(help="Folder for the sample files (default: outputs/.work/sample-data)."),
     ] = None,
-    months: Annotated[int, typer.Option(min=2, max=36, help="Months of data (>= 2).")] = 6,
+    months: Annotated[
+        int, typer.Option(min=1, max=36, help="Months of data (1: a team's first month).")
+    ] = 6,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same bytes.")] = 0,
     end: Annotated[str, typer.Option(help="Last month covered, YYYY-MM.")] = "2026-10",
     effects: Annotated[
@@ -255,8 +257,9 @@ def analyze(
         verbose=True, macro_changes=changes or None, mappings=maps,
     )  # fmt: skip
     info = result.info
+    versus = f"vs {info['previous']}" if info["previous"] else "(first month: nothing to compare)"
     out_console.print(
-        f"{info['month']} vs {info['previous']}: {len(info['tables'])} tables in "
+        f"{info['month']} {versus}: {len(info['tables'])} tables in "
         f"{out / 'tables'} ({time.perf_counter() - start:.0f} s)",
         highlight=False,
     )

@@ -100,7 +100,9 @@ def drivers_table(
     without the theme's) with the 95 % interval, the impact last month and the change in words
     ("more costly than in ..., beyond chance" when the change's 95 % interval excludes 0;
     drivers are not findings of the month's false-discovery family, so the reports keep the word
-    "clear" for those and say "beyond chance" here), one redacted example.
+    "clear" for those and say "beyond chance" here), one redacted example. In the first month
+    of the data (``previous`` None) the two columns of last month are left out and
+    `rca.reports.fragments.first_month_note` says why.
     """
     since = previous or "last month"
     rows = driver_rows(table, kpi, segment=segment, value=value, top_n=top_n)
@@ -127,13 +129,16 @@ def drivers_table(
     )  # fmt: skip
     if not view["Example"].astype(bool).any():
         view = view.drop(columns="Example")
+    if previous is None:  # the first month: nothing to compare with
+        view = view.drop(columns=[f"Impact in {since}", "Change"])
     note = (
         f"<p><small>Impact: the {rr.esc(name)} of all items minus the {rr.esc(name)} without "
         f"the theme's items, in {month}; beyond chance when its 95 % interval excludes 0 after "
         "false-discovery-rate control over the month's drivers (a driver breaks the month's KPI "
         "down; it is not one of the findings called clear).</small></p>"
     )
-    return HTML(str(rr.table(view, formats={"Items": "int"}).data) + note)
+    first = rr.first_month_note().data if previous is None else ""
+    return HTML(str(rr.table(view, formats={"Items": "int"}).data) + note + first)
 
 
 def _first(examples: Any) -> str:
@@ -146,7 +151,10 @@ def _first(examples: Any) -> str:
 def drivers_chart(
     table: pd.DataFrame, kpi: str, *, segment: str = "all", value: str = "all", top_n: int = 5
 ) -> HTML:
-    """Bars of what each top driver costs ``kpi``, with 95 % error bars and last month's mark."""
+    """Bars of what each top driver costs ``kpi``, with 95 % error bars and last month's mark.
+
+    The mark is left out where there is no change (the first month of the data).
+    """
     rows = driver_rows(table, kpi, segment=segment, value=value, top_n=top_n)
     name = KPIS[kpi].name if kpi in KPIS else kpi
     if rows.empty:
@@ -155,7 +163,8 @@ def drivers_chart(
     rate = spec is None or spec.unit == "rate"
     lost = "points" if rate else "units"
     worse = "lower" if spec is None or spec.higher_is_better else "higher"
-    title = f"{DRIVER_TITLES.get(kpi, name)} (bars: 95 % interval; marks: last month)"
+    marks = "; marks: last month" if rows.get("harm_change", pd.Series()).notna().any() else ""
+    title = f"{DRIVER_TITLES.get(kpi, name)} (bars: 95 % interval{marks})"
     axis = f"{name} {worse} because of the theme ({lost})"
     return rr.figure(charts.impact_bars(rows, title, axis, scale=100.0 if rate else 1.0))
 

@@ -70,12 +70,19 @@ _Q = 0.05
 def reading_guide(month: str, previous: str | None, family: pd.DataFrame | None = None) -> HTML:
     """Return a short note on how to read the report: "pts" and what "clear" means.
 
-    ``family`` is the ``finding_family`` table (how many possible findings were tested), when
-    the analysis has it.
+    In the first month of the data (``previous`` None) it says in one sentence that there is
+    nothing to compare with yet and that comparisons start next month. ``family`` is the
+    ``finding_family`` table (how many possible findings were tested), when the analysis has it.
     """
     since = f" than in {previous}" if previous else ""
+    covers = f"This report covers {month}."
+    if previous is None:
+        covers = (
+            f"This report covers {month}, the first month in the data: there is no earlier month "
+            "to compare with, so comparisons with the previous month start next month."
+        )
     return rr.callout(
-        f"This report covers {month}. “pts” are percentage points, the plain difference between "
+        f"{covers} “pts” are percentage points, the plain difference between "
         "two percentages: a pass rate going from 80 % to 83 % is +3 pts. “Clearly more”, "
         f"“clearly less”, “better” or “worse”{since} are said only of clear changes. "
         + clear_meaning(family)
@@ -208,8 +215,26 @@ def _finding_item(r: Mapping[Any, Any], names: Mapping[str, str], alike: list[st
     )
 
 
-def theme_chart(changes: pd.DataFrame, top_n: int = 8) -> HTML:
-    """Largest themes of audit comments this month, with last month's share as a mark."""
+def _month_shares(team_themes: pd.DataFrame | None) -> pd.DataFrame:
+    """Return the month's theme shares of the whole operation, from ``team_themes``."""
+    if team_themes is None or rr.unusable(team_themes, ["theme_id", "operation_share"]):
+        return pd.DataFrame()
+    rows = team_themes.drop_duplicates("theme_id")
+    shares = {"item": rows["theme_id"], "label": rows["theme_label"],
+              "share_current": rows["operation_share"]}  # fmt: skip
+    return pd.DataFrame(shares).assign(segment="all")
+
+
+def theme_chart(
+    changes: pd.DataFrame, top_n: int = 8, team_themes: pd.DataFrame | None = None
+) -> HTML:
+    """Largest themes of audit comments this month, with last month's share as a mark.
+
+    In the first month of the data ``theme_changes`` is empty (nothing to compare with): the
+    bars are then the operation's shares of ``team_themes`` (``operation_share``), unmarked.
+    """
+    if rr.is_first_month(changes) and len(_month_shares(team_themes)):
+        changes = _month_shares(team_themes)
     if changes.empty or "segment" not in changes:
         return rr.empty_note(changes, "No themes in audit comments this month.", kind="info")
     rows = changes[(changes["segment"] == "all") & (changes["item"] != -1)]
@@ -218,7 +243,9 @@ def theme_chart(changes: pd.DataFrame, top_n: int = 8) -> HTML:
         return rr.callout("No themes in audit comments this month.")
     shares = rows.rename(columns={"label": "theme_label", "share_current": "share",
                                   "share_previous": "previous_share"})  # fmt: skip
-    title = "Top themes in audit comments (bars: this month, marks: last month)"
+    marks = "previous_share" in shares and shares["previous_share"].notna().any()
+    title = "Top themes in audit comments (bars: this month, marks: last month)" if marks else (
+        "Top themes in audit comments this month")  # fmt: skip
     return rr.figure(charts.theme_bars(shares, title))
 
 
@@ -270,7 +297,11 @@ def what_changed(
     Reads ``theme_changes`` and marks rows of ``emerging_themes`` as new. Clear: a significant
     growing-theme finding of ``findings`` (`theme_clear`); only growth is judged then. Without
     ``findings`` (older callers), a row is clear when its ``q_value`` < 0.05, up or down.
+    Nothing in the first month of the data (``previous`` None, ``changes`` left empty for it):
+    `kpi_changes`, shown above it, says once that there is nothing to compare with yet.
     """
+    if previous is None and rr.is_first_month(changes):
+        return HTML("")
     since = previous or "last month"
     if changes.empty or "q_value" not in changes:
         return rr.empty_note(changes, f"No comparison with {since} is available.", kind="info")

@@ -66,16 +66,22 @@ def slice_cards(audits: pd.DataFrame) -> HTML:
 
 
 def overview_table(overview: pd.DataFrame, month: str, top_n: int = 8) -> HTML:
-    """Return the slice's largest themes (`rca.analysis.explore.theme_overview`) as a table."""
+    """Return the slice's largest themes (`rca.analysis.explore.theme_overview`) as a table.
+
+    Without a previous month (the first of the data) its columns are left out, with the note.
+    """
     if overview.empty:
         return rr.callout(f"No audit comments match these filters in {month}.", kind="warn")
+    first = "previous_share" in overview and overview["previous_share"].isna().all()
+    overview = overview.drop(columns=["previous_share", "change"]) if first else overview
     names = {"theme_id": "Id", "theme_label": "Theme", "n": "Comments", "share": "Share",
              "previous_share": "Previous month", "change": "Change", "cause_name": "Cause",
              "root_cause": "Root cause id", "pinned": "Pinned", "keywords": "Keywords"}  # fmt: skip
     view = overview.head(top_n).rename(columns=names)
     view["Pinned"] = view["Pinned"].map({True: "yes", False: ""})
-    return rr.table(view, formats={"Comments": "int", "Share": "pct", "Previous month": "pct",
-                                   "Change": "pts"})  # fmt: skip
+    table = rr.table(view, formats={"Comments": "int", "Share": "pct", "Previous month": "pct",
+                                    "Change": "pts"})  # fmt: skip
+    return HTML(rr.first_month_note().data + table.data) if first else table
 
 
 def trend_chart(trend: pd.DataFrame, freq: str = "week") -> HTML:

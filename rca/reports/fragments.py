@@ -16,7 +16,10 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
+from rca.analysis.context import FIRST_MONTH
+
 __all__ = [
+    "FIRST_MONTH_NOTE",
     "REPORT_CSS",
     "Kpi",
     "SafeHtml",
@@ -25,8 +28,10 @@ __all__ = [
     "empty_note",
     "esc",
     "figure",
+    "first_month_note",
     "heading",
     "headline",
+    "is_first_month",
     "kpi_cards",
     "setup",
     "table",
@@ -35,6 +40,12 @@ __all__ = [
 ]
 
 _state: dict[str, Any] = {"plotlyjs_sent": False, "ids": itertools.count(1)}
+#: What a report says where a comparison with the previous month would be, in the first month
+#: of the data (the analysis' reason `rca.analysis.context.FIRST_MONTH`, as a sentence).
+FIRST_MONTH_NOTE = (
+    f"{FIRST_MONTH[0].upper()}{FIRST_MONTH[1:]}; comparisons with the previous month start next "
+    "month."
+)
 
 #: Styles of the report fragments (embedded by the HTML template and by `setup` in Jupyter).
 REPORT_CSS = """
@@ -144,9 +155,23 @@ def empty_note(table: pd.DataFrame, fallback: str, kind: str = "warn") -> HTML:
     (`rca.analysis.month.Analysis.table` keeps it in ``table.attrs["empty_reason"]``), e.g.
     "Not enough data: no calibration export in the data."; ``fallback`` when there is none
     (a table with no rows is then the answer, e.g. "No coaching need stands out.").
+    In the first month of the data a comparison's table says so instead (`FIRST_MONTH_NOTE`).
     """
+    if is_first_month(table):
+        return first_month_note()
     reason = table.attrs.get("empty_reason") if isinstance(table, pd.DataFrame) else None
     return callout(f"Not enough data: {reason}." if reason else fallback, kind=kind)
+
+
+def is_first_month(table: pd.DataFrame) -> bool:
+    """Return whether the analysis left ``table`` empty because the month is the first one."""
+    attrs = table.attrs if isinstance(table, pd.DataFrame) else {}
+    return bool(attrs.get("empty_reason") == FIRST_MONTH)
+
+
+def first_month_note() -> HTML:
+    """Return the callout shown where a comparison with the previous month would be."""
+    return callout(FIRST_MONTH_NOTE)
 
 
 @dataclass(frozen=True)
@@ -171,8 +196,8 @@ class Kpi:
     good: bool | None = None
 
 
-def kpi_cards(kpis: Sequence[Kpi]) -> HTML:
-    """Return a row of KPI cards."""
+def kpi_cards(kpis: Sequence[Kpi], *, first_month: bool = False) -> HTML:
+    """Return a row of KPI cards; ``first_month`` adds `first_month_note` (no change to show)."""
     cards = []
     for k in kpis:
         delta = ""
@@ -183,7 +208,8 @@ def kpi_cards(kpis: Sequence[Kpi]) -> HTML:
             f'<div class="rca-kpi"><div class="l">{esc(k.label)}</div>'
             f'<div class="v">{esc(k.value)}</div>{delta}</div>'
         )
-    return HTML(f'<div class="rca-kpis">{"".join(cards)}</div>')
+    note = first_month_note().data if first_month else ""
+    return HTML(f'<div class="rca-kpis">{"".join(cards)}</div>{note}')
 
 
 def _missing(value: object) -> bool:

@@ -123,10 +123,15 @@ def kpi_changes(
         months' 95 % intervals do not overlap, and the sentence says so.
     family
         ``finding_family``, for the number of possible findings in the sentence on "clear".
+
+    In the first month of the data (``changes`` left empty for it) the one sentence
+    `rca.reports.fragments.FIRST_MONTH_NOTE`: the month's values are in the headline cards.
     """
     cur, prev = _months(kpis, month, previous) if len(kpis) else (None, None)
     if cur is None:
         return rr.callout(f"No audits in {month}.", kind="warn")
+    if changes is not None and rr.is_first_month(changes):
+        return rr.first_month_note()
     prev_month = previous or "last month"
     before = f" ({int(prev['n']):,} in {prev_month})" if prev is not None else ""
     lines = [f"{int(cur['n']):,} audits{before}."]

@@ -78,13 +78,13 @@ def check_member(available: Sequence[str], column: str, value: str | None, month
 
 def load_member(
     workspace: str | Path, month: str | None, column: str, value: str | None
-) -> tuple[Analysis, str, str, str]:
+) -> tuple[Analysis, str, str | None, str]:
     """Open a report's analysis for one team or agent (the validation cell of both notebooks).
 
     Returns
     -------
     tuple
-        ``(analysis, month, previous month, value)``.
+        ``(analysis, month, previous month (None in the first month of the data), value)``.
 
     Raises
     ------
@@ -94,7 +94,7 @@ def load_member(
         ``month`` is not the analysed month, or ``value`` is missing or without audits in it.
     """
     analysis = load(workspace, month)
-    month, previous = str(analysis.info["month"]), str(analysis.info["previous"])
+    month, previous = str(analysis.info["month"]), analysis.info["previous"]
     available = members(analysis.table(_KPI_TABLES[column]), column, month)
     return analysis, month, previous, check_member(available, column, value, month)
 

@@ -17,10 +17,10 @@ from IPython.display import HTML
 
 import rca.findings.recommend as rec
 import rca.reports.fragments as rr
-from rca.reports.executive import cause_name, change_words, theme_clear
 from rca.reports.finding_evidence import evidence_html
 from rca.reports.finding_text import describe
 from rca.reports.load import load
+from rca.reports.product import product_causes, trend_words, window_weeks
 from rca.reports.recommendations import recommendation_list
 
 __all__ = [
@@ -168,11 +168,15 @@ def macros_table(
     month: str | None = None,
     top_n: int = 8,
     findings: pd.DataFrame | None = None,
+    *,
+    first_month: bool = False,
 ) -> HTML:
     """Macros and SOPs implicated by failing audits (``macros``), clear problems highlighted.
 
     Clear: the macro has a significant finding in ``findings`` (the analysis' one rule); without
-    ``findings`` (older callers), the macros table's own q-value and change flag.
+    ``findings`` (older callers), the macros table's own q-value and change flag. In the
+    ``first_month`` of the data the change since last month is left out and
+    `rca.reports.fragments.first_month_note` says why.
     """
     if df.empty or "macro_id" not in df:
         return _none(df, "audits with a macro or SOP", month)
@@ -193,78 +197,10 @@ def macros_table(
     )  # fmt: skip
     formats = {"Audits": "int", "Fail rate": "pct", "Other macros' fail rate": "pct",
                "Change since last month": "pts"}  # fmt: skip
+    if first_month:
+        view = view.drop(columns="Change since last month")
+        return HTML(rr.table(view, flag="clear", formats=formats).data + rr.first_month_note().data)
     return rr.table(view, flag="clear", formats=formats)
-
-
-def _is_product(causes: pd.Series) -> pd.Series:
-    return causes.astype(str).str.startswith(("product.", "system."))
-
-
-def product_causes(
-    changes: pd.DataFrame,
-    topics: pd.DataFrame,
-    feedback_themes: pd.DataFrame,
-    issues: pd.DataFrame,
-    month: str | None = None,
-    previous: str | None = None,
-    findings: pd.DataFrame | None = None,
-) -> HTML:
-    """Themes whose root cause is in the product or systems (``product.*``, ``system.*``).
-
-    Audit-comment themes come with this month's count and change (``theme_changes``; clearly
-    more when a significant growing-theme finding of ``findings`` says so, see
-    `rca.reports.executive.theme_clear`); user feedback themes with their volume over all months
-    and, for technical issues, their trend.
-    """
-    since = previous or "last month"
-    rows: list[dict[str, Any]] = []
-    if len(topics) and "root_cause" in topics and len(changes) and "segment" in changes:
-        causes = topics.set_index("theme_id")["root_cause"]
-        mine = changes[changes["segment"] == "all"].assign(cause=lambda d: d["item"].map(causes))
-        told = theme_clear(mine, findings)
-        # Without findings to tell (older callers), the table's own q-value decides.
-        mine = mine.assign(_clear=told if told is not None else mine["q_value"] < _Q)
-        for r in mine[_is_product(mine["cause"])].to_dict("records"):
-            rows.append(
-                {
-                    "Theme": r["label"], "Heard in": "Audit comments", "cause": r["cause"],
-                    "Volume": f"{int(r['count_current']):,} comments in {month}",
-                    "Trend": change_words(r["difference"], bool(r["_clear"]), since),
-                    "_n": r["count_current"],
-                }
-            )  # fmt: skip
-    if len(feedback_themes) and "root_cause" in feedback_themes:
-        trend = issues.set_index("theme_id")["trend"] if "trend" in issues else pd.Series()
-        for r in feedback_themes[_is_product(feedback_themes["root_cause"])].to_dict("records"):
-            t = trend.get(r["theme_id"])
-            rows.append(
-                {
-                    "Theme": r["theme_label"], "Heard in": "User feedback",
-                    "cause": r["root_cause"],
-                    "Volume": f"{int(r['size']):,} messages, all months",
-                    "Trend": "–" if t is None else _trend_words(str(t), _window_weeks(issues)),
-                    "_n": r["size"],
-                }
-            )  # fmt: skip
-    if not rows:
-        return rr.callout("No theme is traced to the product or systems this month.")
-    view = pd.DataFrame(rows).sort_values(["Heard in", "_n", "Theme"],
-                                          ascending=[True, False, True])  # fmt: skip
-    view.insert(2, "Root cause", [cause_name(c) for c in view.pop("cause")])
-    return rr.table(view, hide=["_n"])
-
-
-def _window_weeks(issues: pd.DataFrame) -> int:
-    """Weeks in each window of the issues' trend, as the analysis computed it (``tech_issues``)."""
-    return int(issues["window_weeks"].iloc[0])
-
-
-def _trend_words(trend: str, weeks: int) -> str:
-    return {
-        "rising": f"clearly rising (last {weeks} weeks vs the {weeks} before)",
-        "falling": f"clearly falling (last {weeks} weeks vs the {weeks} before)",
-        "stable": "about the same (any change could be chance)",
-    }.get(trend, "not enough reports to tell")
 
 
 def _status(r: Any) -> str:
@@ -316,7 +252,7 @@ def issues_table(
         return _none(df, "technical issues in user feedback", month)
     d = _by_status(df, top_n)
     d = d.assign(trend=_issue_trends(d, findings))
-    weeks = _window_weeks(df)
+    weeks = window_weeks(df)
     view = pd.DataFrame(
         {
             "Issue": d["theme_label"], "Status": [_status(r) for r in d.to_dict("records")],
@@ -324,7 +260,7 @@ def issues_table(
             "Last seen": [_day(v) for v in d["last_seen"]],
             f"Reports, last {weeks} weeks": d["count_current"],
             f"Reports, {weeks} weeks before": d["count_previous"],
-            "Trend": [_trend_words(str(t), weeks) for t in d["trend"]],
+            "Trend": [trend_words(str(t), weeks) for t in d["trend"]],
             "Markets": [_first(m, 3) for m in d["markets"]],
             "Example report": [_first(e, 1) for e in d["examples"]],
             "rising": d["trend"] == "rising",

@@ -54,7 +54,8 @@ class SampleSummary:
     def summary(self) -> str:
         """Return a short human-readable summary (a few lines)."""
         span = f"{self.months[0]}..{self.months[-1]}" if self.months else "no months"
-        lines = [f"Sample data, seed {self.seed}, {len(self.months)} months ({span}):"]
+        n = len(self.months)
+        lines = [f"Sample data, seed {self.seed}, {n} month{'' if n == 1 else 's'} ({span}):"]
         for kind, path in self.files.items():
             count = f"{self.counts[kind]:>7,} rows" if kind in self.counts else ""
             lines.append(f"  {path.name:<18}{count}")
@@ -66,9 +67,9 @@ class SampleSummary:
 
 
 def _check(months: int, seed: int) -> None:
-    if isinstance(months, bool) or not isinstance(months, int) or not 2 <= months <= MAX_MONTHS:
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
         raise ParameterError(
-            f"months must be a whole number from 2 to {MAX_MONTHS}, got {months!r}"
+            f"months must be a whole number from 1 to {MAX_MONTHS}, got {months!r}"
         )
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ParameterError(f"seed must be a whole number >= 0, got {seed!r}")
@@ -99,7 +100,7 @@ def generate_sample(
     out_dir
         Folder to write; created if missing, existing sample files are overwritten.
     months
-        Number of months, 2 to 36.
+        Number of months, 1 to 36 (one month: a team's first export, nothing to compare with).
     seed
         Random seed; other seeds give other data with the same kinds of planted causes, planted
         in other entities (macro, market and bug, team, auditor, label pair, rubric item).

@@ -212,7 +212,7 @@ def make_plan(
     end
         Last month, ``YYYY-MM``.
     months
-        Number of months, at least 2.
+        Number of months, at least 1.
     effects
         Effect-size preset (`rca.sample.effects.EFFECTS`). With ``"none"`` the planted entities
         are still drawn (same plan as the other presets) but the generators plant nothing and
@@ -231,8 +231,9 @@ def make_plan(
     calendar = make_calendar(end, months)
     # the stale macro changes at least a month before the last one when there is room, so the
     # report month shows the preset's documented size (a change on the 10th of the report month
-    # leaves a third of its audits unaffected); two months: the last month, diluted
-    change_month = max(1, min(months - 2, months // 2 + dice.integer(0, 1)))
+    # leaves a third of its audits unaffected); two months: the last month, diluted; one month:
+    # that month (the same draws whatever the number of months)
+    change_month = min(months - 1, max(1, min(months - 2, months // 2 + dice.integer(0, 1))))
     cohort_month = min(months - 1, max(1, months // 3))
     cohort_team = dice.pick(TEAMS).name
     agents = _roster(dice, calendar, cohort_team, cohort_month, sizes.equal_rates)
