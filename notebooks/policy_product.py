@@ -16,6 +16,7 @@ import rca.reports.drivers as drivers
 import rca.reports.fragments as rr
 import rca.reports.executive as ex
 import rca.reports.policy as pv
+import rca.reports.history as vh
 from rca.batch.parameters import notebook_parameters
 
 _before = set(globals())
@@ -77,6 +78,34 @@ pv.issue_timeline_chart(A.table("issue_timeline"), issues, month, P["top_n"])
 
 # %%
 pv.issues_table(issues, month, P["top_n"], findings=findings)
+
+# %%
+rr.heading("Theme history: how the largest themes grew, split and merged")
+
+# %%
+rr.heading("Themes of audit comments", 3)
+
+# %%
+history, lineage, registry = (ex.optional_table(A, name) for name in vh.HISTORY_TABLES)
+vh.history_chart(history, "audits", month, P["top_n"])
+
+# %%
+vh.history_table(history, lineage, registry, "audits", month, P["top_n"])
+
+# %%
+vh.splits_and_merges(lineage, "audits", month)
+
+# %%
+rr.heading("Themes of user feedback", 3)
+
+# %%
+vh.history_chart(history, "feedback", month, P["top_n"])
+
+# %%
+vh.history_table(history, lineage, registry, "feedback", month, P["top_n"])
+
+# %%
+vh.splits_and_merges(lineage, "feedback", month)
 
 # %%
 rr.heading("The evidence, case by case")
