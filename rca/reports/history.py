@@ -39,13 +39,18 @@ def _texts(kind: str) -> str:
 
 
 def _usable(df: pd.DataFrame, *columns: str) -> bool:
-    return isinstance(df, pd.DataFrame) and not rr.unusable(df, ["kind", *columns])
+    """Whether ``df`` is a table the analysis filled (no reason to be empty) with ``columns``."""
+    return (
+        isinstance(df, pd.DataFrame)
+        and not df.attrs.get("empty_reason")
+        and {"kind", *columns} <= set(df.columns)
+    )
 
 
 def _of_kind(history: pd.DataFrame, kind: str, month: str | None) -> pd.DataFrame:
     """Return the kind's rows of ``theme_history`` up to ``month``."""
     if not _usable(history, "theme_id", "month", "n", "share"):
-        return pd.DataFrame()
+        return pd.DataFrame(columns=["kind", "theme_id", "theme_label", "month", "n", "share"])
     rows = history[history["kind"] == kind]
     return rows[rows["month"].astype(str) <= month] if month else rows
 
