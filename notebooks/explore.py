@@ -87,9 +87,7 @@ ve.theme_fragment(detail)
 rr.heading(f"History of the theme: {detail.label}")
 
 # %%
-H = rx.theme_history(ws, month)
-vh.theme_history_fragment(H["theme_history"], H["theme_lineage"], H["theme_registry"],
-                          detail.theme_id, month=month)  # fmt: skip
+vh.theme_history_fragment(rx.theme_history(ws, month), detail.theme_id, month=month)
 
 # %%
 rr.heading("Curation")

@@ -83,29 +83,11 @@ pv.issues_table(issues, month, P["top_n"], findings=findings)
 rr.heading("Theme history: how the largest themes grew, split and merged")
 
 # %%
-rr.heading("Themes of audit comments", 3)
+history = {name: ex.optional_table(A, name) for name in vh.HISTORY_TABLES}
+vh.history_section(history, "audits", month, P["top_n"])
 
 # %%
-history, lineage, registry = (ex.optional_table(A, name) for name in vh.HISTORY_TABLES)
-vh.history_chart(history, "audits", month, P["top_n"])
-
-# %%
-vh.history_table(history, lineage, registry, "audits", month, P["top_n"])
-
-# %%
-vh.splits_and_merges(lineage, "audits", month)
-
-# %%
-rr.heading("Themes of user feedback", 3)
-
-# %%
-vh.history_chart(history, "feedback", month, P["top_n"])
-
-# %%
-vh.history_table(history, lineage, registry, "feedback", month, P["top_n"])
-
-# %%
-vh.splits_and_merges(lineage, "feedback", month)
+vh.history_section(history, "feedback", month, P["top_n"])
 
 # %%
 rr.heading("The evidence, case by case")

@@ -323,13 +323,24 @@ def test_fallback_sentences(view, sentence):
 
 
 def test_one_themes_history_for_the_explore_notebook(tables):
-    h, lin, reg = (_frame(tables[n]) for n in vh.HISTORY_TABLES)
-    page = vh.theme_history_fragment(h, lin, reg, 7, month=MONTH).data
+    given = {name: _frame(table) for name, table in tables.items()}
+    page = vh.theme_history_fragment(given, 7, month=MONTH).data
     assert "first seen 2026-08" in page and "merged into &#x27;Payout problems&#x27;" in page
     assert page.count("Plotly.newPlot") == 1
-    quiet = vh.theme_history_fragment(h, lin, reg, 0, month=MONTH).data
+    quiet = vh.theme_history_fragment(given, 0, month=MONTH).data
     assert "No split or merge of this theme is recorded." in quiet
-    unknown = vh.theme_history_fragment(h, _frame(EmptyTable("no theme lineage: x")), reg, 0).data
+    unknown_lineage = {**given, "theme_lineage": _frame(EmptyTable("no theme lineage: x"))}
+    unknown = vh.theme_history_fragment(unknown_lineage, 0).data
     assert "Splits and merges are not known: no theme lineage: x." in unknown
-    xss = vh.theme_history_fragment(h, lin, reg, 1, month=MONTH).data
+    xss = vh.theme_history_fragment(given, 1, month=MONTH).data
     assert "<script>alert" not in xss and "&lt;script&gt;" in xss
+
+
+def test_section_of_the_policy_report_has_chart_table_and_lineage(tables):
+    page = vh.history_section({n: _frame(t) for n, t in tables.items()}, "audits", MONTH).data
+    assert "<h3>Themes of the audit comments</h3>" in page and page.count("Plotly.newPlot") == 1
+    assert "<table" in page and page.count("split into &#x27;Selfie rejected&#x27;") == 3
+    feedback = vh.history_section({"theme_history": _frame(tables["theme_history"])}, "feedback")
+    assert "App crashes" in feedback.data and "No split or merge of themes is recorded" in (
+        feedback.data
+    )

@@ -340,14 +340,7 @@ class Explorer:
             ]  # fmt: skip
             if self.theme.value is not None:
                 detail = rx.theme_detail(slice_, self.theme_table, self.theme.value)
-                h = self.history
-                history = theme_history_fragment(
-                    h["theme_history"],
-                    h["theme_lineage"],
-                    h["theme_registry"],
-                    detail.theme_id,
-                    month,
-                )
+                history = theme_history_fragment(self.history, detail.theme_id, month=month)
                 parts += [rr.heading(f"Theme: {detail.label}", 3), theme_fragment(detail), history]
         except RcaError as exc:
             parts = [rr.callout(str(exc), kind="warn")]

@@ -10,6 +10,7 @@ explore notebook one theme (`theme_history_fragment`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -23,6 +24,7 @@ __all__ = [
     "HISTORY_TABLES",
     "KIND_TEXTS",
     "history_chart",
+    "history_section",
     "history_table",
     "lineage_sentences",
     "splits_and_merges",
@@ -238,15 +240,45 @@ def history_table(
     return rr.table(pd.DataFrame(out), formats=formats)
 
 
+def history_section(
+    tables: Mapping[str, pd.DataFrame], kind: str = "audits", month: str | None = None,
+    top_n: int = 8,
+) -> HTML:  # fmt: skip
+    """Return the history of the kind's ``top_n`` largest themes under a heading.
+
+    The chart (`history_chart`), the table (`history_table`) and every split and merge
+    (`splits_and_merges`) of `HISTORY_TABLES` (by name; a missing one counts as empty).
+    """
+    history, lineage, registry = (tables.get(n, pd.DataFrame()) for n in HISTORY_TABLES)
+    parts = [
+        rr.heading(f"Themes of the {_texts(kind)}", 3), history_chart(history, kind, month, top_n),
+        history_table(history, lineage, registry, kind, month, top_n),
+        splits_and_merges(lineage, kind, month),
+    ]  # fmt: skip
+    return HTML("".join(p.data for p in parts))
+
+
 def theme_history_fragment(
-    history: pd.DataFrame,
-    lineage: pd.DataFrame,
-    registry: pd.DataFrame,
+    tables: Mapping[str, pd.DataFrame],
     theme_id: int,
     kind: str = "audits",
     month: str | None = None,
 ) -> HTML:
-    """One theme's history: first seen, size month by month (chart), its splits and merges."""
+    """Return one theme's history: first seen, size month by month (chart), splits and merges.
+
+    Parameters
+    ----------
+    tables
+        `HISTORY_TABLES` by name (`rca.analysis.explore.theme_history`); a missing one counts as
+        empty.
+    theme_id
+        The theme (its registry id when the workspace comes from the history store).
+    kind
+        ``"audits"`` (comments) or ``"feedback"`` (texts).
+    month
+        The month shown: later months are left out.
+    """
+    history, lineage, registry = (tables.get(n, pd.DataFrame()) for n in HISTORY_TABLES)
     rows = _of_kind(history, kind, month)
     mine = rows[rows["theme_id"] == int(theme_id)].sort_values("month")
     if mine.empty or not (mine["n"] > 0).any():
