@@ -16,6 +16,7 @@ import rca.analysis.explore as rx
 from rca.analysis.curation_session import CurationSession
 import rca.reports.fragments as rr
 import rca.reports.explorer as ve
+import rca.reports.history as vh
 import rca.reports.languages as vl
 from rca.batch.parameters import notebook_parameters
 from rca.analysis.workspace import Workspace
@@ -81,6 +82,12 @@ rr.heading(f"Drill-down: {detail.label}")
 
 # %%
 ve.theme_fragment(detail)
+
+# %%
+rr.heading(f"History of the theme: {detail.label}")
+
+# %%
+vh.theme_history_fragment(rx.theme_history(ws, month), detail.theme_id, month=month)
 
 # %%
 rr.heading("Curation")

@@ -16,6 +16,7 @@ import rca.reports.drivers as drivers
 import rca.reports.fragments as rr
 import rca.reports.executive as ex
 import rca.reports.policy as pv
+import rca.reports.history as vh
 from rca.batch.parameters import notebook_parameters
 
 _before = set(globals())
@@ -78,6 +79,16 @@ pv.issue_timeline_chart(A.table("issue_timeline"), issues, month, P["top_n"])
 
 # %%
 pv.issues_table(issues, month, P["top_n"], findings=findings)
+
+# %%
+rr.heading("Theme history: how the largest themes grew, split and merged")
+
+# %%
+history = {name: ex.optional_table(A, name) for name in vh.HISTORY_TABLES}
+vh.history_section(history, "audits", month, P["top_n"])
+
+# %%
+vh.history_section(history, "feedback", month, P["top_n"])
 
 # %%
 rr.heading("The evidence, case by case")

@@ -403,11 +403,14 @@ def test_explore_notebook_runs_and_exports_a_static_view(curated, tmp_path):
         "Themes per market, queue and team",
         "Drill-down: ",
         "Example comments (redacted)",
+        "History of the theme: ",
+        "first seen 2026-09 or earlier",
         "Renamed by analyst",
         f"Curation file: {path.resolve()}",
     ]:
         assert text in page, text  # fmt: skip
-    assert page.count("Plotly.newPlot") == 4  # languages, trend, queue and team heat maps
+    # languages, trend, queue and team heat maps, the theme's history
+    assert page.count("Plotly.newPlot") == 5
     for bad in ["Traceback", "Error displaying widget", "widget-state+json", "unpkg.com"]:
         assert bad not in page, bad
     assert path.read_bytes() == before  # save_curation is off: nothing written

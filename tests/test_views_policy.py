@@ -236,8 +236,11 @@ def test_policy_product_notebook_runs_from_the_tables(analysis, planted_macro, t
     for heading in HEADINGS:
         assert heading in page, heading
     assert f"Update macro {planted_macro}" in page and "Known (KI-" in page
-    # themes per policy, issue timeline, drivers of failed audits and of low ratings
-    assert page.count("Plotly.newPlot") == 4
+    # themes per policy, issue timeline, drivers of failed audits and of low ratings, the
+    # history of the comment themes and of the feedback themes
+    assert page.count("Plotly.newPlot") == 6
+    assert "Theme history: how the largest themes grew, split and merged" in page
+    assert "the largest themes over 2 months" in page
     assert "Traceback" not in page
 
 
@@ -246,7 +249,7 @@ def test_policy_product_notebook_with_empty_tables_says_so(analysis, tmp_path):
     copy = tmp_path / "analysis"
     shutil.copytree(analysis.path, copy)
     for name in ("policy_themes", "macros", "tech_issues", "issue_timeline", "findings",
-                 "theme_impact", "feedback_impact"):  # fmt: skip
+                 "theme_impact", "feedback_impact", "theme_history", "theme_lineage"):  # fmt: skip
         pd.DataFrame().to_parquet(copy / "tables" / f"{name}.parquet")
     from rca.batch.notebook_run import run_report
 
@@ -258,6 +261,8 @@ def test_policy_product_notebook_with_empty_tables_says_so(analysis, tmp_path):
     assert "No technical issues in user feedback in 2026-10." in page
     assert "No change to policies, macros or the product is needed" in page
     assert "No theme lowers the pass rate" in page and "No theme lowers the average rating" in page
+    assert "No theme history of audit comments up to 2026-10." in page
+    assert "Not enough data: no theme lineage: the workspace was prepared without" in page
     assert "Plotly.newPlot" not in page and "Traceback" not in page
 
 

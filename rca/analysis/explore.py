@@ -2,7 +2,8 @@
 
 Functions on a workspace's audits and themes (`rca.analysis.workspace.Workspace`): `filter_audits`
 cuts a slice by month, market, queue and team; `theme_overview` and `theme_shares_by` (over time,
-per segment) describe its themes; `theme_detail` drills into one. Curating them (renames, merges,
+per segment) describe its themes; `theme_detail` drills into one, `theme_history` gives the
+themes' months, splits and merges. Curating them (renames, merges,
 pinned causes) is `rca.analysis.curation_session.CurationSession`.
 """
 
@@ -16,11 +17,14 @@ from typing import Any
 
 import pandas as pd
 
+from rca.analysis.history_steps import HISTORY_TABLES
+from rca.analysis.workspace import Workspace
 from rca.core.errors import ParameterError
 from rca.stats.kpis import add_period, theme_shares
 from rca.themes.curation_file import theme_key
 
 __all__ = [
+    "HISTORY_TABLES",
     "SEGMENTS",
     "ThemeDetail",
     "available",
@@ -29,6 +33,7 @@ __all__ = [
     "filter_audits",
     "resolve_theme",
     "theme_detail",
+    "theme_history",
     "theme_overview",
     "theme_row",
     "theme_shares_by",
@@ -264,3 +269,28 @@ def theme_detail(
         agents=_concentration(own, commented, "agent").head(top_n),
         queues=_concentration(own, commented, "queue").head(top_n),
     )  # fmt: skip
+
+
+def theme_history(ws: Workspace, month: str) -> dict[str, pd.DataFrame]:
+    """Return the themes' history up to ``month``: the three tables of `HISTORY_TABLES`.
+
+    The analysis tables beside the workspace when it was analysed for ``month``; otherwise
+    computed from the workspace (`rca.analysis.history_steps.workspace_history`). A table left
+    empty carries its reason in ``attrs["empty_reason"]``, as `rca.analysis.month.Analysis.table`.
+    """
+    from rca.analysis.context import EmptyTable
+    from rca.analysis.history_steps import workspace_history
+    from rca.analysis.month import Analysis
+
+    analysis = Analysis(ws.path.parent)
+    if (analysis.path / "tables.json").exists():
+        info = analysis.info
+        if info.get("month") == month and set(HISTORY_TABLES) <= set(info.get("tables", {})):
+            return {name: analysis.table(name) for name in HISTORY_TABLES}
+    out = {}
+    for name, table in workspace_history(ws, month).items():
+        frame = table.frame() if isinstance(table, EmptyTable) else table
+        if isinstance(table, EmptyTable):
+            frame.attrs["empty_reason"] = table.reason
+        out[name] = frame
+    return out

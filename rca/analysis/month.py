@@ -55,6 +55,12 @@ TABLES: dict[str, str] = {
     "theme_changes_weekly": "Theme shares, last week of the month vs the week before (BH q)",
     "emerging_themes": "Themes new or tiny last month that grew significantly",
     "fading_themes": "Themes that shrank significantly",
+    "theme_history": "Each theme's texts per month up to the month, audit comments and feedback "
+    "(n, share of the month's texts), one row per theme and month",
+    "theme_lineage": "Theme splits and merges up to the month: parent and child registry themes, "
+    "shared texts, shares, centroid cosine",
+    "theme_registry": "Registry themes: stable id, name, first and last month, status this "
+    "month, size",
     "p_chart_team": "Weekly pass-rate p-chart per team with run rules",
     "p_chart_queue": "Weekly pass-rate p-chart per queue with run rules",
     "calibration_agreement": "Agreement per rubric item: percent, Fleiss kappa, Krippendorff alpha",

@@ -19,6 +19,7 @@ from rca.analysis.context import (
     enough,
     lacking,
 )
+from rca.analysis.history_steps import section_themes_history
 from rca.analysis.impact_steps import driver_rows, section_impact
 from rca.analysis.label_steps import section_labels
 from rca.analysis.language_steps import section_languages
@@ -330,6 +331,7 @@ def section_findings(ctx: Context) -> dict[str, Table]:
 SECTIONS: tuple[Section, ...] = (
     section_kpis,
     section_trends,
+    section_themes_history,  # each theme's months, splits and merges (reads no other table)
     section_control,
     section_calibration,
     section_labels,

@@ -11,7 +11,7 @@ import pandas as pd
 
 import rca.reports.fragments as rr
 
-__all__ = ["impact_bars", "language_bars", "rate_trend", "theme_bars"]
+__all__ = ["impact_bars", "language_bars", "rate_trend", "theme_bars", "theme_months"]
 
 _BLUE = "#0969da"
 
@@ -172,5 +172,42 @@ def impact_bars(rows: pd.DataFrame, title: str, axis_title: str, scale: float = 
     fig.update_layout(
         title=rr.esc(title), xaxis_title=rr.esc(axis_title), height=140 + 34 * len(df),
         legend={"orientation": "h", "y": -0.2},
+    )  # fmt: skip
+    return fig
+
+
+def theme_months(history: pd.DataFrame, title: str, texts: str = "texts") -> Any:
+    """Lines of each theme's share of the month's texts, month by month (hover: its texts).
+
+    Parameters
+    ----------
+    history
+        Rows of ``theme_history`` (`rca.stats.theme_history.theme_history`) of the themes to draw:
+        ``theme_id``, ``theme_label``, ``month``, ``n``, ``share`` (0-1); drawn in the order of
+        their first row.
+    title
+        Chart title.
+    texts
+        What a text is called in the hover and axis (e.g. ``"audit comments"``).
+    """
+    import plotly.graph_objects as go
+
+    months = sorted(history["month"].astype(str).unique())
+    fig = go.Figure()
+    for (_, label), rows in history.groupby(["theme_id", "theme_label"], sort=False):
+        rows = rows.set_index(rows["month"].astype(str)).reindex(months)
+        name = rr.esc(label)
+        fig.add_trace(
+            go.Scatter(
+                x=rr.escape_labels(months), y=rows["share"] * 100, mode="lines+markers",
+                name=name, customdata=rows["n"].fillna(0).astype(int),
+                hovertemplate=f"{name}<br>%{{x}}: %{{y:.1f}} % (%{{customdata}} {rr.esc(texts)})"
+                "<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        title=rr.esc(title), xaxis={"type": "category", "title": "month"},
+        yaxis={"title": f"% of the month's {rr.esc(texts)}", "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.25, "font": {"size": 11}}, height=460,
     )  # fmt: skip
     return fig

@@ -23,6 +23,7 @@ import rca.reports.fragments as rr
 from rca.analysis.curation_session import CurationSession
 from rca.analysis.workspace import Workspace
 from rca.core.errors import RcaError
+from rca.reports.history import theme_history_fragment
 from rca.stats.kpis import add_period
 
 __all__ = [
@@ -261,6 +262,7 @@ class Explorer:
         self.audits, self.theme_table = add_period(ws.audits()), ws.themes()
         self.top_n, self.min_n, self.allow_save = top_n, min_n, allow_save
         self.months = rx.available(self.audits, "month")
+        self.history = rx.theme_history(ws, self.months[-1])  # each month shows its part
         self.month = w.Dropdown(options=self.months, value=self.months[-1], description="Month")
         self.market, self.queue, self.team = (
             w.Dropdown(options=[("All", ""), *((v, v) for v in rx.available(self.audits, c))],
@@ -344,7 +346,8 @@ class Explorer:
             ]  # fmt: skip
             if self.theme.value is not None:
                 detail = rx.theme_detail(slice_, self.theme_table, self.theme.value)
-                parts += [rr.heading(f"Theme: {detail.label}", 3), theme_fragment(detail)]
+                history = theme_history_fragment(self.history, detail.theme_id, month=month)
+                parts += [rr.heading(f"Theme: {detail.label}", 3), theme_fragment(detail), history]
         except RcaError as exc:
             parts = [rr.callout(str(exc), kind="warn")]
         self.output.outputs = tuple(_output(p) for p in parts)
