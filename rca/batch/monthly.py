@@ -108,6 +108,7 @@ def _analysis(
     curation: Path | None,
     mappings: dict[str, Path],
     log: Callable[[str], object],
+    store: Path,
 ) -> Analysis:
     """Reuse ``analysis_dir`` (copied if it lives in the month being replaced) or analyse anew.
 
@@ -120,7 +121,7 @@ def _analysis(
         log(f"analysing {month} ({embedder}, seed {seed})")
         return analyze_month(
             data_dir, target, month=month, embedder=embedder, seed=seed, min_n=min_n,
-            curation=curation, mappings=mappings, log=log, verbose=True,
+            curation=curation, mappings=mappings, log=log, verbose=True, store=store,
         )  # fmt: skip
     source = Path(analysis_dir).resolve()
     if not (source / "tables.json").exists():
@@ -154,6 +155,7 @@ def run_batch(
     curation: str | Path | None = None,
     mappings: Mapping[str, str | Path] | None = None,
     log: Callable[[str], object] = _stderr_log,
+    store: str | Path | None = None,
 ) -> BatchResult:
     """Build every report of ``plan_path`` for ``month`` into ``<out_root>/<month>/``.
 
@@ -165,7 +167,10 @@ def run_batch(
         ``YYYY-MM``.
     data_dir
         Folder of the exports (``audits.*`` ...); hashed into the manifest, analysed unless
-        ``analysis_dir`` is given.
+        ``analysis_dir`` is given. Either the whole history or only the month's files: the
+        report month and every month the history store does not hold yet are stored
+        (`rca.analysis.intake.ingest_exports` with ``only_new``), and the month is analysed
+        from the store (earlier months, the theme registry).
     out_root
         Outputs folder; the shared month folder is ``<out_root>/<month>/`` (the HTML reports,
         ``index.html`` and a ``manifest.json`` without paths or personal data).
@@ -194,6 +199,8 @@ def run_batch(
         ``mappings`` kind by kind.
     log
         Progress callback: one line per finished report with the running failure count.
+    store
+        The history store; default ``<work_root>/history.duckdb`` (private, kept across months).
 
     Returns
     -------
@@ -228,9 +235,11 @@ def run_batch(
         min_n = int(plan.parameters.get("min_n", 30))
         curation_file = Path(curation) if curation else plan.curation
         maps = {**plan.mappings, **{k: Path(v) for k, v in (mappings or {}).items()}}
+        store_path = Path(store) if store else build.work.parent / "history.duckdb"
         analysis = _analysis(
-            analysis_dir, data_dir, build, month, embedder, seed, min_n, curation_file, maps, log
-        )
+            analysis_dir, data_dir, build, month, embedder, seed, min_n, curation_file, maps, log,
+            store_path,
+        )  # fmt: skip
         ws = analysis.workspace
         planned = expand_plan(plan, ws.audits(), month, ws.path.resolve())
         n_jobs = max(1, jobs or os.cpu_count() or 1)
@@ -243,7 +252,8 @@ def run_batch(
         ]
         outcomes = run_reports(tasks, n_jobs, log)
         results = [o.result for o in outcomes]
-        private = [build.work.parent, data_dir, analysis.path, work, build.shared.parent]
+        private = [build.work.parent, data_dir, analysis.path, work, build.shared.parent,
+                   store_path.parent]  # fmt: skip
         shown = [replace(r, reason=shareable_text(r.reason, private)) for r in results]
         write_index(shared, month, shown)
         manifest = build_manifest(

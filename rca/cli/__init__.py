@@ -6,6 +6,7 @@ instead of a traceback: a user's mistake is never a crash. ``python -m rca.cli``
 
 from __future__ import annotations
 
+from rca.cli import demo_command as _demo_command  # noqa: F401  (registers it)
 from rca.cli import store_commands as _store_commands  # noqa: F401  (registers them)
 from rca.cli.commands import app, main
 

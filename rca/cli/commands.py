@@ -286,13 +286,20 @@ def batch(
         list[str] | None,
         typer.Option(help=MAPPING_HELP + " Overrides the plan's mappings kind by kind."),
     ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(help="History store file (private; default: WORK/history.duckdb)."),
+    ] = None,
 ) -> None:
     """Analyse a month once, then build every planned report in parallel, with an index.
 
-    OUT/YYYY-MM holds only what may be shared (reports, index, manifest); the analysis, executed
-    notebooks and quarantine files go to the private WORK/YYYY-MM. A failing report never stops
-    the others: it is listed as failed in the index and the command exits 1 after the rest
-    finish. Re-running a month replaces both folders atomically.
+    DATA may hold the whole history or only the month's files: the month, and any month the
+    history store does not hold yet, go into the store, and the month is analysed from it
+    (earlier months with `rca ingest`). OUT/YYYY-MM holds only what may be shared (reports,
+    index, manifest); the analysis, executed notebooks and quarantine files go to the private
+    WORK/YYYY-MM. A failing report never stops the others: it is listed as failed in the index
+    and the command exits 1 after the rest finish. Re-running a month replaces both folders
+    atomically.
     """
     from rca.batch.monthly import run_batch
     from rca.core.paths import data_dir, outputs_dir, parameter_file
@@ -302,47 +309,12 @@ def batch(
     result = run_batch(
         plan or parameter_file("monthly.yaml"), month, data_dir=data or data_dir(),
         out_root=out or outputs_dir(), work_root=work, jobs=jobs, embedder=embedder, seed=seed,
-        curation=curation, mappings=maps, log=console.log,
+        curation=curation, mappings=maps, log=console.log, store=store,
     )  # fmt: skip
     tell_batch(result)
     if result.failed:
         console.print(f"{len(result.failed)} report(s) failed; see the index.", markup=False)
         raise typer.Exit(1)
-
-
-@app.command()
-def demo(
-    out: Annotated[Path | None, typer.Option(help=OUT_HELP)] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the sample data and the theme model.")] = 0,
-    months: Annotated[int, typer.Option(min=2, max=24, help="Months of sample data.")] = 6,
-    embedder: Annotated[str, typer.Option(help=EMBEDDER_HELP)] = "auto",
-    plan: Annotated[Path | None, typer.Option(help=PLAN_HELP)] = None,
-    work: Annotated[Path | None, typer.Option(help=BATCH_WORK_HELP)] = None,
-) -> None:
-    """Generate sample data, analyse it and build the month's reports; print the index path.
-
-    The sample data (synthetic, with planted personal data for the redaction to catch) goes to
-    the private WORK/sample-data, the reports to OUT/YYYY-MM.
-    """
-    from rca.batch.monthly import run_batch
-    from rca.core.paths import outputs_dir, parameter_file
-    from rca.sample import generate_sample
-
-    start = time.perf_counter()
-    out = out or outputs_dir()
-    data = work_root(work, out) / "sample-data"
-    console.log(f"sample data -> {data}")
-    summary = generate_sample(data, months=months, seed=seed)
-    month = summary.months[-1]
-    result = run_batch(
-        plan or parameter_file("monthly.yaml"), month, data_dir=data, out_root=out,
-        work_root=work, embedder=embedder, seed=seed, log=console.log,
-    )  # fmt: skip
-    if result.failed:
-        tell_batch(result)
-        raise typer.Exit(1)
-    console.log(f"done in {time.perf_counter() - start:.0f} s")
-    tell_batch(result)
 
 
 @app.command()

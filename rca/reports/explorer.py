@@ -3,9 +3,8 @@
 Fragments take what `rca.analysis.explore` computes and return ``IPython.display.HTML``
 (data-derived text escaped, charts through `rca.reports.fragments.figure`). `Explorer` puts the
 same views behind ipywidgets controls (month, market, queue, team, theme) with rename / merge / pin
-buttons. Widgets only work with a live frontend, so `interactive_explorer` builds one only when a
-notebook frontend runs the cell (`frontend_shows_widgets`): papermill runs, and the HTML exported
-from them, carry no widget state.
+buttons. Widgets need a live frontend: `interactive_explorer` builds one only when a notebook
+frontend runs the cell (`frontend_shows_widgets`); papermill runs and their HTML carry none.
 """
 
 from __future__ import annotations
