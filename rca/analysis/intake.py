@@ -217,11 +217,16 @@ def ingest_exports(
             if not chosen:
                 return IngestSummary([], [], {}, later_than_stored=False)
         tables = exports.tables
-        if chosen != held:  # languages only for the rows stored: detection is the slow part
-            keep = {k: row_months(df, k) for k, df in tables.items()}
-            tables = {k: df[(keep[k].isin(chosen) | keep[k].isna()).to_numpy()].copy()
-                      for k, df in tables.items()}  # fmt: skip
-        add_languages(tables)
+        if chosen == held:
+            add_languages(tables)
+        else:  # languages only of the rows stored: detection is the slow part
+            months = {k: row_months(df, k) for k, df in tables.items()}
+            kept = {k: df[(months[k].isin(chosen) | months[k].isna()).to_numpy()].copy()
+                    for k, df in tables.items()}  # fmt: skip
+            add_languages(kept)
+            for kind, df in kept.items():
+                if LANGUAGE_COLUMN in df:
+                    tables[kind][LANGUAGE_COLUMN] = df[LANGUAGE_COLUMN].reindex(tables[kind].index)
         return opened.replace_months(
             tables, source=exports.source, files=exports.files, counts=exports.counts,
             months=chosen, reasons=exports.problems,
