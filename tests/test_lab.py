@@ -27,10 +27,18 @@ from typing import Any
 import pytest
 from conftest import ROOT
 
-pytestmark = [pytest.mark.browser, pytest.mark.notebook]
-
 #: The JupyterLab environment (``make lab-env`` creates it); ``RCA_LAB_ENV`` points elsewhere.
 LAB_ENV = Path(os.environ.get("RCA_LAB_ENV", ROOT / ".venv-lab"))
+JUPYTER_LAB = LAB_ENV / "bin" / "jupyter-lab"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.notebook,
+    pytest.mark.skipif(
+        not JUPYTER_LAB.exists(),
+        reason=f"no JupyterLab test environment at {LAB_ENV} (create it: make lab-env)",
+    ),
+]
 KERNEL = "rca-test"
 NEW_NAME = "Renamed in JupyterLab"
 #: Lab settings for a quiet offline run: every cell in the page (no windowing, so the test sees
@@ -85,9 +93,6 @@ def _wait_for_server(url: str, token: str, proc: subprocess.Popen[bytes], log: P
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     """JupyterLab from `LAB_ENV` on a free port with a token, rooted in a temp folder."""
-    jupyter_lab = LAB_ENV / "bin" / "jupyter-lab"
-    if not jupyter_lab.exists():
-        pytest.skip(f"no JupyterLab test environment at {LAB_ENV} (create it: make lab-env)")
     base = tmp_path_factory.mktemp("lab")
     root, data, settings = base / "root", base / "jupyter-data", base / "settings"
     root.mkdir()
@@ -114,7 +119,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     log = base / "lab.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [str(jupyter_lab), "--no-browser", "--ServerApp.ip=127.0.0.1",
+            [str(JUPYTER_LAB), "--no-browser", "--ServerApp.ip=127.0.0.1",
              f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
              f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
              "--LabApp.news_url=", "--LabApp.extension_manager=readonly",
