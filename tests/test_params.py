@@ -47,6 +47,36 @@ def test_notebook_namespace_check_sees_injected_typos():
         notebook_parameters("executive", namespace, before)
 
 
+#: A kernel that already ran the executive notebook: the setup cell of the second run recorded
+#: every name of the first (parameters included), then the parameters cell set new values.
+RERUN_BEFORE = {"rr", "_before", "workspace", "month", "min_n", "top_n", "title", "P", "ws"}
+
+
+@pytest.mark.parametrize(
+    ("namespace", "before", "expected"),
+    [
+        ({"workspace": "w2", "month": "2026-09", "min_n": 5, "top_n": 3, "title": "T"},
+         RERUN_BEFORE, {"workspace": "w2", "month": "2026-09", "min_n": 5, "top_n": 3,
+                        "title": "T"}),
+        ({"workspace": "w", "month": None, "min_n": 30, "top_n": 4, "title": None, "P": {}},
+         {"P"}, {"workspace": "w", "month": None, "min_n": 30, "top_n": 4, "title": None}),
+        ({"workspace": "w", "top_n": 4, "P": {}, "ws": object()}, None,
+         {"workspace": "w", "month": None, "min_n": 30, "top_n": 4, "title": None}),
+    ],
+    ids=["second-run", "first-run", "without-before"],
+)  # fmt: skip
+def test_notebook_parameters_are_the_namespace_values_whatever_ran_before(
+    namespace, before, expected
+):
+    assert notebook_parameters("executive", namespace, before) == expected
+
+
+def test_a_name_new_on_a_second_run_is_still_a_misspelled_parameter():
+    namespace = {"workspace": "w", "month": None, "mnth": "2026-10", "P": {}, "rr": object()}
+    with pytest.raises(ParameterError, match="did you mean 'month'"):
+        notebook_parameters("executive", namespace, RERUN_BEFORE)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("month: 2026-10\n", {"month": "2026-10"}), ("", {}), ("# nothing\n", {})],

@@ -155,9 +155,14 @@ _NOT_PARAMETERS = frozenset({"In", "Out", "get_ipython", "exit", "quit", "open"}
 
 
 def notebook_parameters(
-    notebook: str, namespace: Mapping[str, Any], before: set[str]
+    notebook: str, namespace: Mapping[str, Any], before: set[str] | None = None
 ) -> dict[str, Any]:
-    """Check the variables a notebook's parameter cells defined (for its validation cell).
+    """Check the values a notebook's parameter cells set (for its validation cell).
+
+    The declared names (`rca.batch.registry`) are read from ``namespace`` as they stand after the
+    ``parameters`` cell and any cell papermill injected, whatever ran before: in a kernel that
+    already ran the notebook (JupyterLab's "Run All" a second time) the values of the latest
+    parameters cell count, not the defaults.
 
     Parameters
     ----------
@@ -166,21 +171,32 @@ def notebook_parameters(
     namespace
         The notebook's ``globals()``.
     before
-        Names that existed before the parameters cell (recorded by the setup cell).
+        Names that existed before the parameters cell (recorded by the setup cell). Any other
+        new public name is taken for a misspelled parameter (with a did-you-mean hint). On a
+        re-run, names left by the earlier run are in ``before``: they are never taken for one.
 
     Returns
     -------
     dict
         The checked parameters (see `check_parameters`).
+
+    Raises
+    ------
+    ParameterError
+        On an unknown notebook, a new name that is not a parameter, or an invalid value.
     """
     import types
 
-    values = {
-        k: v
-        for k, v in namespace.items()
-        if k not in before
-        and not k.startswith("_")
-        and k not in _NOT_PARAMETERS
-        and not isinstance(v, types.ModuleType)
-    }
+    declared = _declared(notebook)
+    values = {name: namespace[name] for name in declared if name in namespace}
+    if before is not None:
+        values |= {
+            k: v
+            for k, v in namespace.items()
+            if k not in before
+            and k not in declared
+            and not k.startswith("_")
+            and k not in _NOT_PARAMETERS
+            and not isinstance(v, types.ModuleType)
+        }
     return check_parameters(notebook, values)
