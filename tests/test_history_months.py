@@ -92,7 +92,7 @@ def test_curated_names_follow_the_registry_id_across_a_refit(sample12, tmp_path)
     now = second.workspace.themes().set_index("theme_id")
     assert now.loc[int(top["theme_id"]), "theme_label"] == "Verification steps out of date"
     history = second.table("theme_history")
-    named = history[history["theme_id"] == int(top["theme_id"])]
+    named = history[(history["kind"] == "audits") & (history["theme_id"] == int(top["theme_id"]))]
     assert set(named["theme_label"]) == {"Verification steps out of date"}
 
 
