@@ -93,11 +93,28 @@ def sample(
         float,
         typer.Option(help="Rows per month, as a multiple of the usual volume (e.g. 0.25)."),
     ] = 1.0,
+    split_month: Annotated[
+        str | None,
+        typer.Option(
+            help="Plant a theme split from this month (YYYY-MM, not the first): the audit "
+            "comments about tone come in two clearly different sub-variants (calls, written "
+            "replies). For measuring theme identity; off by default."
+        ),
+    ] = None,
+    merge_month: Annotated[
+        str | None,
+        typer.Option(
+            help="Plant a theme merge from this month (YYYY-MM, not the first): the audit "
+            "comments about incomplete notes and about the wrong macro are written one shared "
+            "way. For measuring theme identity; off by default."
+        ),
+    ] = None,
 ) -> None:
     """Write realistic sample exports (all four kinds) with planted root causes.
 
     The seed decides which macro, market, bug, team, auditor, AI label pair and rubric item are
     affected; --effects decides how strongly (ground_truth.json lists what was planted).
+    --split-month and --merge-month plant theme lineage (ground_truth.json's ``lineage``).
     """
     from rca.core.paths import outputs_dir
     from rca.sample import EFFECTS, generate_sample
@@ -106,8 +123,9 @@ def sample(
         raise typer.BadParameter(f"expected one of {', '.join(EFFECTS)}", param_hint="--effects")
     out = out or outputs_dir() / ".work" / "sample-data"
     summary = generate_sample(
-        out, months=months, seed=seed, end=end, effects=effects, volume=volume
-    )
+        out, months=months, seed=seed, end=end, effects=effects, volume=volume,
+        split_month=split_month, merge_month=merge_month,
+    )  # fmt: skip
     out_console.print(str(summary))
 
 
