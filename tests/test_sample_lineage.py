@@ -15,6 +15,7 @@ from rca.sample import generate_sample
 from rca.sample.lineage import MERGE_THEMES, SPLIT_THEME
 from rca.store.registry_frames import RegistryState
 from rca.text.keys import text_keys
+from rca.text.language import detect_languages
 from rca.themes.find import find_themes
 from rca.themes.registry import assign_registry, state_after
 
@@ -117,15 +118,17 @@ def test_overlapping_windows_keep_their_registry_ids(tmp_path):
 
 @pytest.mark.real
 def test_registry_on_sample_text_with_the_default_embedder(tmp_path):
-    """Plumbing on real embeddings: a refit of the same window continues every theme."""
+    """Plumbing test on real embeddings (English comments, so MiniLM): a refit of the same
+    window (texts in another order: the fit is order-free) continues every theme."""
     generate_sample(tmp_path, months=2, seed=0, volume=0.2)
     (window,) = _windows(tmp_path, [("2026-09", "2026-10")])
-    texts = window["comment"].tolist()
-    keys = text_keys(texts)
-    themes = find_themes(texts, seed=0)
+    texts = [t for t, lang in zip(window["comment"], detect_languages(window["comment"].tolist()),
+                                  strict=True) if lang == "en"]  # fmt: skip
+    keys, english = text_keys(texts), ["en"] * len(texts)
+    themes = find_themes(texts, seed=0, languages=english)
     match, members = assign_registry(themes, keys, RegistryState.empty(), "2026-09")
     state = state_after(RegistryState.empty(), match, members, "2026-09")
-    again = find_themes(texts[::-1], seed=0)
+    again = find_themes(texts[::-1], seed=0, languages=english)
     match2, members2 = assign_registry(again, keys[::-1], state, "2026-10")
     assert set(match2.status["status"]) == {"continuing"}
     assert (members2.loc[members.index] == members).all()

@@ -8,8 +8,9 @@ month left (`rca.store.registry_frames.RegistryState`). The rules (`match_regist
    f holds now, ``share_of_parent`` = shared / r's texts still in the window, ``share_of_child``
    = shared / f's texts that had a registry id. For a registry theme with less than
    `MIN_SHARED_SHARE` of its texts in the new window (e.g. windows that do not overlap), the
-   centroids' cosine is the evidence instead: r and f are linked when one is the other's most
-   similar theme with cosine >= `LINK_COSINE`, shares estimated from the window shares.
+   centroids' cosine is the evidence instead: r and f are linked when each is the other's most
+   similar theme with cosine >= `LINK_COSINE`; a second child (or parent) is linked when it is
+   as similar, within `COSINE_MARGIN`; shares are estimated from the themes' window shares.
    Keywords are recorded with every link, as evidence for a reader (never decisive).
 2. **Links.** A link counts when it holds a substantial part of both sides: share of the parent
    and share of the child >= `PART_SHARE` (and >= `MIN_SHARED_LINK` shared texts when texts are
@@ -24,6 +25,8 @@ month left (`rca.store.registry_frames.RegistryState`). The rules (`match_regist
    >= `CONTINUE_COSINE` (a theme whose texts all left the window). Any other fitted theme is
    ``new``, any other registry theme ``gone``.
 
+`assign_registry` then keeps each text the registry already placed under its registry id while
+that theme continues; the fit places new texts and those of themes that split, merged or ended.
 An empty registry gives the fitted themes the ids ``0..K-1`` in the fit's own theme order, so a
 first run's ids equal the fit's. New ids are handed out in the fit's theme order. Everything is
 deterministic: the same inputs give the same ids, statuses and lineage.
