@@ -93,14 +93,14 @@ def _windows(folder, months):
 
 
 def test_overlapping_windows_keep_their_registry_ids(tmp_path):
-    """Two 2-month windows sharing a month, tfidf themes: shared texts keep their ids."""
+    """Two 2-month windows sharing a month, fake-embedder themes: shared texts keep their ids."""
     generate_sample(tmp_path, months=3, seed=2, volume=0.15)
     first, second = _windows(tmp_path, [("2026-08", "2026-09"), ("2026-09", "2026-10")])
     state = RegistryState.empty()
     fits = []
     for month, window in (("2026-09", first), ("2026-10", second)):
         texts = window["comment"].tolist()
-        themes = find_themes(texts, embedder="tfidf", seed=0, languages=["en"] * len(texts))
+        themes = find_themes(texts, embedder="fake", seed=0, languages=["en"] * len(texts))
         match, members = assign_registry(themes, text_keys(texts), state, month)
         state = state_after(state, match, members, month)
         fits.append((match, members))
@@ -110,10 +110,10 @@ def test_overlapping_windows_keep_their_registry_ids(tmp_path):
     assert len(shared) > 100
     kept = (before.loc[shared] == after.loc[shared]).mean()
     continuing = match.status.loc[match.status["status"] == "continuing", "registry_id"]
-    assert len(continuing) >= 0.3 * len(first_match.ids)
+    assert len(continuing) >= 0.5 * len(first_match.ids)
     # the registry's promise: a text whose theme continues keeps its id
     assert kept == pytest.approx(before.loc[shared].isin(set(continuing)).mean())
-    assert kept > 0.3
+    assert kept > 0.5
 
 
 @pytest.mark.real

@@ -19,8 +19,10 @@ from rca.cli.output import (
     EMBEDDER_HELP,
     KIND_HELP,
     MAPPING_HELP,
+    MERGE_HELP,
     OUT_HELP,
     PLAN_HELP,
+    SPLIT_HELP,
     WORK_HELP,
     console,
     out_console,
@@ -93,22 +95,8 @@ def sample(
         float,
         typer.Option(help="Rows per month, as a multiple of the usual volume (e.g. 0.25)."),
     ] = 1.0,
-    split_month: Annotated[
-        str | None,
-        typer.Option(
-            help="Plant a theme split from this month (YYYY-MM, not the first): the audit "
-            "comments about tone come in two clearly different sub-variants (calls, written "
-            "replies). For measuring theme identity; off by default."
-        ),
-    ] = None,
-    merge_month: Annotated[
-        str | None,
-        typer.Option(
-            help="Plant a theme merge from this month (YYYY-MM, not the first): the audit "
-            "comments about incomplete notes and about the wrong macro are written one shared "
-            "way. For measuring theme identity; off by default."
-        ),
-    ] = None,
+    split_month: Annotated[str | None, typer.Option(help=SPLIT_HELP)] = None,
+    merge_month: Annotated[str | None, typer.Option(help=MERGE_HELP)] = None,
 ) -> None:
     """Write realistic sample exports (all four kinds) with planted root causes.
 
