@@ -4,12 +4,13 @@ Three measurements of `rca.themes.registry.assign_registry`, each next to a base
 same process, so the gain is visible:
 
 - **stability** (target >= 0.90): the CFPB complaint narratives (../shared/data, the 21 months
-  2018-07..2020-03, 1 to 314 a month, all used, no subsampling; 54 older ones left out); a 6-month window slides one month at a time, themes
-  are fitted per window (`rca.themes.find.find_themes`, embedder ``auto``, seed 0) and matched
-  to the registry. Of the texts present in both consecutive windows, the share that keep the
-  same registry id. Baselines: the raw fitted theme ids (what a refit gives today) and
-  BERTopic-style matching by centroid only (each fitted theme takes the id of the most similar
-  previous theme).
+  2018-07..2020-03, 1 to 314 a month, all used, no subsampling; 54 older ones left out); a
+  6-month window slides one month at a time, themes are fitted per window
+  (`rca.themes.find.find_themes`, embedder ``auto``, seed 0) and matched to the registry. Of the
+  texts present in both consecutive windows, the share that keep the same registry id.
+  Baselines: the raw fitted theme ids (what a refit gives today), BERTopic-style matching by
+  centroid only (each fitted theme takes the id of the most similar previous theme) and the
+  registry without keeping texts' ids (``assign_registry(keep=False)``).
 - **planted lineage** (target >= 90 % of months exact): `rca sample` with a planted split and
   merge (``--split-month``/``--merge-month``), audit comments fitted month by month (one-month
   windows, no shared texts: centroids are the evidence); a month is exact when the registry
