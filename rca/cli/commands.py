@@ -19,8 +19,10 @@ from rca.cli.output import (
     EMBEDDER_HELP,
     KIND_HELP,
     MAPPING_HELP,
+    MERGE_HELP,
     OUT_HELP,
     PLAN_HELP,
+    SPLIT_HELP,
     WORK_HELP,
     console,
     out_console,
@@ -95,11 +97,14 @@ def sample(
         float,
         typer.Option(help="Rows per month, as a multiple of the usual volume (e.g. 0.25)."),
     ] = 1.0,
+    split_month: Annotated[str | None, typer.Option(help=SPLIT_HELP)] = None,
+    merge_month: Annotated[str | None, typer.Option(help=MERGE_HELP)] = None,
 ) -> None:
     """Write realistic sample exports (all four kinds) with planted root causes.
 
     The seed decides which macro, market, bug, team, auditor, AI label pair and rubric item are
     affected; --effects decides how strongly (ground_truth.json lists what was planted).
+    --split-month and --merge-month plant theme lineage (ground_truth.json's ``lineage``).
     """
     from rca.core.paths import outputs_dir
     from rca.sample import EFFECTS, generate_sample
@@ -108,8 +113,9 @@ def sample(
         raise typer.BadParameter(f"expected one of {', '.join(EFFECTS)}", param_hint="--effects")
     out = out or outputs_dir() / ".work" / "sample-data"
     summary = generate_sample(
-        out, months=months, seed=seed, end=end, effects=effects, volume=volume
-    )
+        out, months=months, seed=seed, end=end, effects=effects, volume=volume,
+        split_month=split_month, merge_month=merge_month,
+    )  # fmt: skip
     out_console.print(str(summary))
 
 

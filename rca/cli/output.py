@@ -16,8 +16,10 @@ __all__ = [
     "EMBEDDER_HELP",
     "KIND_HELP",
     "MAPPING_HELP",
+    "MERGE_HELP",
     "OUT_HELP",
     "PLAN_HELP",
+    "SPLIT_HELP",
     "WORK_HELP",
     "console",
     "out_console",
@@ -104,3 +106,13 @@ DATA_HELP = (
     "Folder with the exports (default: the working folder's data/, else outputs/.work/sample-data)."
 )
 OUT_HELP = "Outputs folder; a month goes to OUT/YYYY-MM (default: the working folder's outputs/)."
+SPLIT_HELP = (
+    "Plant a theme split from this month (YYYY-MM, not the first): the audit comments about "
+    "tone come in two clearly different sub-variants (calls, written replies). For measuring "
+    "theme identity; off by default."
+)
+MERGE_HELP = (
+    "Plant a theme merge from this month (YYYY-MM, not the first): the audit comments about "
+    "incomplete notes and about the wrong macro are written one shared way. For measuring theme "
+    "identity; off by default."
+)

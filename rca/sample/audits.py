@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from math import exp
 
 from rca.sample.compose import Row, add_emoji, assign_ids, code_switch, insert_pii, roughen
+from rca.sample.lineage import lineage_findings
 from rca.sample.locales import LOCALES, Locale
 from rca.sample.org import AUDITORS, Agent, Month, Plan, random_day
 from rca.sample.phrases import (
@@ -128,10 +129,14 @@ def _slots(dice: Dice, plan: Plan, row: Row) -> dict[str, str]:
 
 def _error_note(dice: Dice, plan: Plan, row: Row, slots: dict[str, str]) -> str:
     category, cause = row["error_category"], row["_cause"]
-    if cause is None and dice.chance(0.1):
+    planted = None if cause else lineage_findings(dice, plan.lineage, category, row["audit_date"])
+    if planted is not None:  # a planted split or merge (off unless asked for)
+        row["_lineage"] = planted[1]
+    elif cause is None and dice.chance(0.1):
         return expand(dice, dice.pick(SHORT_FINDINGS[category]), slots)
     stale = cause == "RC1"
-    findings = stale_templates(plan.stale_queue) if stale else FINDINGS[category]
+    usual = FINDINGS[category] if planted is None else planted[0]
+    findings = stale_templates(plan.stale_queue) if stale else usual
     clauses = [_finding_text(dice, dice.pick(findings), slots, opener=True)]
     if stale and dice.chance(0.6):  # the queue's evidence or advice about the stale macro
         clauses.append(expand(dice, dice.pick(stale_more_templates(plan.stale_queue)), slots))
@@ -142,7 +147,7 @@ def _error_note(dice: Dice, plan: Plan, row: Row, slots: dict[str, str]) -> str:
     if dice.chance(0.3 if stale else 0.45):
         clauses.append(expand(dice, dice.pick(RECOMMENDATIONS), slots))
     if dice.chance(0.12):
-        extra = _finding_text(dice, dice.pick(FINDINGS[category]), slots, opener=False)
+        extra = _finding_text(dice, dice.pick(usual), slots, opener=False)
         clauses.insert(dice.integer(0, len(clauses)), extra)
     note = join_clauses(dice, clauses)
     if row["critical_error"] and dice.chance(0.7):

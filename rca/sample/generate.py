@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +15,8 @@ from rca.sample.calibration import make_calibration
 from rca.sample.compose import Row, plant_xss
 from rca.sample.effects import DEFAULT_EFFECTS
 from rca.sample.feedback import make_feedback
-from rca.sample.org import make_plan
+from rca.sample.lineage import Lineage
+from rca.sample.org import Month, make_plan
 from rca.sample.text import Dice
 from rca.sample.truth import build_truth
 from rca.sample.writer import write_csv, write_json, write_known_issues
@@ -75,6 +76,22 @@ def _check(months: int, seed: int) -> None:
         raise ParameterError(f"seed must be a whole number >= 0, got {seed!r}")
 
 
+def _lineage(calendar: tuple[Month, ...], split: str | None, merge: str | None) -> Lineage | None:
+    """Return the planted split and merge; each month must be in the sample, after its first."""
+    if split is None and merge is None:
+        return None
+    labels = [m.label for m in calendar]
+    starts = []
+    for name, month in (("split_month", split), ("merge_month", merge)):
+        if month is not None and month not in labels[1:]:
+            raise ParameterError(
+                f"{name} must be a month of the sample after its first ({labels[1]}..{labels[-1]}),"
+                f" got {month!r}"
+            )
+        starts.append(None if month is None else calendar[labels.index(month)].first)
+    return Lineage(split_from=starts[0], merge_from=starts[1])
+
+
 def _unplanted(rows: list[Row]) -> list[Row]:
     """Return ``rows`` without those marked as a planted cause (ids stay as assigned)."""
     return [r for r in rows if not r.get("_cause")]
@@ -88,6 +105,8 @@ def generate_sample(
     end: str = "2026-10",
     effects: str = DEFAULT_EFFECTS,
     volume: float = 1.0,
+    split_month: str | None = None,
+    merge_month: str | None = None,
 ) -> SampleSummary:
     """Generate a realistic QA sample with planted root causes and write it to ``out_dir``.
 
@@ -112,6 +131,12 @@ def generate_sample(
         macro, queue, market and label the same underlying rates.
     volume
         Rows per month of every kind, as a multiple of the usual volume (0 < volume <= 10).
+    split_month, merge_month
+        Plant theme lineage for measuring theme identity (`rca.sample.lineage`): from
+        ``split_month`` on, one theme of the audit comments (tone) comes in two clearly
+        different sub-variants; from ``merge_month`` on, two themes (incomplete notes, wrong
+        macro) are written one shared way. Months of the sample after its first; None (the
+        default) plants nothing and leaves every byte as without the option.
 
     Returns
     -------
@@ -121,7 +146,8 @@ def generate_sample(
     Raises
     ------
     rca.core.errors.ParameterError
-        If ``months``, ``seed``, ``end``, ``effects`` or ``volume`` is invalid.
+        If ``months``, ``seed``, ``end``, ``effects``, ``volume``, ``split_month`` or
+        ``merge_month`` is invalid.
 
     Examples
     --------
@@ -131,6 +157,9 @@ def generate_sample(
     _check(months, seed)
     streams = [Dice(g) for g in np.random.default_rng(seed).spawn(6)]
     plan = make_plan(streams[0], end, months, effects=effects, volume=volume)
+    lineage = _lineage(plan.months, split_month, merge_month)
+    if lineage is not None:
+        plan = replace(plan, lineage=lineage)
     audits = make_audits(streams[1], plan)
     tables: dict[str, list[Row]] = {
         "audits": audits,

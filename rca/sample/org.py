@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from rca.core.errors import ParameterError
 from rca.sample.effects import DEFAULT_EFFECTS, EFFECT_SIZES, EffectSizes, effect_sizes
+from rca.sample.lineage import Lineage
 from rca.sample.text import Dice
 from rca.sample.vocab import (
     AI_GOLD_WEIGHTS,
@@ -111,6 +112,8 @@ class Plan:
     disputed_item: str = "policy accuracy"
     #: Rows per month of every kind, as a multiple of the usual volume.
     volume: float = 1.0
+    #: Planted theme split and merge (`rca.sample.lineage`); None plants neither.
+    lineage: Lineage | None = None
 
     @property
     def cohort(self) -> tuple[Agent, ...]:

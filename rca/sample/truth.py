@@ -16,6 +16,12 @@ Schema (``format_version`` 2), top level:
 - ``known_issues``: per known issue ``id``, ``title``, ``keywords``, ``row_ids`` (feedback).
 - ``xss_payloads``, ``xss_rows``: the XSS test strings and the rows carrying them, per kind.
 - ``pii_rows``: per kind, row id -> the test PII types inserted in it.
+- ``lineage`` (only when planted, `rca sample --split-month/--merge-month`; absent otherwise, so
+  files without it are unchanged): ``kind`` (``audits``); ``split``: None or ``month`` (first
+  month of the split), ``theme`` and ``error_category`` (the theme that splits), ``children``
+  (per sub-variant: ``variant``, ``key_phrases``, ``row_ids``); ``merge``: None or ``month``,
+  ``themes`` and ``error_categories`` (the two themes that merge), ``key_phrases``,
+  ``row_ids``. See `rca.sample.lineage`.
 
 Each root cause:
 
@@ -46,6 +52,7 @@ from typing import Any
 from rca.sample.audits import PASS_MARK
 from rca.sample.bugs import BUG_KINDS
 from rca.sample.compose import Row, tagged_ids
+from rca.sample.lineage import lineage_truth
 from rca.sample.org import AUDITORS, EXPERT, Plan
 from rca.sample.text import XSS_PAYLOADS
 from rca.sample.vocab import KNOWN_ISSUES, MACROS, MARKET_LANGUAGE, TEAMS
@@ -237,7 +244,7 @@ def build_truth(
         cause["effect_name"] = sizes.name
         if "row_ids" in cause:
             cause["n_rows"] = len(cause["row_ids"])
-    return {
+    truth = {
         "generator": "rca.sample",
         "format_version": FORMAT_VERSION,
         "seed": seed,
@@ -277,3 +284,6 @@ def build_truth(
         },
         "pii_rows": {kind: _pii(tables[kind], kind) for kind in _ID_COLUMN},
     }
+    if plan.lineage is not None:
+        truth["lineage"] = lineage_truth(plan.lineage, audits)
+    return truth

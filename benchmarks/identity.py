@@ -1,0 +1,297 @@
+"""Theme identity across months: stability, planted lineage and churn of the theme registry.
+
+Three measurements of `rca.themes.registry.assign_registry`, each next to a baseline run in the
+same process, so the gain is visible:
+
+- **stability** (target >= 0.90): the CFPB complaint narratives (../shared/data, the 21 months
+  2018-07..2020-03, 1 to 314 a month, all used, no subsampling; 54 older ones left out); a
+  6-month window slides one month at a time, themes are fitted per window
+  (`rca.themes.find.find_themes`, embedder ``auto``, seed 0) and matched to the registry. Of the
+  texts present in both consecutive windows, the share that keep the same registry id.
+  Baselines: the raw fitted theme ids (what a refit gives today), BERTopic-style matching by
+  centroid only (each fitted theme takes the id of the most similar previous theme) and the
+  registry without keeping texts' ids (``assign_registry(keep=False)``).
+- **planted lineage** (target >= 90 % of months exact): `rca sample` with a planted split and
+  merge (``--split-month``/``--merge-month``), audit comments fitted month by month (one-month
+  windows, no shared texts: centroids are the evidence); a month is exact when the registry
+  reports the planted split in the split month, the planted merge in the merge month and no
+  other split or merge (months other than those: none at all).
+- **no churn** (target 0): the same sample months, counting ``new`` and ``gone`` registry themes
+  above the minimum theme size in months without a planted change.
+
+Development data (thresholds were tuned on these only): CFPB windows ending in the first 11
+months (2018-07..2019-05) and sample seed 0. Reported as held out: CFPB windows ending later,
+sample seed 1 (and any further ``--seeds``). The JSON says which row is which. Sample comments:
+English only (so ``auto`` picks MiniLM; with the market languages it picks e5, slower to embed),
+cleaned, not redacted.
+
+    .venv/bin/python benchmarks/identity.py [--seeds 0 1] [--sample-months 8]
+
+Writes benchmarks/results/identity.json and prints Markdown tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from rca.store.registry_frames import RegistryState
+from rca.text.clean import clean_text
+from rca.text.keys import text_keys
+from rca.themes.find import Themes, find_themes
+from rca.themes.registry import assign_registry, state_after
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+RESULTS = Path(__file__).resolve().parent / "results" / "identity.json"
+WINDOW = 6
+FIRST_MONTH = "2018-07"
+#: CFPB windows ending in these months (the first 11 of the data) are development data.
+CFPB_DEV_LAST = "2019-05"
+DEV_SEED = 0
+
+
+def fit(texts: list[str], seed: int = 0) -> Themes:
+    """Fit themes as the monthly analysis does (embedder ``auto``, English texts)."""
+    return find_themes(texts, embedder="auto", seed=seed, languages=["en"] * len(texts))
+
+
+def centroid_only(previous: dict[int, np.ndarray], themes: Themes, next_id: int) -> dict[int, int]:
+    """BERTopic-style baseline: each fitted theme takes its most similar previous theme's id."""
+    ids: dict[int, int] = {}
+    prev_ids = sorted(previous)
+    for t, c in sorted(themes.model.centroids_.items()):
+        if prev_ids:
+            sims = [float(previous[p] @ c) for p in prev_ids]
+            ids[t] = prev_ids[int(np.argmax(sims))]
+        else:
+            ids[t], next_id = next_id, next_id + 1
+    return ids
+
+
+def kept(prev: pd.Series, now: pd.Series) -> tuple[int, float]:
+    """Texts in both windows (themed in the earlier one) and the share keeping their id."""
+    common = prev[prev >= 0].index.intersection(now.index)
+    if not len(common):
+        return 0, float("nan")
+    return len(common), float((prev.loc[common] == now.loc[common]).mean())
+
+
+def cfpb_stability() -> dict[str, Any]:
+    """Slide a 6-month window over the CFPB months; share of shared texts keeping their id."""
+    df = pd.read_csv(DATA / "cfpb_complaints" / "narratives_only.csv")
+    col = next(c for c in df.columns if "narrative" in c.lower())
+    df = df[df[col].notna()].copy()
+    df["text"] = df[col].astype(str).map(clean_text)
+    df = df[df["text"].str.len() > 0]
+    df["month"] = pd.to_datetime(df["Date received"]).dt.strftime("%Y-%m")
+    df = df[df["month"] >= FIRST_MONTH]  # the README's 21 months (54 older stragglers left out)
+    df["key"] = text_keys(df["text"].tolist())
+    months = [str(p) for p in pd.period_range(FIRST_MONTH, df["month"].max(), freq="M")]
+    state = plain = RegistryState.empty()
+    prev: dict[str, pd.Series] = {}
+    prev_centroids: dict[int, np.ndarray] = {}
+    next_naive = 0
+    rows = []
+    for end in range(WINDOW - 1, len(months)):
+        window = df[df["month"].isin(months[end - WINDOW + 1 : end + 1])]
+        window = window.drop_duplicates("key")
+        start = time.perf_counter()
+        themes = fit(window["text"].tolist())
+        match, members = assign_registry(themes, window["key"].tolist(), state, months[end])
+        state = state_after(state, match, members, months[end])
+        match2, members2 = assign_registry(themes, window["key"].tolist(), plain, months[end],
+                                           keep=False)  # fmt: skip
+        plain = state_after(plain, match2, members2, months[end])
+        raw = pd.Series(themes.theme_ids, index=window["key"].to_numpy())
+        naive_ids = centroid_only(prev_centroids, themes, next_naive)
+        next_naive = max([next_naive, *(v + 1 for v in naive_ids.values())])
+        centroid = raw.map(naive_ids).fillna(-1).astype("int64")
+        prev_centroids = {naive_ids[t]: c for t, c in themes.model.centroids_.items()}
+        now = {"registry": members, "registry (no keeping)": members2, "raw fitted ids": raw,
+               "centroid only": centroid}  # fmt: skip
+        row: dict[str, Any] = {
+            "window_end": months[end], "texts": len(window), "themes": len(themes.model.centroids_),
+            "fit_s": round(time.perf_counter() - start, 1),
+            "set": "development" if months[end] <= CFPB_DEV_LAST else "held out",
+            "statuses": match.status["status"].value_counts().to_dict(),
+        }  # fmt: skip
+        if prev:
+            for name, series in now.items():
+                row["shared"], row[name] = kept(prev[name], series)
+            rows.append(row)
+        prev = now
+        print(f"cfpb {months[end]}: {json.dumps(row, default=str)}", flush=True)
+    return {"rows": rows, "summary": _summarise(rows, tuple(now))}
+
+
+def _summarise(rows: list[dict[str, Any]], methods: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for part in ("development", "held out"):
+        sel = [r for r in rows if r["set"] == part]
+        shared = sum(r["shared"] for r in sel)
+        out[part] = {
+            m: round(sum(r[m] * r["shared"] for r in sel) / shared, 4) if shared else None
+            for m in methods
+        }
+        out[part]["windows"] = len(sel)
+        out[part]["min registry"] = round(min(r["registry"] for r in sel), 4) if sel else None
+    return out
+
+
+def _sample_windows(seed: int, months: int, split: str, merge: str) -> list[pd.DataFrame]:
+    """One frame per month of English audit comments of a sample with the planted lineage."""
+    from rca.sample import generate_sample
+    from rca.text.language import detect_languages
+
+    with tempfile.TemporaryDirectory() as tmp:
+        summary = generate_sample(tmp, months=months, seed=seed, split_month=split,
+                                  merge_month=merge)  # fmt: skip
+        df = pd.read_csv(summary.files["audits"])
+    df["text"] = df["comment"].map(lambda t: clean_text(t) if isinstance(t, str) else "")
+    df = df[df["text"].str.len() > 0]
+    df = df[[lang == "en" for lang in detect_languages(df["text"].tolist())]].copy()
+    df["month"] = df["audit_date"].str[:7]
+    df["key"] = text_keys(df["text"].tolist())
+    df["category"] = df["error_category"].fillna("none")
+    return [g.drop_duplicates("key") for _, g in df.groupby("month", sort=True)]
+
+
+def _majority(members: pd.Series, categories: pd.Series, rid: int) -> str:
+    keys = members.index[members == rid]
+    cats = categories.reindex(keys).dropna()
+    return str(cats.mode().iloc[0]) if len(cats) else "?"
+
+
+def planted_lineage(seed: int, months: int, split: str, merge: str, min_size: int) -> list[dict]:
+    """Month-by-month (one-month windows) registry on a sample with a planted split and merge."""
+    from rca.sample.lineage import MERGE_THEMES, SPLIT_THEME
+
+    state, rows = RegistryState.empty(), []
+    prev_cats = pd.Series(dtype=str)
+    for window in _sample_windows(seed, months, split, merge):
+        month = str(window["month"].iloc[0])
+        start = time.perf_counter()
+        themes = fit(window["text"].tolist())
+        match, members = assign_registry(themes, window["key"].tolist(), state, month)
+        cats = pd.Series(window["category"].to_numpy(), index=window["key"].to_numpy())
+        st = match.themes.set_index("registry_id")
+        lin = match.lineage
+        splits = sorted(lin.loc[lin["relation"] == "split", "parent_id"].unique().tolist())
+        merges = sorted(lin.loc[lin["relation"] == "merge", "child_id"].unique().tolist())
+        split_of = [_majority(state.members, prev_cats, r) for r in splits]
+        split_kids = lin.loc[lin["relation"] == "split", "child_id"].tolist()
+        kids_of = [_majority(members, cats, c) for c in split_kids]
+        merge_parents = lin.loc[lin["relation"] == "merge", "parent_id"].tolist()
+        merged_of = sorted(_majority(state.members, prev_cats, r) for r in merge_parents)
+        if state.month is None:
+            exact = None  # the first month has nothing to compare with
+        elif month == split:
+            exact = split_of == [SPLIT_THEME] and set(kids_of) == {SPLIT_THEME} and not merges
+        elif month == merge:
+            exact = merged_of == sorted(MERGE_THEMES) and len(merges) == 1 and not splits
+        else:
+            exact = not splits and not merges
+        changed = month in (split, merge) or state.month is None
+        big = st["size"] >= min_size
+        rows.append({
+            "seed": seed, "month": month, "texts": len(window), "themes": len(match.ids),
+            "set": "development" if seed == DEV_SEED else "held out",
+            "planted": "split" if month == split else "merge" if month == merge else None,
+            "exact": exact, "splits": split_of, "split_children": kids_of, "merged": merged_of,
+            "new_big": None if changed else int(((st["status"] == "new") & big).sum()),
+            "gone_big": None if changed else int(((st["status"] == "gone") & big).sum()),
+            "fit_s": round(time.perf_counter() - start, 1),
+        })  # fmt: skip
+        print(f"sample seed {seed} {month}: {json.dumps(rows[-1], default=str)}", flush=True)
+        state = state_after(state, match, members, month)
+        prev_cats = cats
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    parser.add_argument("--sample-months", type=int, default=8)
+    parser.add_argument("--split-month", default="2026-06")
+    parser.add_argument("--merge-month", default="2026-08")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    stability = cfpb_stability()
+    sample_rows = []
+    for seed in args.seeds:
+        sample_rows += planted_lineage(seed, args.sample_months, args.split_month,
+                                       args.merge_month, min_size=10)  # fmt: skip
+    lineage: dict[str, Any] = {}
+    for part in ("development", "held out"):
+        sel = [r for r in sample_rows if r["set"] == part and r["exact"] is not None]
+        quiet = [r for r in sample_rows if r["set"] == part and r["new_big"] is not None]
+        lineage[part] = {
+            "months": len(sel),
+            "exact_share": round(sum(r["exact"] for r in sel) / len(sel), 4) if sel else None,
+            "split_found": [r["exact"] for r in sel if r["planted"] == "split"],
+            "merge_found": [r["exact"] for r in sel if r["planted"] == "merge"],
+            "quiet_months": len(quiet),
+            "new_big_per_month": round(sum(r["new_big"] for r in quiet) / len(quiet), 3)
+            if quiet else None,
+            "gone_big_per_month": round(sum(r["gone_big"] for r in quiet) / len(quiet), 3)
+            if quiet else None,
+        }  # fmt: skip
+    result = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "command": " ".join(["python benchmarks/identity.py", *sys.argv[1:]]),
+        "targets": {"stability": 0.90, "planted_exact_share": 0.90, "new_or_gone_big": 0},
+        "development": f"CFPB windows ending <= {CFPB_DEV_LAST}; sample seed {DEV_SEED}",
+        "stability": stability,
+        "planted": {
+            "split_month": args.split_month,
+            "merge_month": args.merge_month,
+            "sample_months": args.sample_months,
+            "summary": lineage,
+            "rows": sample_rows,
+        },
+        "runtime_s": round(time.perf_counter() - t0, 1),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, default=str))
+    print(markdown(result))
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The figures as Markdown tables (stability; planted lineage and churn)."""
+    head = (
+        "| stability (CFPB, 6-month windows) | windows | registry | raw fitted ids "
+        "| centroid only (BERTopic-style) | registry, no keeping |"
+    )
+    lines = [head, "|---|---|---|---|---|---|"]
+    for part, s in result["stability"]["summary"].items():
+        lines.append(f"| {part} | {s['windows']} | {s['registry']} | {s['raw fitted ids']} "
+                     f"| {s['centroid only']} | {s['registry (no keeping)']} |")  # fmt: skip
+    lines += ["", "| sample, one-month windows | months | exact months | split found "
+              "| merge found | new big / quiet month | gone big / quiet month |",
+              "|---|---|---|---|---|---|---|"]  # fmt: skip
+    for part, s in result["planted"]["summary"].items():
+        lines.append(f"| {part} | {s['months']} | {s['exact_share']} | {s['split_found']} "
+                     f"| {s['merge_found']} | {s['new_big_per_month']} "
+                     f"| {s['gone_big_per_month']} |")  # fmt: skip
+    lines.append(f"\nruntime {result['runtime_s']} s")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
