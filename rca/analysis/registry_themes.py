@@ -148,30 +148,35 @@ def registry_themes(
         curation=curation if curation is not None and curation.exists() else None,
         languages=langs, relabel=relabel, links=links,
     )  # fmt: skip
-    assigned = themes.assignments()
-    assigned.index = df.index[in_window]
-    if earlier.any():
-        fitted, confidence = themes.model.transform(texts[earlier].tolist())
-        into = _merged_into(themes.theme_info)
-        ids = [themes.ids.get(int(t), -1) for t in fitted]
-        info = themes.theme_info.set_index("theme_id")
-        shown = [into.get(t, t) for t in ids]
-        older = pd.DataFrame(
+    match, members = captured["match"], captured["members"]
+    assert isinstance(match, RegistryMatch) and isinstance(members, pd.Series)
+    into = _merged_into(themes.theme_info)
+    info = themes.theme_info.set_index("theme_id")
+
+    def shown(ids: Sequence[int], confidence: np.ndarray, index: pd.Index) -> pd.DataFrame:
+        final = [into.get(int(t), int(t)) for t in ids]  # the curation's merges
+        return pd.DataFrame(
             {
-                "theme_id": shown,
-                "theme_label": [info["theme_label"].get(t, "Unassigned") for t in shown],
-                "root_cause": [info["root_cause"].get(t, "unassigned") for t in shown],
+                "theme_id": final,
+                "theme_label": [info["theme_label"].get(t, "Unassigned") for t in final],
+                "root_cause": [info["root_cause"].get(t, "unassigned") for t in final],
                 "confidence": np.round(confidence, 4),
             },
-            index=df.index[earlier],
+            index=index,
         )
-        assigned = pd.concat([assigned, older]).loc[df.index[has_text]]
+
+    # a text of the window takes its registry membership: the fit's theme, or the registry id
+    # it already had while that theme continues (`rca.themes.registry.assign_registry`)
+    kept = members.reindex(keys).fillna(-1).astype(int).tolist()
+    assigned = shown(kept, np.asarray(themes.confidence, dtype=float), df.index[in_window])
+    if earlier.any():
+        fitted, confidence = themes.model.transform(texts[earlier].tolist())
+        older = [themes.ids.get(int(t), -1) for t in fitted]
+        assigned = pd.concat([assigned, shown(older, confidence, df.index[earlier])])
+        assigned = assigned.loc[df.index[has_text]]
     df["theme_id"] = assigned["theme_id"].astype("Int64").reindex(df.index)
     for col in ("theme_label", "root_cause", "confidence"):
         df[col] = assigned[col].reindex(df.index)
-    match = captured["match"]
-    members = captured["members"]
-    assert isinstance(match, RegistryMatch) and isinstance(members, pd.Series)
     window_members = pd.DataFrame(
         {"text_key": members.index.astype(str), "registry_id": members.to_numpy(dtype="int64")}
     )
