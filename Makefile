@@ -10,7 +10,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export TOKENIZERS_PARALLELISM := false
 export MPLBACKEND := Agg
 
-.PHONY: help install system-deps demo lab test test-fast lint format bench-topics bench-languages bench-static bench-batch clean
+.PHONY: help install system-deps lab-env demo lab test test-fast lint format bench-topics bench-languages bench-static bench-batch bench-history bench-identity clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -36,7 +36,18 @@ system-deps:  ## Debian packages for browser tests (Chromium, ChromeDriver)
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-dejavu-core >/dev/null; }
 
-demo: install  ## sample data -> analysis -> HTML reports; prints the index path
+# JupyterLab for the test that drives it in Chromium: its own environment, so that its extras
+# never slow the report kernels; its server runs the project's kernel.
+LAB_ENV := .venv-lab
+LAB_PINS := jupyterlab==4.6.4 jupyterlab_widgets==3.0.17
+
+$(LAB_ENV)/bin/jupyter-lab: | $(STAMP)
+	$(BIN)/uv venv --quiet $(LAB_ENV) -p $(BIN)/python
+	$(BIN)/uv pip install --quiet --python $(LAB_ENV)/bin/python $(LAB_PINS)
+
+lab-env: $(LAB_ENV)/bin/jupyter-lab  ## JupyterLab for the browser test, in .venv-lab
+
+demo: install  ## sample data -> months stored one by one -> the last month's HTML reports; prints the index path
 	$(BIN)/rca demo
 
 lab: install  ## JupyterLab on notebooks/ (installs the `lab` extra once)
@@ -54,7 +65,7 @@ format: install
 	$(BIN)/ruff format rca tests benchmarks
 	$(BIN)/ruff check --fix rca tests benchmarks
 
-test: install system-deps lint  ## lint, then the whole test suite (real model and browser checks at small size)
+test: install system-deps lab-env lint  ## lint, then the whole test suite (real model and browser checks at small size)
 	$(BIN)/pytest -n 2 --dist loadfile
 
 test-fast: install  ## unit tests only (no real model, kernels or browser)
@@ -74,5 +85,11 @@ bench-static: install  ## other distillation settings for the static embedder (a
 bench-batch: install  ## monthly batch vs the naive way on the sample data (about 30 min)
 	$(BIN)/python benchmarks/batch.py
 
+bench-history: install  ## a new month's batch with the history store vs today's full-history batch (about 25 min)
+	$(BIN)/python benchmarks/history.py
+
+bench-identity: install  ## theme identity across months: stability on CFPB, planted lineage, churn (about 10 min)
+	$(BIN)/python benchmarks/identity.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(LAB_ENV) .pytest_cache .ruff_cache .mypy_cache

@@ -225,8 +225,8 @@ def press(page: Any, name: str, wait_for: str) -> None:
 def theme_ids_named(workspace: Path, name: str) -> list[int]:
     """Theme ids that carry ``name`` in a workspace's audit themes (the next run's names).
 
-    When the theme registry lands, the test compares this with the renamed theme's registry id
-    (the same id before and after: names attach to registry ids).
+    The test compares it with the renamed theme's registry id (the same id before and after:
+    names attach to registry ids).
     """
     from rca.analysis.workspace import Workspace
 
@@ -313,7 +313,10 @@ def test_explore_in_jupyterlab_rerun_curate_save(lab, sample_analysis, tmp_path)
         data, tmp_path / "next", embedder="fake", curation=curation, verbose=False
     )
     next_ws = following.path
-    assert len(theme_ids_named(next_ws, NEW_NAME)) == 1
+    # names attach to registry ids: the explorer saved them under the theme's id, and the next
+    # run shows the name on that same id
+    assert set(edits.renames) == {f"theme:{theme_id}"}, edits
+    assert theme_ids_named(next_ws, NEW_NAME) == [theme_id]
     next_themes = following.themes().set_index("theme_label")
     assert next_themes.loc[NEW_NAME, "root_cause"] == cause.id
     assert bool(next_themes.loc[NEW_NAME, "pinned"])

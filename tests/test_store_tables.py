@@ -255,7 +255,10 @@ def test_cli_ingest_history_tables_export(tmp_path):
 @pytest.mark.parametrize(
     ("args", "expect"),
     [
-        (["ingest", "--data", "{data}", "--month", "2025-01"], "month 2025-01: no audits in that month"),
+        (
+            ["ingest", "--data", "{data}", "--month", "2025-01"],
+            "month 2025-01: no audits in that month",
+        ),
         (["ingest", "--data", "{tmp}/none"], "data folder not found"),
         (["history"], "store not found"),
         (["store", "export", "nope", "{tmp}/x.csv"], "no table 'nope'"),
