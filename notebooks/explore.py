@@ -35,6 +35,7 @@ team = None
 theme = None
 curation = None
 save_curation = False
+sql = None
 
 # %% tags=["rca-validate"]
 P = notebook_parameters("explore", globals(), _before)
@@ -88,6 +89,12 @@ rr.heading(f"History of the theme: {detail.label}")
 
 # %%
 vh.theme_history_fragment(rx.theme_history(ws, month), detail.theme_id, month=month)
+
+# %%
+rr.heading("The history store")
+
+# %%
+rr.table(rx.store_query(ws, P["sql"]), max_rows=200) if P["sql"] else rr.callout(rx.SQL_HINT)
 
 # %%
 rr.heading("Curation")

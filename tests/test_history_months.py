@@ -111,3 +111,23 @@ def test_a_month_already_in_the_store_is_not_ingested_again(sample12, tmp_path):
     assert again.months == []
     with Store(store, read_only=True) as st:
         assert st.months() == months
+
+
+def test_the_explore_notebook_queries_the_store(sample12, tmp_path):
+    """The store behind a workspace answers SQL (what the explore notebook's `sql` runs)."""
+    from rca.analysis.explore import EXAMPLE_SQL, store_query
+    from rca.analysis.month import analyze_month
+    from rca.core.errors import ParameterError
+
+    data, months = sample12
+    analysis = analyze_month(data, tmp_path / "out", month=months[1], embedder="fake")
+    rates = store_query(analysis.workspace, EXAMPLE_SQL)
+    assert rates["month"].unique().tolist() == months  # the store holds every month of the data
+    audits = pd.read_csv(data / "audits.csv")
+    first = audits[audits["audit_date"].str[:7] == months[0]]
+    got = rates[rates["month"] == months[0]].set_index("market")["audits"]
+    assert got.to_dict() == first["market"].value_counts().to_dict()
+    with pytest.raises(ParameterError, match="sql: "):
+        store_query(analysis.workspace, "SELECT nonsense FROM rows_audits")
+    with pytest.raises(ParameterError):
+        store_query(analysis.workspace, "DELETE FROM rows_audits")

@@ -13,6 +13,7 @@ import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from numbers import Integral
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -24,14 +25,17 @@ from rca.stats.kpis import add_period, theme_shares
 from rca.themes.curation_file import theme_key
 
 __all__ = [
+    "EXAMPLE_SQL",
     "HISTORY_TABLES",
     "SEGMENTS",
+    "SQL_HINT",
     "ThemeDetail",
     "available",
     "curation_key",
     "did_you_mean",
     "filter_audits",
     "resolve_theme",
+    "store_query",
     "theme_detail",
     "theme_history",
     "theme_overview",
@@ -294,3 +298,47 @@ def theme_history(ws: Workspace, month: str) -> dict[str, pd.DataFrame]:
             frame.attrs["empty_reason"] = table.reason
         out[name] = frame
     return out
+
+
+#: The explore notebook's example query of the history store (``sql`` parameter).
+EXAMPLE_SQL = (
+    "SELECT month, market, count(*) AS audits, round(avg((NOT passed)::INT), 3) AS fail_rate "
+    "FROM rows_audits GROUP BY month, market ORDER BY month, market"
+)
+
+
+#: What the explore notebook says when no query is given.
+SQL_HINT = (
+    "Every stored month can be queried with SQL (DuckDB): set the parameter sql, e.g. to "
+    "rca.analysis.explore.EXAMPLE_SQL; `rca store tables` lists the tables."
+)
+
+
+def store_query(ws: Workspace, sql: str) -> pd.DataFrame:
+    """Run a read-only SQL query on the history store the workspace was prepared from.
+
+    The store (`rca.store.Store`) holds every stored month's validated, redacted rows
+    (``rows_audits``, ``rows_feedback``, ...), every run's tables (``analysis_<name>``) and the
+    theme registry; ``rca store tables`` lists them.
+
+    Raises
+    ------
+    InputError
+        When the workspace was prepared without a store.
+    ParameterError
+        When the query fails or would write, with DuckDB's message.
+    """
+    import duckdb
+
+    from rca.core.errors import InputError
+    from rca.store import Store
+
+    path = ws.info.get("store")
+    if not path or not Path(path).exists():
+        raise InputError(ws.path, "this workspace was prepared without a history store")
+    with Store(Path(path), read_only=True) as st:
+        try:
+            return st.sql(sql)
+        except duckdb.Error as exc:
+            first = str(exc).splitlines()[0]
+            raise ParameterError(f"sql: {first}; the tables: rca store tables") from None

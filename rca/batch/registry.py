@@ -174,6 +174,7 @@ NOTEBOOKS: dict[str, Notebook] = {
                 Param("theme", None, _optional_int, "theme to drill into (default: the largest)"),
                 Param("curation", None, _text, "curation YAML to edit (default: the plan's)"),
                 Param("save_curation", False, _flag, "write curation edits made in the notebook"),
+                Param("sql", None, _text, "a read-only SQL query of the history store"),
             ),
             description="themes by segment, their examples and root causes; curation edits",
         ),
