@@ -38,8 +38,14 @@ def _log_run(
     parameters = {k: ws.info.get(k) for k in ("embedder", "embedder_backend", "seed",
                                                "curation", "theme_window")}  # fmt: skip
     with Store(store) as st:
-        run_id = st.start_run(month, parameters=parameters,
-                              inputs={"data_dir": str(ws.info.get("data_dir"))})  # fmt: skip
+        ingests = st.sql(  # the run's inputs: the ingest (its files' hashes) behind each month
+            "SELECT month, max(ingest_id) AS ingest_id FROM month_kinds "
+            f"WHERE month <= '{month}' GROUP BY month ORDER BY month"
+        )
+        inputs = {"data_dir": str(ws.info.get("data_dir")),
+                  **{str(m): f"ingest {i}" for m, i in zip(ingests["month"], ingests["ingest_id"],
+                                                           strict=True)}}  # fmt: skip
+        run_id = st.start_run(month, parameters=parameters, inputs=inputs)
         st.write_tables(run_id, tables)
         timings = {**ws.info.get("timings", {}), **info["timings_s"], "total_s": info["total_s"]}
         st.finish_run(run_id, status="ok", timings=timings)
