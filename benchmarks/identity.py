@@ -263,6 +263,20 @@ def _lineage_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "gone_big_per_month": round(sum(r["gone_big"] for r in quiet) / len(quiet), 3)
             if quiet else None,
         }  # fmt: skip
+        # the same once the window is full (a team's first months fit fewer months' texts)
+        full = max((r.get("window_months", 1) for r in rows), default=1)
+        sel = [r for r in sel if r.get("window_months", 1) == full]
+        quiet = [r for r in quiet if r.get("window_months", 1) == full]
+        out[part]["full_window"] = {
+            "window_months": full,
+            "months": len(sel),
+            "exact_share": round(sum(r["exact"] for r in sel) / len(sel), 4) if sel else None,
+            "quiet_months": len(quiet),
+            "new_big_per_month": round(sum(r["new_big"] for r in quiet) / len(quiet), 3)
+            if quiet else None,
+            "gone_big_per_month": round(sum(r["gone_big"] for r in quiet) / len(quiet), 3)
+            if quiet else None,
+        }  # fmt: skip
     return out
 
 
@@ -362,6 +376,11 @@ def markdown(result: dict[str, Any]) -> str:
                          f"| {s['months']} | {s['exact_share']} | {s['split_found']} "
                          f"| {s['merge_found']} | {s['new_big_per_month']} "
                          f"| {s['gone_big_per_month']} |")  # fmt: skip
+            f = s.get("full_window") or {}
+            if f and f["months"] < s["months"]:
+                lines.append(f"| {part}, only months with a full window | {window} "
+                             f"| {f['months']} | {f['exact_share']} | | | "
+                             f"{f['new_big_per_month']} | {f['gone_big_per_month']} |")  # fmt: skip
     lines.append(f"\nruntime {result['runtime_s']} s")
     return "\n".join(lines)
 
