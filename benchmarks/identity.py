@@ -12,12 +12,19 @@ same process, so the gain is visible:
   centroid only (each fitted theme takes the id of the most similar previous theme) and the
   registry without keeping texts' ids (``assign_registry(keep=False)``).
 - **planted lineage** (target >= 90 % of months exact): `rca sample` with a planted split and
-  merge (``--split-month``/``--merge-month``), audit comments fitted month by month (one-month
-  windows, no shared texts: centroids are the evidence); a month is exact when the registry
-  reports the planted split in the split month, the planted merge in the merge month and no
-  other split or merge (months other than those: none at all).
+  merge (``--split-month``/``--merge-month``), audit comments fitted as the monthly pipeline
+  does (`rca.analysis.registry_themes`): a window of ``--sample-window`` months (default
+  `rca.analysis.registry_themes.WINDOW_MONTHS`, 6; fewer in the sample's first months, as for a
+  team's first months) slides one month at a time, each window's fit is matched to the registry
+  as the previous month left it (``assign_registry(keep=True)``, then ``state_after``). A month is
+  exact when the registry reports the planted split in the split month, the planted merge in the
+  merge month and no other split or merge (months other than those: none at all). The defaults
+  (12 months, 2025-11..2026-10, split 2026-06, merge 2026-08, the planted months of the first
+  runs) give both planted months a full window of months before them and two months after.
+  ``--sample-window 1`` fits each month alone (no shared texts: centroids are the only
+  evidence), what this benchmark did first.
 - **no churn** (target 0): the same sample months, counting ``new`` and ``gone`` registry themes
-  above the minimum theme size in months without a planted change.
+  above the minimum theme size (10 texts) in months without a planted change.
 
 Development data (thresholds were tuned on these only): CFPB windows ending in the first 11
 months (2018-07..2019-05) and sample seed 0. Reported as held out: CFPB windows ending later,
@@ -25,7 +32,12 @@ sample seed 1 (and any further ``--seeds``). The JSON says which row is which. S
 English only (so ``auto`` picks MiniLM; with the market languages it picks e5, slower to embed),
 cleaned, not redacted.
 
-    .venv/bin/python benchmarks/identity.py [--seeds 0 1] [--sample-months 8]
+    .venv/bin/python benchmarks/identity.py [--seeds 0 1] [--sample-months 12]
+        [--sample-window 6] [--split-month 2026-06] [--merge-month 2026-08] [--skip-cfpb]
+
+``--skip-cfpb`` re-uses the stability figures of the existing results file (the JSON says so).
+The sample figures of earlier runs with another ``--sample-window`` are kept in the JSON
+(``planted_other_windows``) and printed as further rows.
 
 Writes benchmarks/results/identity.json and prints Markdown tables.
 """
@@ -153,7 +165,7 @@ def _summarise(rows: list[dict[str, Any]], methods: tuple[str, ...]) -> dict[str
     return out
 
 
-def _sample_windows(seed: int, months: int, split: str, merge: str) -> list[pd.DataFrame]:
+def _sample_months(seed: int, months: int, split: str, merge: str) -> list[pd.DataFrame]:
     """One frame per month of English audit comments of a sample with the planted lineage."""
     from rca.sample import generate_sample
     from rca.text.language import detect_languages
@@ -168,7 +180,7 @@ def _sample_windows(seed: int, months: int, split: str, merge: str) -> list[pd.D
     df["month"] = df["audit_date"].str[:7]
     df["key"] = text_keys(df["text"].tolist())
     df["category"] = df["error_category"].fillna("none")
-    return [g.drop_duplicates("key") for _, g in df.groupby("month", sort=True)]
+    return [g for _, g in df.groupby("month", sort=True)]
 
 
 def _majority(members: pd.Series, categories: pd.Series, rid: int) -> str:
@@ -177,18 +189,26 @@ def _majority(members: pd.Series, categories: pd.Series, rid: int) -> str:
     return str(cats.mode().iloc[0]) if len(cats) else "?"
 
 
-def planted_lineage(seed: int, months: int, split: str, merge: str, min_size: int) -> list[dict]:
-    """Month-by-month (one-month windows) registry on a sample with a planted split and merge."""
+def planted_lineage(seed: int, months: int, split: str, merge: str, min_size: int,
+                    window: int) -> list[dict]:  # fmt: skip
+    """The registry month by month on a sample with a planted split and merge.
+
+    As `rca.analysis.registry_themes` does: each month's themes are fitted on the texts of the
+    last ``window`` months up to it (distinct texts) and matched to the registry as the
+    previous month left it.
+    """
     from rca.sample.lineage import MERGE_THEMES, SPLIT_THEME
 
     state, rows = RegistryState.empty(), []
     prev_cats = pd.Series(dtype=str)
-    for window in _sample_windows(seed, months, split, merge):
-        month = str(window["month"].iloc[0])
+    frames = _sample_months(seed, months, split, merge)
+    for i, frame in enumerate(frames):
+        month = str(frame["month"].iloc[0])
+        win = pd.concat(frames[max(0, i - window + 1) : i + 1]).drop_duplicates("key")
         start = time.perf_counter()
-        themes = fit(window["text"].tolist())
-        match, members = assign_registry(themes, window["key"].tolist(), state, month)
-        cats = pd.Series(window["category"].to_numpy(), index=window["key"].to_numpy())
+        themes = fit(win["text"].tolist())
+        match, members = assign_registry(themes, win["key"].tolist(), state, month)
+        cats = pd.Series(win["category"].to_numpy(), index=win["key"].to_numpy())
         st = match.themes.set_index("registry_id")
         lin = match.lineage
         splits = sorted(lin.loc[lin["relation"] == "split", "parent_id"].unique().tolist())
@@ -209,7 +229,8 @@ def planted_lineage(seed: int, months: int, split: str, merge: str, min_size: in
         changed = month in (split, merge) or state.month is None
         big = st["size"] >= min_size
         rows.append({
-            "seed": seed, "month": month, "texts": len(window), "themes": len(match.ids),
+            "seed": seed, "month": month, "window_months": min(i + 1, window),
+            "texts": len(win), "themes": len(match.ids),
             "set": "development" if seed == DEV_SEED else "held out",
             "planted": "split" if month == split else "merge" if month == merge else None,
             "exact": exact, "splits": split_of, "split_children": kids_of, "merged": merged_of,
@@ -223,48 +244,108 @@ def planted_lineage(seed: int, months: int, split: str, merge: str, min_size: in
     return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
-    parser.add_argument("--sample-months", type=int, default=8)
-    parser.add_argument("--split-month", default="2026-06")
-    parser.add_argument("--merge-month", default="2026-08")
-    parser.add_argument("--out", type=Path, default=RESULTS)
-    args = parser.parse_args()
-    t0 = time.perf_counter()
-    stability = cfpb_stability()
-    sample_rows = []
-    for seed in args.seeds:
-        sample_rows += planted_lineage(seed, args.sample_months, args.split_month,
-                                       args.merge_month, min_size=10)  # fmt: skip
-    lineage: dict[str, Any] = {}
+def _lineage_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Exact months, the planted split and merge found, and churn, per development/held out."""
+    out: dict[str, Any] = {}
     for part in ("development", "held out"):
-        sel = [r for r in sample_rows if r["set"] == part and r["exact"] is not None]
-        quiet = [r for r in sample_rows if r["set"] == part and r["new_big"] is not None]
-        lineage[part] = {
+        sel = [r for r in rows if r["set"] == part and r["exact"] is not None]
+        quiet = [r for r in rows if r["set"] == part and r["new_big"] is not None]
+        out[part] = {
             "months": len(sel),
             "exact_share": round(sum(r["exact"] for r in sel) / len(sel), 4) if sel else None,
             "split_found": [r["exact"] for r in sel if r["planted"] == "split"],
             "merge_found": [r["exact"] for r in sel if r["planted"] == "merge"],
+            "split_reported_in": [f"{r['seed']}:{r['month']}" for r in sel if r["splits"]],
+            "merge_reported_in": [f"{r['seed']}:{r['month']}" for r in sel if r["merged"]],
             "quiet_months": len(quiet),
             "new_big_per_month": round(sum(r["new_big"] for r in quiet) / len(quiet), 3)
             if quiet else None,
             "gone_big_per_month": round(sum(r["gone_big"] for r in quiet) / len(quiet), 3)
             if quiet else None,
         }  # fmt: skip
+        # the same once the window is full (a team's first months fit fewer months' texts)
+        full = max((r.get("window_months", 1) for r in rows), default=1)
+        sel = [r for r in sel if r.get("window_months", 1) == full]
+        quiet = [r for r in quiet if r.get("window_months", 1) == full]
+        out[part]["full_window"] = {
+            "window_months": full,
+            "months": len(sel),
+            "exact_share": round(sum(r["exact"] for r in sel) / len(sel), 4) if sel else None,
+            "quiet_months": len(quiet),
+            "new_big_per_month": round(sum(r["new_big"] for r in quiet) / len(quiet), 3)
+            if quiet else None,
+            "gone_big_per_month": round(sum(r["gone_big"] for r in quiet) / len(quiet), 3)
+            if quiet else None,
+        }  # fmt: skip
+    return out
+
+
+def _earlier(path: Path) -> dict[str, Any]:
+    """The existing results file, or an empty dict."""
+    try:
+        return dict(json.loads(path.read_text()))
+    except (OSError, ValueError):
+        return {}
+
+
+def main() -> None:
+    from rca.analysis.registry_themes import WINDOW_MONTHS
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    parser.add_argument("--sample-months", type=int, default=12)
+    parser.add_argument("--sample-window", type=int, default=WINDOW_MONTHS,
+                        help="months each sample month's themes are fitted on (the pipeline's "
+                             f"WINDOW_MONTHS = {WINDOW_MONTHS}; 1: each month alone)")  # fmt: skip
+    parser.add_argument("--split-month", default="2026-06")
+    parser.add_argument("--merge-month", default="2026-08")
+    parser.add_argument("--skip-cfpb", action="store_true",
+                        help="re-use the stability figures of the existing --out file")  # fmt: skip
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    if args.sample_window < 1:
+        parser.error("--sample-window: expected 1 month or more")
+    t0 = time.perf_counter()
+    earlier = _earlier(args.out)
+    if args.skip_cfpb:
+        if "stability" not in earlier:
+            parser.error(f"--skip-cfpb: no stability figures in {args.out} to re-use")
+        stability = dict(earlier["stability"])
+        stability["source"] = stability.get("source") or (
+            f"re-used, not re-run: measured by `{earlier.get('command', '?')}`"
+        )
+    else:
+        stability = cfpb_stability()
+        stability["source"] = "measured in this run"
+    sample_rows, t_sample = [], time.perf_counter()
+    for seed in args.seeds:
+        sample_rows += planted_lineage(seed, args.sample_months, args.split_month,
+                                       args.merge_month, min_size=10,
+                                       window=args.sample_window)  # fmt: skip
+    planted = {
+        "sample_window": args.sample_window,
+        "split_month": args.split_month,
+        "merge_month": args.merge_month,
+        "sample_months": args.sample_months,
+        "summary": _lineage_summary(sample_rows),
+        "rows": sample_rows,
+        "runtime_s": round(time.perf_counter() - t_sample, 1),
+    }
+    others = {}  # earlier runs' sample figures with another window (the first runs: 1 month)
+    if "planted" in earlier:
+        for old in [earlier["planted"], *earlier.get("planted_other_windows", {}).values()]:
+            old = {"sample_window": 1, **old}
+            old.setdefault("command", earlier.get("command"))
+            if old["sample_window"] != args.sample_window:
+                others[str(old["sample_window"])] = old
     result = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "command": " ".join(["python benchmarks/identity.py", *sys.argv[1:]]),
         "targets": {"stability": 0.90, "planted_exact_share": 0.90, "new_or_gone_big": 0},
         "development": f"CFPB windows ending <= {CFPB_DEV_LAST}; sample seed {DEV_SEED}",
         "stability": stability,
-        "planted": {
-            "split_month": args.split_month,
-            "merge_month": args.merge_month,
-            "sample_months": args.sample_months,
-            "summary": lineage,
-            "rows": sample_rows,
-        },
+        "planted": planted,
+        "planted_other_windows": others,
         "runtime_s": round(time.perf_counter() - t0, 1),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -282,13 +363,24 @@ def markdown(result: dict[str, Any]) -> str:
     for part, s in result["stability"]["summary"].items():
         lines.append(f"| {part} | {s['windows']} | {s['registry']} | {s['raw fitted ids']} "
                      f"| {s['centroid only']} | {s['registry (no keeping)']} |")  # fmt: skip
-    lines += ["", "| sample, one-month windows | months | exact months | split found "
+    lines.append(f"\nstability: {result['stability'].get('source', 'measured in this run')}")
+    lines += ["", "| sample (split, merge month) | window | months | exact months | split found "
               "| merge found | new big / quiet month | gone big / quiet month |",
-              "|---|---|---|---|---|---|---|"]  # fmt: skip
-    for part, s in result["planted"]["summary"].items():
-        lines.append(f"| {part} | {s['months']} | {s['exact_share']} | {s['split_found']} "
-                     f"| {s['merge_found']} | {s['new_big_per_month']} "
-                     f"| {s['gone_big_per_month']} |")  # fmt: skip
+              "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    runs = [result["planted"], *result.get("planted_other_windows", {}).values()]
+    for run in runs:
+        w = run["sample_window"]
+        window = f"{w} month{'s' if w > 1 else ''}"
+        for part, s in run["summary"].items():
+            lines.append(f"| {part} ({run['split_month']}, {run['merge_month']}) | {window} "
+                         f"| {s['months']} | {s['exact_share']} | {s['split_found']} "
+                         f"| {s['merge_found']} | {s['new_big_per_month']} "
+                         f"| {s['gone_big_per_month']} |")  # fmt: skip
+            f = s.get("full_window") or {}
+            if f and f["months"] < s["months"]:
+                lines.append(f"| {part}, only months with a full window | {window} "
+                             f"| {f['months']} | {f['exact_share']} | | | "
+                             f"{f['new_big_per_month']} | {f['gone_big_per_month']} |")  # fmt: skip
     lines.append(f"\nruntime {result['runtime_s']} s")
     return "\n".join(lines)
 
