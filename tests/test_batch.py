@@ -150,7 +150,7 @@ def test_executive_plan_writes_index_and_manifest(executive_batch, sample_data: 
     assert "ipynb" not in shared["reports"][0]
     assert any("[1/1] ok" in line for line in lines)
     assert [p.name for p in month_dir.parent.iterdir() if p.name.startswith(".")] == [".work"]
-    assert [p.name for p in work.parent.iterdir()] == [MONTH]
+    assert sorted(p.name for p in work.parent.iterdir()) == [MONTH, "history.duckdb"]
 
 
 def test_only_limits_each_and_names_a_value_without_audits(batch) -> None:

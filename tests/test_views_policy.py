@@ -262,7 +262,7 @@ def test_policy_product_notebook_with_empty_tables_says_so(analysis, tmp_path):
     assert "No change to policies, macros or the product is needed" in page
     assert "No theme lowers the pass rate" in page and "No theme lowers the average rating" in page
     assert "No theme history of audit comments up to 2026-10." in page
-    assert "Not enough data: no theme lineage: the workspace was prepared without" in page
+    assert "No split or merge of themes is recorded up to 2026-10." in page
     assert "Plotly.newPlot" not in page and "Traceback" not in page
 
 

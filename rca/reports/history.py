@@ -185,21 +185,21 @@ def splits_and_merges(
 
 
 def _first_seen(history: pd.DataFrame, registry: pd.DataFrame, kind: str) -> dict[int, str]:
-    """Return each theme's first month: the registry's, else its first with texts in the history.
+    """Return each theme's first month: the earlier of the registry's and its first with texts.
 
-    A theme present in the history's first month, with no registry to tell, may be older:
-    "<month> or earlier".
+    The registry records the month a theme got its id; the texts of earlier stored months are
+    assigned to it too, so a theme can be seen before its id existed. A theme present in the
+    history's first month may be older than the data: "<month> or earlier".
     """
     held = history[history["n"] > 0]
     start = str(history["month"].min()) if len(history) else ""
     firsts = held.groupby("theme_id")["month"].min()
     seen = {int(t): str(m) for t, m in zip(firsts.index, firsts, strict=True)}
-    seen = {t: f"{m} or earlier" if m == start else m for t, m in seen.items()}
     if _usable(registry, "theme_id", "first_month"):
         mine = registry[registry["kind"] == kind]
-        seen |= {int(t): str(m) for t, m in zip(mine["theme_id"], mine["first_month"],
-                                                 strict=True)}  # fmt: skip
-    return seen
+        for t, m in zip(mine["theme_id"], mine["first_month"], strict=True):
+            seen[int(t)] = min(str(m), seen.get(int(t), str(m)))
+    return {t: f"{m} or earlier" if m == start else m for t, m in seen.items()}
 
 
 def history_table(
