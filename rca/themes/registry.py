@@ -49,12 +49,13 @@ from rca.store.registry_frames import (
 from rca.themes.registry_links import (
     centroid_links,
     cosines,
-    groups,
     leftovers,
+    link_lineage,
     ratio,
     shared_counts,
     unit,
 )
+from rca.themes.registry_owner import one_row_per_link, owner_lineage, owner_links
 
 if TYPE_CHECKING:
     from rca.themes.find import Themes
@@ -65,7 +66,9 @@ __all__ = [
     "LINK_COSINE",
     "MIN_SHARED_LINK",
     "MIN_SHARED_SHARE",
+    "OWNER_SHARE",
     "PART_SHARE",
+    "PLACED_SHARE",
     "assign_registry",
     "match_registry",
     "state_after",
@@ -86,6 +89,12 @@ PART_SHARE = 0.35
 #: texts (mutual best matches). Tuned on the development sample (seed 0, one-month windows of
 #: English audit comments, MiniLM): 0.75 gave 4-8 spurious splits or merges a month, 0.85 0-4.
 LINK_COSINE = 0.85
+#: Share of a fitted theme's already-placed texts one registry theme must hold to own it (the
+#: fitted theme then continues that registry theme, whatever share of it it holds): a majority.
+OWNER_SHARE = 0.5
+#: Share of a fitted theme's texts that must be already placed for its owner to decide; a
+#: fitted theme mostly of new texts is judged by its centroid: a majority.
+PLACED_SHARE = 0.5
 #: Cosine for a leftover pair (no link) to continue as mutual best matches (as `LINK_COSINE`).
 CONTINUE_COSINE = 0.85
 #: A second child (split) or parent (merge) by centroids must be within this cosine of the
@@ -105,6 +114,8 @@ def match_registry(
     centroids: Mapping[int, np.ndarray],
     members: pd.Series,
     month: str,
+    *,
+    rule: str = "owner",
     **thresholds: float,
 ) -> RegistryMatch:
     """Match a new fit to the registry: ids, each registry theme's status and the lineage.
@@ -122,6 +133,9 @@ def match_registry(
         The window's texts: text key -> fitted theme id (``-1`` allowed).
     month
         The month of the run, ``YYYY-MM``.
+    rule
+        ``"owner"`` (fitted themes are judged by who owns their already-placed texts) or
+        ``"links"`` (the previous rule: a link needs a part of both sides).
     **thresholds
         Overrides of the module constants, by lower-case name (``part_share=0.3``, ...).
 
@@ -133,7 +147,8 @@ def match_registry(
     limits = {
         "min_shared_share": MIN_SHARED_SHARE, "min_shared_link": MIN_SHARED_LINK,
         "part_share": PART_SHARE, "link_cosine": LINK_COSINE, "cosine_margin": COSINE_MARGIN,
-        "continue_cosine": CONTINUE_COSINE,
+        "continue_cosine": CONTINUE_COSINE, "owner_share": OWNER_SHARE,
+        "placed_share": PLACED_SHARE,
     }  # fmt: skip
     unknown = set(thresholds) - set(limits)
     if unknown:
@@ -159,28 +174,27 @@ def match_registry(
     c_linked &= (c_sop >= limits["part_share"]) & (c_soc >= limits["part_share"])
     sop, soc = np.where(by_texts[:, None], sop, c_sop), np.where(by_texts[:, None], soc, c_soc)
     linked |= c_linked
-    edges = [(int(i), int(j)) for i, j in zip(*np.nonzero(linked), strict=True)]
-
     ids: dict[int, int] = {}
     status: dict[int, str] = {}
     relation: dict[tuple[int, int], str] = {}
-    for rs, fs in groups(edges):
-        if len(rs) == 1 and len(fs) == 1:
-            ids[fit_ids[fs[0]]] = prev_ids[rs[0]]
-            status[prev_ids[rs[0]]] = "continuing"
-            relation[(rs[0], fs[0])] = "continues"
-            continue
-        for i in rs:
-            kids = [j for j in fs if linked[i, j]]
-            status[prev_ids[i]] = "split" if len(kids) > 1 else "merged"
-            for j in kids:
-                relation[(i, j)] = "split" if len(kids) > 1 else "merge"
+    joins: dict[int, int] = {}  # fitted index -> fitted index whose id it takes (merges)
+    if rule not in ("owner", "links"):
+        raise ValueError(f"unknown rule {rule!r}: expected 'owner' or 'links'")
+    if rule == "owner" and counts.sum() > 0:
+        sizes = members.value_counts().reindex(fit_ids, fill_value=0).to_numpy(float)
+        sop, soc = ratio(counts, parent_tot[:, None]), ratio(counts, child_tot[None, :])
+        joins = owner_lineage(owner_links(counts, parent_tot, sizes, by_texts, cos, limits),
+                               prev_ids, fit_ids, ids, status, relation)  # fmt: skip
+    else:
+        link_lineage(linked, prev_ids, fit_ids, ids, status, relation)
     evidence = [(counts, limits["min_shared_link"]), (cos, limits["continue_cosine"])]
     leftovers(evidence, prev_ids, fit_ids, ids, status, relation)
     next_id = max([previous.next_id, *(r + 1 for r in prev_ids)])
-    for t in fit_ids:  # new ids in the fit's theme order
-        if t not in ids:
+    for j, t in enumerate(fit_ids):  # new ids in the fit's theme order
+        if t not in ids and j not in joins:
             ids[t], next_id = next_id, next_id + 1
+    for j, k in joins.items():  # fragments of merged parents join the merged theme
+        ids[fit_ids[j]] = ids[fit_ids[k]]
     for r in prev_ids:
         status.setdefault(r, "gone")
 
@@ -201,6 +215,7 @@ def match_registry(
         ],
         columns=list(LINEAGE_COLUMNS),
     )
+    lineage = one_row_per_link(lineage)
     themes = _snapshot(old, fit, fit_ids, fit_units, ids, status, month)
     status_frame = themes[["registry_id", "status"]].reset_index(drop=True)
     return RegistryMatch(ids=ids, themes=themes, status=status_frame, lineage=lineage)
@@ -215,19 +230,33 @@ def _snapshot(
     status: dict[int, str],
     month: str,
 ) -> pd.DataFrame:
-    """Return the snapshot: fitted themes under their registry ids, then ended themes."""
+    """Return the snapshot: fitted themes under their registry ids, then ended themes.
+
+    Fitted themes under one registry id (fragments, owner rule) make one row: their summed size,
+    the largest one's label and keywords, the size-weighted mean of their centroids.
+    """
     first = {} if old is None else dict(zip(old["registry_id"], old["first_month"], strict=True))
     rows = []
+    by_id: dict[int, list[int]] = {}
     for j, t in enumerate(fit_ids):
-        rid = ids[t]
-        unit = fit_units[j]
+        by_id.setdefault(ids[t], []).append(j)
+    for rid, js in by_id.items():
+        sizes = [int(fit["size"].iloc[j]) for j in js]
+        j = js[int(np.argmax(sizes))]
+        main = fit_units[j]
+        vectors = [(fit_units[k], n) for k, n in zip(js, sizes, strict=True)]
+        unit = (
+            main
+            if main is None
+            else _mean_unit([(v, n) for v, n in vectors if v is not None and v.shape == main.shape])
+        )
         rows.append(
             {
                 "registry_id": rid,
                 "label": str(fit["theme_label"].iloc[j]),
                 "keywords": _keywords(fit["keywords"].iloc[j]),
                 "centroid": None if unit is None else [float(v) for v in unit],
-                "size": int(fit["size"].iloc[j]),
+                "size": sum(sizes),
                 "first_month": first.get(rid, month),
                 "last_month": month,
                 "status": status.get(rid, "new"),
@@ -241,6 +270,15 @@ def _snapshot(
     frame = pd.DataFrame(rows, columns=[*THEME_COLUMNS, "status"])
     frame["registry_id"] = frame["registry_id"].astype("int64")
     return frame.sort_values("registry_id", kind="stable").reset_index(drop=True)
+
+
+def _mean_unit(vectors: list[tuple[np.ndarray, int]]) -> np.ndarray | None:
+    """Return the size-weighted mean of unit vectors, scaled to length 1 (None for none)."""
+    if not vectors:
+        return None
+    if len(vectors) == 1:
+        return vectors[0][0]
+    return unit(sum(v * max(n, 1) for v, n in vectors))
 
 
 def state_after(previous: RegistryState, match: RegistryMatch, members: pd.Series,
@@ -258,7 +296,13 @@ def state_after(previous: RegistryState, match: RegistryMatch, members: pd.Serie
 
 
 def assign_registry(
-    themes: Themes, keys: Sequence[str], previous: RegistryState, month: str, *, keep: bool = True
+    themes: Themes,
+    keys: Sequence[str],
+    previous: RegistryState,
+    month: str,
+    *,
+    keep: bool = True,
+    rule: str = "owner",
 ) -> tuple[RegistryMatch, pd.Series]:
     """Match a fit (`rca.themes.find.find_themes`) to the registry; return it and the members.
 
@@ -281,6 +325,9 @@ def assign_registry(
     keep
         Keep the registry id of texts whose theme continues (False: every text takes its
         fitted theme's registry id).
+    rule
+        The matching rule of `match_registry` (``"owner"``, or ``"links"`` for the previous
+        rule).
 
     Returns
     -------
@@ -295,7 +342,7 @@ def assign_registry(
     fitted_members = pd.Series(np.asarray(themes.theme_ids, dtype="int64"), index=list(keys))
     fitted_members = fitted_members[~fitted_members.index.duplicated()]
     centroids = getattr(themes.model, "centroids_", {})
-    match = match_registry(previous, fitted, centroids, fitted_members, month)
+    match = match_registry(previous, fitted, centroids, fitted_members, month, rule=rule)
     mapped = fitted_members.map(lambda t: match.ids.get(int(t), -1)).astype("int64")
     if keep and not previous.members.empty:
         continuing = match.status.loc[match.status["status"] == "continuing", "registry_id"]
