@@ -47,6 +47,7 @@ def owner_links(
     by_texts: np.ndarray,
     cos: np.ndarray,
     limits: dict[str, float],
+    apart: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> OwnerLinks:
     """Apply the owner rule to the evidence of `rca.themes.registry.match_registry`.
 
@@ -64,7 +65,11 @@ def owner_links(
         Centroid cosines (registry x fitted), NaN where missing.
     limits
         The thresholds (``owner_share``, ``placed_share``, ``part_share``, ``min_shared_link``,
-        ``link_cosine``, ``cosine_margin``).
+        ``link_cosine``, ``cosine_margin``, ``apart_cosine``).
+    apart
+        Centroid cosines among the registry themes and among the fitted themes (NaN where
+        missing): a split's children and a merge's parents must be at most ``apart_cosine``
+        similar to each other (different content, not a reshuffle of the same).
 
     Returns
     -------
@@ -83,9 +88,19 @@ def owner_links(
     owned = (placed >= limits["min_shared_link"]) & (ratio(placed, sizes) >= limits["placed_share"])
     owned &= soc[owner, np.arange(n_f)] >= limits["owner_share"]
     # merge by texts: a fitted theme holding a substantial part of two registry themes
+    reg_cos, fit_cos = apart if apart is not None else (np.full((n_r, n_r), np.nan),
+                                                        np.full((n_f, n_f), np.nan))  # fmt: skip
+
+    def distinct(sims: np.ndarray, members: list[int]) -> bool:
+        """Return whether some two of ``members`` are at most ``apart_cosine`` similar."""
+        sub = np.nan_to_num(sims[np.ix_(members, members)], nan=-1.0)
+        return bool((sub <= limits["apart_cosine"]).any())
+
     for j in range(n_f):
-        parents = [int(i) for i in np.flatnonzero(link[:, j])]
-        if len(parents) >= 2:
+        parents = [
+            int(i) for i in np.flatnonzero(link[:, j] & (sop[:, j] >= limits["merge_share"]))
+        ]
+        if len(parents) >= 2 and distinct(reg_cos, parents):
             out.merged[j] = parents
             out.evidence.update({(i, j): "texts" for i in parents})
     for j in range(n_f):
@@ -94,8 +109,9 @@ def owner_links(
             out.evidence[(int(owner[j]), j)] = "texts"
     # split by texts: the registry theme's own texts divided among fragments it owns
     for i in range(n_r):
-        kids = [j for j, r in out.takes.items() if r == i and link[i, j]]
-        if len(kids) >= 2:
+        kids = [j for j, r in out.takes.items() if r == i and sop[i, j] >= limits["split_share"]]
+        kids = [j for j in kids if link[i, j]]
+        if len(kids) >= 2 and distinct(fit_cos, kids):
             out.split[i] = sorted(kids)
     # new content (fitted themes neither owned nor merged): centroids are the evidence
     c = np.nan_to_num(cos, nan=-1.0)
@@ -109,13 +125,13 @@ def owner_links(
             continue
         floor = max(limits["link_cosine"], best - limits["cosine_margin"])
         near = [int(i) for i in order if c[i, j] >= floor]
-        if len(near) >= 2:
+        if len(near) >= 2 and distinct(reg_cos, near[:2]):
             out.merged[j] = sorted(near[:2])
         else:
             children.setdefault(near[0], []).append(j)
         out.evidence.update({(i, j): "centroid" for i in near[:2]})
     for i, kids in children.items():
-        if len(kids) >= 2 and i not in out.split:  # two new-content children like one theme
+        if len(kids) >= 2 and i not in out.split and distinct(fit_cos, kids):
             out.split[i] = sorted(kids + [j for j, r in out.takes.items() if r == i])
         elif i in out.split:
             out.split[i] = sorted(out.split[i] + kids)
