@@ -12,13 +12,33 @@ month left (`rca.store.registry_frames.RegistryState`). The rules (`match_regist
    similar theme with cosine >= `LINK_COSINE`; a second child (or parent) is linked when it is
    as similar, within `COSINE_MARGIN`; shares are estimated from the themes' window shares.
    Keywords are recorded with every link, as evidence for a reader (never decisive).
-2. **Links.** A link counts when it holds a substantial part of both sides: share of the parent
-   and share of the child >= `PART_SHARE` (and >= `MIN_SHARED_LINK` shared texts when texts are
-   the evidence). So a small piece breaking off a theme is not a split.
-3. **Lineage.** Per connected group of links: one registry theme and one fitted theme -> the
-   fitted theme ``continues`` it and keeps its id; one registry theme -> several fitted themes
-   -> the parent is ``split`` and each child gets a new id; several registry themes -> one
-   fitted theme -> the parents are ``merged`` and the child gets a new id.
+2. **Owners** (the default, ``rule="owner"``, when the windows share texts). A refit on an
+   overlapping window reshuffles texts the registry already placed, so a fitted theme is judged
+   by who owns its placed texts. A fitted theme of which at least `PLACED_SHARE` of the texts
+   (and >= `MIN_SHARED_LINK`) are placed, at least `OWNER_SHARE` of them by one registry theme
+   R, is a *fragment* of R and takes R's id, whatever share of R it holds: several fitted
+   themes may take one registry id (the snapshot then has one row for them: summed size, the
+   largest one's label and keywords, the size-weighted mean centroid).
+   - **Split by texts**: R owns two or more fragments that each hold >= `SPLIT_SHARE` of R's
+     placed texts (and >= `PART_SHARE` of their own), some two of them with centroids at most
+     `APART_COSINE` alike. Its fragments then are its children, each with a new id.
+   - **Merge by texts**: a fitted theme holds >= `MERGE_SHARE` of each of two or more registry
+     themes' placed texts (and >= `PART_SHARE` of its own placed texts from each), some two of
+     them at most `APART_COSINE` alike by centroid. The parents' other fragments join the
+     merged theme's (new) id.
+   - **New content** (fitted themes mostly of texts the registry never placed, or whose placed
+     texts have no owner): the centroid is the evidence. Its most similar registry theme with
+     cosine >= `LINK_COSINE` adopts it as a fragment; two registry themes that close (within
+     `COSINE_MARGIN`, at most `APART_COSINE` alike) are merged into it; a registry theme adopting
+     two such themes at most `APART_COSINE` alike is split (its fragments are children too).
+   Without shared texts at all (windows that do not overlap) the previous rule applies.
+3. **Links** (the previous rule, ``rule="links"``, kept for the benchmark's baseline). A link
+   holds a substantial part of both sides: share of the parent and share of the child >=
+   `PART_SHARE` (and >= `MIN_SHARED_LINK` shared texts when texts are the evidence). Per
+   connected group of links: one registry theme and one fitted theme -> the fitted theme
+   ``continues`` it and keeps its id; one registry theme -> several fitted themes -> the parent
+   is ``split`` and each child gets a new id; several registry themes -> one fitted theme -> the
+   parents are ``merged`` and the child gets a new id.
 4. **Leftovers.** A registry theme and a fitted theme with no link continue when each is the
    other's main match: most shared texts (>= `MIN_SHARED_LINK`; a refit that scattered the
    theme, which lives on mostly in that fitted theme), else most similar centroid with cosine
