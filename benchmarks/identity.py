@@ -26,6 +26,10 @@ same process, so the gain is visible:
 - **no churn** (target 0): the same sample months, counting ``new`` and ``gone`` registry themes
   above the minimum theme size (10 texts) in months without a planted change.
 
+Every measurement is made for the registry's default matching rule (the owner rule) and, on the
+same fits, for its previous rule (``assign_registry(rule="links")``), the baseline; the JSON
+also keeps the figures of the run before the owner rule (``previous_rule.earlier_run``).
+
 Development data (thresholds were tuned on these only): CFPB windows ending in the first 11
 months (2018-07..2019-05) and sample seed 0. Reported as held out: CFPB windows ending later,
 sample seed 1 (and any further ``--seeds``). The JSON says which row is which. Sample comments:
