@@ -269,3 +269,22 @@ def test_unknown_rule_is_refused():
     info, cents, members = fit_frames({0: A}, {0: axis(0)})
     with pytest.raises(ValueError, match="unknown rule"):
         match_registry(PREVIOUS, info, cents, members, "2026-02", rule="owners")
+
+
+def test_fitted_themes_under_one_id_make_one_theme_info_row():
+    """Plumbing: `find_themes` with a relabel giving two fitted themes one id (fragments)."""
+    from rca.themes.find import find_themes
+
+    texts = [f"verification code not arriving {i}" for i in range(30)]
+    texts += [f"refund for my order still pending {i}" for i in range(30)]
+    plain = find_themes(texts, embedder="fake", n_themes=2)
+    fitted = [int(t) for t in plain.theme_info["theme_id"] if t >= 0]
+    assert len(fitted) == 2
+    both = find_themes(
+        texts, embedder="fake", n_themes=2, relabel=lambda m: dict.fromkeys(fitted, 7)
+    )
+    info = both.theme_info[both.theme_info["theme_id"] >= 0]
+    assert info["theme_id"].tolist() == [7]
+    assert int(info["size"].iloc[0]) == int(plain.theme_info.loc[
+        plain.theme_info["theme_id"] >= 0, "size"].sum())  # fmt: skip
+    assert set(np.asarray(both.theme_ids)) <= {7, -1}
