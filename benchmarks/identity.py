@@ -26,6 +26,10 @@ same process, so the gain is visible:
 - **no churn** (target 0): the same sample months, counting ``new`` and ``gone`` registry themes
   above the minimum theme size (10 texts) in months without a planted change.
 
+Every measurement is made for the registry's default matching rule (the owner rule) and, on the
+same fits, for its previous rule (``assign_registry(rule="links")``), the baseline; the JSON
+also keeps the figures of the run before the owner rule (``previous_rule.earlier_run``).
+
 Development data (thresholds were tuned on these only): CFPB windows ending in the first 11
 months (2018-07..2019-05) and sample seed 0. Reported as held out: CFPB windows ending later,
 sample seed 1 (and any further ``--seeds``). The JSON says which row is which. Sample comments:
@@ -75,6 +79,9 @@ FIRST_MONTH = "2018-07"
 #: CFPB windows ending in these months (the first 11 of the data) are development data.
 CFPB_DEV_LAST = "2019-05"
 DEV_SEED = 0
+#: The registry's matching rules measured side by side on the same fits: the owner rule (the
+#: default) and the previous rule (a link needs a part of both sides), the baseline.
+RULES = ("owner", "links")
 
 
 def fit(texts: list[str], seed: int = 0) -> Themes:
@@ -114,7 +121,7 @@ def cfpb_stability() -> dict[str, Any]:
     df = df[df["month"] >= FIRST_MONTH]  # the README's 21 months (54 older stragglers left out)
     df["key"] = text_keys(df["text"].tolist())
     months = [str(p) for p in pd.period_range(FIRST_MONTH, df["month"].max(), freq="M")]
-    state = plain = RegistryState.empty()
+    state = plain = links = RegistryState.empty()
     prev: dict[str, pd.Series] = {}
     prev_centroids: dict[int, np.ndarray] = {}
     next_naive = 0
@@ -129,13 +136,16 @@ def cfpb_stability() -> dict[str, Any]:
         match2, members2 = assign_registry(themes, window["key"].tolist(), plain, months[end],
                                            keep=False)  # fmt: skip
         plain = state_after(plain, match2, members2, months[end])
+        match3, members3 = assign_registry(themes, window["key"].tolist(), links, months[end],
+                                           rule="links")  # fmt: skip
+        links = state_after(links, match3, members3, months[end])
         raw = pd.Series(themes.theme_ids, index=window["key"].to_numpy())
         naive_ids = centroid_only(prev_centroids, themes, next_naive)
         next_naive = max([next_naive, *(v + 1 for v in naive_ids.values())])
         centroid = raw.map(naive_ids).fillna(-1).astype("int64")
         prev_centroids = {naive_ids[t]: c for t, c in themes.model.centroids_.items()}
         now = {"registry": members, "registry (no keeping)": members2, "raw fitted ids": raw,
-               "centroid only": centroid}  # fmt: skip
+               "centroid only": centroid, "registry, previous rule": members3}  # fmt: skip
         row: dict[str, Any] = {
             "window_end": months[end], "texts": len(window), "themes": len(themes.model.centroids_),
             "fit_s": round(time.perf_counter() - start, 1),
@@ -197,9 +207,9 @@ def planted_lineage(seed: int, months: int, split: str, merge: str, min_size: in
     last ``window`` months up to it (distinct texts) and matched to the registry as the
     previous month left it.
     """
-    from rca.sample.lineage import MERGE_THEMES, SPLIT_THEME
 
-    state, rows = RegistryState.empty(), []
+    rows: list[dict[str, Any]] = []
+    states = {rule: RegistryState.empty() for rule in RULES}
     prev_cats = pd.Series(dtype=str)
     frames = _sample_months(seed, months, split, merge)
     for i, frame in enumerate(frames):
@@ -207,41 +217,55 @@ def planted_lineage(seed: int, months: int, split: str, merge: str, min_size: in
         win = pd.concat(frames[max(0, i - window + 1) : i + 1]).drop_duplicates("key")
         start = time.perf_counter()
         themes = fit(win["text"].tolist())
-        match, members = assign_registry(themes, win["key"].tolist(), state, month)
+        fit_s = round(time.perf_counter() - start, 1)
         cats = pd.Series(win["category"].to_numpy(), index=win["key"].to_numpy())
-        st = match.themes.set_index("registry_id")
-        lin = match.lineage
-        splits = sorted(lin.loc[lin["relation"] == "split", "parent_id"].unique().tolist())
-        merges = sorted(lin.loc[lin["relation"] == "merge", "child_id"].unique().tolist())
-        split_of = [_majority(state.members, prev_cats, r) for r in splits]
-        split_kids = lin.loc[lin["relation"] == "split", "child_id"].tolist()
-        kids_of = [_majority(members, cats, c) for c in split_kids]
-        merge_parents = lin.loc[lin["relation"] == "merge", "parent_id"].tolist()
-        merged_of = sorted(_majority(state.members, prev_cats, r) for r in merge_parents)
-        if state.month is None:
-            exact = None  # the first month has nothing to compare with
-        elif month == split:
-            exact = split_of == [SPLIT_THEME] and set(kids_of) == {SPLIT_THEME} and not merges
-        elif month == merge:
-            exact = merged_of == sorted(MERGE_THEMES) and len(merges) == 1 and not splits
-        else:
-            exact = not splits and not merges
-        changed = month in (split, merge) or state.month is None
-        big = st["size"] >= min_size
-        rows.append({
-            "seed": seed, "month": month, "window_months": min(i + 1, window),
-            "texts": len(win), "themes": len(match.ids),
-            "set": "development" if seed == DEV_SEED else "held out",
-            "planted": "split" if month == split else "merge" if month == merge else None,
-            "exact": exact, "splits": split_of, "split_children": kids_of, "merged": merged_of,
-            "new_big": None if changed else int(((st["status"] == "new") & big).sum()),
-            "gone_big": None if changed else int(((st["status"] == "gone") & big).sum()),
-            "fit_s": round(time.perf_counter() - start, 1),
-        })  # fmt: skip
-        print(f"sample seed {seed} {month}: {json.dumps(rows[-1], default=str)}", flush=True)
-        state = state_after(state, match, members, month)
+        for rule, state in states.items():
+            match, members = assign_registry(themes, win["key"].tolist(), state, month, rule=rule)
+            row = _lineage_row(match, members, state, prev_cats, cats, month, split, merge,
+                               min_size)  # fmt: skip
+            rows.append({"seed": seed, "month": month, "rule": rule,
+                         "window_months": min(i + 1, window), "texts": len(win),
+                         "set": "development" if seed == DEV_SEED else "held out", **row,
+                         "fit_s": fit_s})  # fmt: skip
+            print(f"sample seed {seed} {month} {rule}: {json.dumps(rows[-1], default=str)}",
+                  flush=True)  # fmt: skip
+            states[rule] = state_after(state, match, members, month)
         prev_cats = cats
     return rows
+
+
+def _lineage_row(match: Any, members: pd.Series, state: RegistryState, prev_cats: pd.Series,
+                 cats: pd.Series, month: str, split: str, merge: str,
+                 min_size: int) -> dict[str, Any]:  # fmt: skip
+    """One month's lineage as the registry reports it, and whether it is exactly the planted."""
+    from rca.sample.lineage import MERGE_THEMES, SPLIT_THEME
+
+    st = match.themes.set_index("registry_id")
+    lin = match.lineage
+    splits = sorted(lin.loc[lin["relation"] == "split", "parent_id"].unique().tolist())
+    merges = sorted(lin.loc[lin["relation"] == "merge", "child_id"].unique().tolist())
+    split_of = [_majority(state.members, prev_cats, r) for r in splits]
+    split_kids = lin.loc[lin["relation"] == "split", "child_id"].tolist()
+    kids_of = [_majority(members, cats, c) for c in split_kids]
+    merge_parents = lin.loc[lin["relation"] == "merge", "parent_id"].tolist()
+    merged_of = sorted(_majority(state.members, prev_cats, r) for r in merge_parents)
+    if state.month is None:
+        exact = None  # the first month has nothing to compare with
+    elif month == split:
+        exact = split_of == [SPLIT_THEME] and set(kids_of) == {SPLIT_THEME} and not merges
+    elif month == merge:
+        exact = merged_of == sorted(MERGE_THEMES) and len(merges) == 1 and not splits
+    else:
+        exact = not splits and not merges
+    changed = month in (split, merge) or state.month is None
+    big = st["size"] >= min_size
+    return {
+        "themes": len(match.ids),
+        "planted": "split" if month == split else "merge" if month == merge else None,
+        "exact": exact, "splits": split_of, "split_children": kids_of, "merged": merged_of,
+        "new_big": None if changed else int(((st["status"] == "new") & big).sum()),
+        "gone_big": None if changed else int(((st["status"] == "gone") & big).sum()),
+    }  # fmt: skip
 
 
 def _lineage_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -327,7 +351,10 @@ def main() -> None:
         "split_month": args.split_month,
         "merge_month": args.merge_month,
         "sample_months": args.sample_months,
-        "summary": _lineage_summary(sample_rows),
+        "summary": _lineage_summary([r for r in sample_rows if r["rule"] == RULES[0]]),
+        "summary_previous_rule": _lineage_summary(
+            [r for r in sample_rows if r["rule"] == RULES[1]]
+        ),
         "rows": sample_rows,
         "runtime_s": round(time.perf_counter() - t_sample, 1),
     }
@@ -338,6 +365,21 @@ def main() -> None:
             old.setdefault("command", earlier.get("command"))
             if old["sample_window"] != args.sample_window:
                 others[str(old["sample_window"])] = old
+    earlier_run = earlier.get("previous_rule", {}).get("earlier_run") or {
+        "command": earlier.get("command"),
+        "stability_summary": earlier.get("stability", {}).get("summary"),
+        "planted_summary": earlier.get("planted", {}).get("summary"),
+    }
+    previous_rule = {
+        "note": "the registry's previous matching rule (assign_registry(rule='links'): a link "
+                "needs PART_SHARE of both sides), measured in this run on the same fits "
+                "(stability: column 'registry, previous rule'; planted: summary_previous_rule), "
+                "and the figures of the run before the owner rule (earlier_run)",
+        "stability_summary": {k: {"registry": v.get("registry, previous rule")}
+                              for k, v in stability["summary"].items()},
+        "planted_summary": planted["summary_previous_rule"],
+        "earlier_run": earlier_run,
+    }  # fmt: skip
     result = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "command": " ".join(["python benchmarks/identity.py", *sys.argv[1:]]),
@@ -346,6 +388,7 @@ def main() -> None:
         "stability": stability,
         "planted": planted,
         "planted_other_windows": others,
+        "previous_rule": previous_rule,
         "runtime_s": round(time.perf_counter() - t0, 1),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -357,20 +400,25 @@ def markdown(result: dict[str, Any]) -> str:
     """The figures as Markdown tables (stability; planted lineage and churn)."""
     head = (
         "| stability (CFPB, 6-month windows) | windows | registry | raw fitted ids "
-        "| centroid only (BERTopic-style) | registry, no keeping |"
+        "| centroid only (BERTopic-style) | registry, no keeping | registry, previous rule |"
     )
-    lines = [head, "|---|---|---|---|---|---|"]
+    lines = [head, "|---|---|---|---|---|---|---|"]
     for part, s in result["stability"]["summary"].items():
         lines.append(f"| {part} | {s['windows']} | {s['registry']} | {s['raw fitted ids']} "
-                     f"| {s['centroid only']} | {s['registry (no keeping)']} |")  # fmt: skip
+                     f"| {s['centroid only']} | {s['registry (no keeping)']} "
+                     f"| {s.get('registry, previous rule')} |")  # fmt: skip
     lines.append(f"\nstability: {result['stability'].get('source', 'measured in this run')}")
     lines += ["", "| sample (split, merge month) | window | months | exact months | split found "
               "| merge found | new big / quiet month | gone big / quiet month |",
               "|---|---|---|---|---|---|---|---|"]  # fmt: skip
-    runs = [result["planted"], *result.get("planted_other_windows", {}).values()]
+    previous = {**result["planted"], "summary": result["planted"].get("summary_previous_rule", {}),
+                "label": "previous rule"}  # fmt: skip
+    runs = [result["planted"], previous, *result.get("planted_other_windows", {}).values()]
     for run in runs:
         w = run["sample_window"]
-        window = f"{w} month{'s' if w > 1 else ''}"
+        window = f"{w} month{'s' if w > 1 else ''}" + (
+            f", {run['label']}" if "label" in run else ""
+        )
         for part, s in run["summary"].items():
             lines.append(f"| {part} ({run['split_month']}, {run['merge_month']}) | {window} "
                          f"| {s['months']} | {s['exact_share']} | {s['split_found']} "

@@ -188,3 +188,103 @@ def test_unknown_threshold_is_refused():
     info, cents, members = fit_frames({0: A}, {0: axis(0)})
     with pytest.raises(TypeError, match="part_shar"):
         match_registry(PREVIOUS, info, cents, members, "2026-02", part_shar=0.3)
+
+
+@pytest.mark.parametrize(
+    ("name", "groups", "centroids", "ids", "status", "lineage"),
+    [
+        (  # a refit cuts 20 of alpha's texts off with 10 new ones: a fragment alpha owns
+            "reshuffled fragment",
+            {0: A[:80], 1: A[80:] + keys("delta", 10), 2: B, 3: C},
+            {0: axis(0), 1: axis(0, 5, 0.3), 2: axis(1), 3: axis(2)},
+            {0: 0, 1: 0, 2: 1, 3: 2},
+            {0: "continuing", 1: "continuing", 2: "continuing"},
+            {(0, 0, "continues"), (1, 1, "continues"), (2, 2, "continues")},
+        ),
+        (  # alpha's texts cut in look-alike halves (cosine 0.98 > APART_COSINE): a reshuffle
+            "look-alike halves",
+            {0: A[:50], 1: A[50:], 2: B, 3: C},
+            {0: axis(0, 3, 0.1), 1: axis(0, 4, 0.1), 2: axis(1), 3: axis(2)},
+            {0: 0, 1: 0, 2: 1, 3: 2},
+            {0: "continuing", 1: "continuing", 2: "continuing"},
+            {(0, 0, "continues"), (1, 1, "continues"), (2, 2, "continues")},
+        ),
+        (  # alpha's own texts divided 55/45 into two different themes: a genuine split
+            "split by the registry's texts",
+            {0: A[:55], 1: A[55:], 2: B, 3: C},
+            {0: axis(0, 3, 0.6), 1: axis(0, 4, 0.6), 2: axis(1), 3: axis(2)},
+            {0: 3, 1: 4, 2: 1, 3: 2},
+            {0: "split", 1: "continuing", 2: "continuing", 3: "new", 4: "new"},
+            {(0, 3, "split"), (0, 4, "split"), (1, 1, "continues"), (2, 2, "continues")},
+        ),
+        (  # two themes of new texts, each like alpha (cosine 0.91) and unlike each other
+            # (0.82): alpha splits, its old texts' theme with them
+            "split by new content",
+            {0: A, 1: keys("a-call", 30), 2: keys("a-written", 30), 3: B, 4: C},
+            {0: axis(0), 1: axis(0, 1, 0.4) + axis(3) * 0.5, 2: axis(0, 1, 0.4) + axis(4) * 0.5,
+             3: axis(1), 4: axis(2)},
+            {0: 3, 1: 4, 2: 5, 3: 1, 4: 2},
+            {0: "split", 1: "continuing", 2: "continuing", 3: "new", 4: "new", 5: "new"},
+            {(0, 3, "split"), (0, 4, "split"), (0, 5, "split"), (1, 1, "continues"),
+             (2, 2, "continues")},
+        ),
+        (  # new texts like alpha and beta at once; their old texts stay apart: both merge,
+            # and their old texts join the merged theme
+            "merge by new content",
+            {0: A, 1: B, 2: keys("ab", 40), 3: C},
+            {0: axis(0), 1: axis(1), 2: axis(0, 1, 1.0), 3: axis(2)},
+            {0: 3, 1: 3, 2: 3, 3: 2},
+            {0: "merged", 1: "merged", 2: "continuing", 3: "new"},
+            {(0, 3, "merge"), (1, 3, "merge"), (2, 2, "continues")},
+        ),
+    ],
+)  # fmt: skip
+def test_owner_rules(name, groups, centroids, ids, status, lineage):
+    info, cents, members = fit_frames(groups, centroids)
+    match = match_registry(PREVIOUS, info, cents, members, "2026-02")
+    assert match.ids == ids, name
+    assert statuses(match) == status, name
+    assert relations(match) == lineage, name
+    assert not match.themes["registry_id"].duplicated().any(), name
+    assert not match.lineage[["parent_id", "child_id"]].duplicated().any(), name
+
+
+def test_fragments_make_one_registry_theme():
+    """Fragments under one id: one snapshot row (summed size), one lineage row (summed texts)."""
+    groups = {0: A[:80], 1: A[80:] + keys("delta", 10), 2: B, 3: C}
+    info, cents, members = fit_frames(
+        groups, {0: axis(0), 1: axis(0, 5, 0.3), 2: axis(1), 3: axis(2)}
+    )
+    match = match_registry(PREVIOUS, info, cents, members, "2026-02")
+    row = match.themes.set_index("registry_id").loc[0]
+    assert row["size"] == 110 and row["label"] == "theme 0"
+    lin = match.lineage.set_index("child_id").loc[0]
+    assert lin["shared_texts"] == 100 and lin["share_of_parent"] == 1.0
+    # the previous rule (kept for the benchmark's baseline) gives the fragment a new id
+    before = match_registry(PREVIOUS, info, cents, members, "2026-02", rule="links")
+    assert before.ids == {0: 0, 1: 3, 2: 1, 3: 2}
+
+
+def test_unknown_rule_is_refused():
+    info, cents, members = fit_frames({0: A}, {0: axis(0)})
+    with pytest.raises(ValueError, match="unknown rule"):
+        match_registry(PREVIOUS, info, cents, members, "2026-02", rule="owners")
+
+
+def test_fitted_themes_under_one_id_make_one_theme_info_row():
+    """Plumbing: `find_themes` with a relabel giving two fitted themes one id (fragments)."""
+    from rca.themes.find import find_themes
+
+    texts = [f"verification code not arriving {i}" for i in range(30)]
+    texts += [f"refund for my order still pending {i}" for i in range(30)]
+    plain = find_themes(texts, embedder="fake", n_themes=2)
+    fitted = [int(t) for t in plain.theme_info["theme_id"] if t >= 0]
+    assert len(fitted) == 2
+    both = find_themes(
+        texts, embedder="fake", n_themes=2, relabel=lambda m: dict.fromkeys(fitted, 7)
+    )
+    info = both.theme_info[both.theme_info["theme_id"] >= 0]
+    assert info["theme_id"].tolist() == [7]
+    assert int(info["size"].iloc[0]) == int(plain.theme_info.loc[
+        plain.theme_info["theme_id"] >= 0, "size"].sum())  # fmt: skip
+    assert set(np.asarray(both.theme_ids)) <= {7, -1}

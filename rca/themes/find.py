@@ -106,7 +106,9 @@ def find_themes(
     relabel
         Called with the fitted model before causes and curation; returns the id to show for
         each of its theme ids (e.g. `rca.themes.registry`: ids that last across months). Theme
-        ids of the result, its ``theme_info`` and the curation then use those ids.
+        ids of the result, its ``theme_info`` and the curation then use those ids; fitted
+        themes given one id become one row of ``theme_info`` (summed size, the largest one's
+        label, keywords and centroid).
     links
         Curation keys tied to a shown id by earlier runs (see `rca.themes.curation.apply_curation`).
     **model_params
@@ -131,7 +133,14 @@ def find_themes(
         shown = {**ids, -1: -1}
         info = info.assign(theme_id=info["theme_id"].map(lambda t: shown[int(t)]))
         topics = np.array([shown[int(t)] for t in np.asarray(topics)], dtype=int)
-        centroids = {shown[int(t)]: v for t, v in centroids.items()}
+        sizes = dict(zip(model.theme_info_["theme_id"], model.theme_info_["size"], strict=True))
+        by_size = sorted(centroids.items(), key=lambda c: sizes.get(c[0], 0))
+        centroids = {shown[int(t)]: v for t, v in by_size}  # the largest fitted theme's
+        if info["theme_id"].duplicated().any():  # several fitted themes under one shown id
+            total = info.groupby("theme_id", sort=False)["size"].transform("sum")
+            info = info.sort_values("size", ascending=False, kind="stable")
+            info = info.assign(size=total).drop_duplicates("theme_id")
+            info = info.sort_index().reset_index(drop=True)
     tax = load_taxonomy(taxonomy)
     causes = map_causes(info, model.embedder_, tax)
     unmatched: list[str] = []

@@ -12,13 +12,33 @@ month left (`rca.store.registry_frames.RegistryState`). The rules (`match_regist
    similar theme with cosine >= `LINK_COSINE`; a second child (or parent) is linked when it is
    as similar, within `COSINE_MARGIN`; shares are estimated from the themes' window shares.
    Keywords are recorded with every link, as evidence for a reader (never decisive).
-2. **Links.** A link counts when it holds a substantial part of both sides: share of the parent
-   and share of the child >= `PART_SHARE` (and >= `MIN_SHARED_LINK` shared texts when texts are
-   the evidence). So a small piece breaking off a theme is not a split.
-3. **Lineage.** Per connected group of links: one registry theme and one fitted theme -> the
-   fitted theme ``continues`` it and keeps its id; one registry theme -> several fitted themes
-   -> the parent is ``split`` and each child gets a new id; several registry themes -> one
-   fitted theme -> the parents are ``merged`` and the child gets a new id.
+2. **Owners** (the default, ``rule="owner"``, when the windows share texts). A refit on an
+   overlapping window reshuffles texts the registry already placed, so a fitted theme is judged
+   by who owns its placed texts. A fitted theme of which at least `PLACED_SHARE` of the texts
+   (and >= `MIN_SHARED_LINK`) are placed, at least `OWNER_SHARE` of them by one registry theme
+   R, is a *fragment* of R and takes R's id, whatever share of R it holds: several fitted
+   themes may take one registry id (the snapshot then has one row for them: summed size, the
+   largest one's label and keywords, the size-weighted mean centroid).
+   - **Split by texts**: R owns two or more fragments that each hold >= `SPLIT_SHARE` of R's
+     placed texts (and >= `PART_SHARE` of their own), some two of them with centroids at most
+     `APART_COSINE` alike. Its fragments then are its children, each with a new id.
+   - **Merge by texts**: a fitted theme holds >= `MERGE_SHARE` of each of two or more registry
+     themes' placed texts (and >= `PART_SHARE` of its own placed texts from each), some two of
+     them at most `APART_COSINE` alike by centroid. The parents' other fragments join the
+     merged theme's (new) id.
+   - **New content** (fitted themes mostly of texts the registry never placed, or whose placed
+     texts have no owner): the centroid is the evidence. Its most similar registry theme with
+     cosine >= `LINK_COSINE` adopts it as a fragment; two registry themes that close (within
+     `COSINE_MARGIN`, at most `APART_COSINE` alike) are merged into it; a registry theme adopting
+     two such themes at most `APART_COSINE` alike is split (its fragments are children too).
+   Without shared texts at all (windows that do not overlap) the previous rule applies.
+3. **Links** (the previous rule, ``rule="links"``, kept for the benchmark's baseline). A link
+   holds a substantial part of both sides: share of the parent and share of the child >=
+   `PART_SHARE` (and >= `MIN_SHARED_LINK` shared texts when texts are the evidence). Per
+   connected group of links: one registry theme and one fitted theme -> the fitted theme
+   ``continues`` it and keeps its id; one registry theme -> several fitted themes -> the parent
+   is ``split`` and each child gets a new id; several registry themes -> one fitted theme -> the
+   parents are ``merged`` and the child gets a new id.
 4. **Leftovers.** A registry theme and a fitted theme with no link continue when each is the
    other's main match: most shared texts (>= `MIN_SHARED_LINK`; a refit that scattered the
    theme, which lives on mostly in that fitted theme), else most similar centroid with cosine
@@ -49,23 +69,29 @@ from rca.store.registry_frames import (
 from rca.themes.registry_links import (
     centroid_links,
     cosines,
-    groups,
     leftovers,
+    link_lineage,
     ratio,
     shared_counts,
     unit,
 )
+from rca.themes.registry_owner import one_row_per_link, owner_lineage, owner_links
 
 if TYPE_CHECKING:
     from rca.themes.find import Themes
 
 __all__ = [
+    "APART_COSINE",
     "CONTINUE_COSINE",
     "COSINE_MARGIN",
     "LINK_COSINE",
+    "MERGE_SHARE",
     "MIN_SHARED_LINK",
     "MIN_SHARED_SHARE",
+    "OWNER_SHARE",
     "PART_SHARE",
+    "PLACED_SHARE",
+    "SPLIT_SHARE",
     "assign_registry",
     "match_registry",
     "state_after",
@@ -86,6 +112,24 @@ PART_SHARE = 0.35
 #: texts (mutual best matches). Tuned on the development sample (seed 0, one-month windows of
 #: English audit comments, MiniLM): 0.75 gave 4-8 spurious splits or merges a month, 0.85 0-4.
 LINK_COSINE = 0.85
+#: Share of a fitted theme's already-placed texts one registry theme must hold to own it (the
+#: fitted theme then continues that registry theme, whatever share of it it holds): a majority.
+OWNER_SHARE = 0.5
+#: Share of a fitted theme's texts that must be already placed for its owner to decide; a
+#: fitted theme mostly of new texts is judged by its centroid: a majority.
+PLACED_SHARE = 0.5
+#: Share of a registry theme's placed texts each of two fragments it owns must hold for a split
+#: by texts (owner rule): nearly half each. Tuned on the development data (sample seed 0, CFPB
+#: windows ending <= 2019-05) with `MERGE_SHARE` and `APART_COSINE`: 0.35 (`PART_SHARE`) made
+#: a split of a reshuffle every month (exact months 0.00), 0.45 0.45, 0.5 (halves only) 0.64.
+SPLIT_SHARE = 0.45
+#: Share of each parent's placed texts a fitted theme must hold for a merge by texts (owner
+#: rule): most of both. Development sample: 0.35 gave 4.1 new themes per quiet month, 0.8 3.2.
+MERGE_SHARE = 0.8
+#: Most similar a split's children (or a merge's parents) may be to each other by centroid
+#: (owner rule): a refit cutting one theme's texts into look-alike parts is a reshuffle. As
+#: `LINK_COSINE`; development CFPB windows: texts keeping their id 0.91 without it, 1.00 with.
+APART_COSINE = 0.85
 #: Cosine for a leftover pair (no link) to continue as mutual best matches (as `LINK_COSINE`).
 CONTINUE_COSINE = 0.85
 #: A second child (split) or parent (merge) by centroids must be within this cosine of the
@@ -105,6 +149,8 @@ def match_registry(
     centroids: Mapping[int, np.ndarray],
     members: pd.Series,
     month: str,
+    *,
+    rule: str = "owner",
     **thresholds: float,
 ) -> RegistryMatch:
     """Match a new fit to the registry: ids, each registry theme's status and the lineage.
@@ -122,6 +168,9 @@ def match_registry(
         The window's texts: text key -> fitted theme id (``-1`` allowed).
     month
         The month of the run, ``YYYY-MM``.
+    rule
+        ``"owner"`` (fitted themes are judged by who owns their already-placed texts) or
+        ``"links"`` (the previous rule: a link needs a part of both sides).
     **thresholds
         Overrides of the module constants, by lower-case name (``part_share=0.3``, ...).
 
@@ -133,7 +182,9 @@ def match_registry(
     limits = {
         "min_shared_share": MIN_SHARED_SHARE, "min_shared_link": MIN_SHARED_LINK,
         "part_share": PART_SHARE, "link_cosine": LINK_COSINE, "cosine_margin": COSINE_MARGIN,
-        "continue_cosine": CONTINUE_COSINE,
+        "continue_cosine": CONTINUE_COSINE, "owner_share": OWNER_SHARE,
+        "placed_share": PLACED_SHARE, "apart_cosine": APART_COSINE, "split_share": SPLIT_SHARE,
+        "merge_share": MERGE_SHARE,
     }  # fmt: skip
     unknown = set(thresholds) - set(limits)
     if unknown:
@@ -159,28 +210,29 @@ def match_registry(
     c_linked &= (c_sop >= limits["part_share"]) & (c_soc >= limits["part_share"])
     sop, soc = np.where(by_texts[:, None], sop, c_sop), np.where(by_texts[:, None], soc, c_soc)
     linked |= c_linked
-    edges = [(int(i), int(j)) for i, j in zip(*np.nonzero(linked), strict=True)]
-
     ids: dict[int, int] = {}
     status: dict[int, str] = {}
     relation: dict[tuple[int, int], str] = {}
-    for rs, fs in groups(edges):
-        if len(rs) == 1 and len(fs) == 1:
-            ids[fit_ids[fs[0]]] = prev_ids[rs[0]]
-            status[prev_ids[rs[0]]] = "continuing"
-            relation[(rs[0], fs[0])] = "continues"
-            continue
-        for i in rs:
-            kids = [j for j in fs if linked[i, j]]
-            status[prev_ids[i]] = "split" if len(kids) > 1 else "merged"
-            for j in kids:
-                relation[(i, j)] = "split" if len(kids) > 1 else "merge"
+    joins: dict[int, int] = {}  # fitted index -> fitted index whose id it takes (merges)
+    if rule not in ("owner", "links"):
+        raise ValueError(f"unknown rule {rule!r}: expected 'owner' or 'links'")
+    if rule == "owner" and counts.sum() > 0:
+        sizes = members.value_counts().reindex(fit_ids, fill_value=0).to_numpy(float)
+        sop, soc = ratio(counts, parent_tot[:, None]), ratio(counts, child_tot[None, :])
+        prev_units = [] if old is None else [unit(c) for c in old["centroid"]]
+        apart = (cosines(prev_units, prev_units), cosines(fit_units, fit_units))
+        found = owner_links(counts, parent_tot, sizes, by_texts, cos, limits, apart)
+        joins = owner_lineage(found, prev_ids, fit_ids, ids, status, relation)
+    else:
+        link_lineage(linked, prev_ids, fit_ids, ids, status, relation)
     evidence = [(counts, limits["min_shared_link"]), (cos, limits["continue_cosine"])]
     leftovers(evidence, prev_ids, fit_ids, ids, status, relation)
     next_id = max([previous.next_id, *(r + 1 for r in prev_ids)])
-    for t in fit_ids:  # new ids in the fit's theme order
-        if t not in ids:
+    for j, t in enumerate(fit_ids):  # new ids in the fit's theme order
+        if t not in ids and j not in joins:
             ids[t], next_id = next_id, next_id + 1
+    for j, k in joins.items():  # fragments of merged parents join the merged theme
+        ids[fit_ids[j]] = ids[fit_ids[k]]
     for r in prev_ids:
         status.setdefault(r, "gone")
 
@@ -201,6 +253,7 @@ def match_registry(
         ],
         columns=list(LINEAGE_COLUMNS),
     )
+    lineage = one_row_per_link(lineage)
     themes = _snapshot(old, fit, fit_ids, fit_units, ids, status, month)
     status_frame = themes[["registry_id", "status"]].reset_index(drop=True)
     return RegistryMatch(ids=ids, themes=themes, status=status_frame, lineage=lineage)
@@ -215,19 +268,33 @@ def _snapshot(
     status: dict[int, str],
     month: str,
 ) -> pd.DataFrame:
-    """Return the snapshot: fitted themes under their registry ids, then ended themes."""
+    """Return the snapshot: fitted themes under their registry ids, then ended themes.
+
+    Fitted themes under one registry id (fragments, owner rule) make one row: their summed size,
+    the largest one's label and keywords, the size-weighted mean of their centroids.
+    """
     first = {} if old is None else dict(zip(old["registry_id"], old["first_month"], strict=True))
     rows = []
+    by_id: dict[int, list[int]] = {}
     for j, t in enumerate(fit_ids):
-        rid = ids[t]
-        unit = fit_units[j]
+        by_id.setdefault(ids[t], []).append(j)
+    for rid, js in by_id.items():
+        sizes = [int(fit["size"].iloc[j]) for j in js]
+        j = js[int(np.argmax(sizes))]
+        main = fit_units[j]
+        vectors = [(fit_units[k], n) for k, n in zip(js, sizes, strict=True)]
+        unit = (
+            main
+            if main is None
+            else _mean_unit([(v, n) for v, n in vectors if v is not None and v.shape == main.shape])
+        )
         rows.append(
             {
                 "registry_id": rid,
                 "label": str(fit["theme_label"].iloc[j]),
                 "keywords": _keywords(fit["keywords"].iloc[j]),
                 "centroid": None if unit is None else [float(v) for v in unit],
-                "size": int(fit["size"].iloc[j]),
+                "size": sum(sizes),
                 "first_month": first.get(rid, month),
                 "last_month": month,
                 "status": status.get(rid, "new"),
@@ -241,6 +308,15 @@ def _snapshot(
     frame = pd.DataFrame(rows, columns=[*THEME_COLUMNS, "status"])
     frame["registry_id"] = frame["registry_id"].astype("int64")
     return frame.sort_values("registry_id", kind="stable").reset_index(drop=True)
+
+
+def _mean_unit(vectors: list[tuple[np.ndarray, int]]) -> np.ndarray | None:
+    """Return the size-weighted mean of unit vectors, scaled to length 1 (None for none)."""
+    if not vectors:
+        return None
+    if len(vectors) == 1:
+        return vectors[0][0]
+    return unit(sum(v * max(n, 1) for v, n in vectors))
 
 
 def state_after(previous: RegistryState, match: RegistryMatch, members: pd.Series,
@@ -258,7 +334,13 @@ def state_after(previous: RegistryState, match: RegistryMatch, members: pd.Serie
 
 
 def assign_registry(
-    themes: Themes, keys: Sequence[str], previous: RegistryState, month: str, *, keep: bool = True
+    themes: Themes,
+    keys: Sequence[str],
+    previous: RegistryState,
+    month: str,
+    *,
+    keep: bool = True,
+    rule: str = "owner",
 ) -> tuple[RegistryMatch, pd.Series]:
     """Match a fit (`rca.themes.find.find_themes`) to the registry; return it and the members.
 
@@ -281,6 +363,9 @@ def assign_registry(
     keep
         Keep the registry id of texts whose theme continues (False: every text takes its
         fitted theme's registry id).
+    rule
+        The matching rule of `match_registry` (``"owner"``, or ``"links"`` for the previous
+        rule).
 
     Returns
     -------
@@ -295,7 +380,7 @@ def assign_registry(
     fitted_members = pd.Series(np.asarray(themes.theme_ids, dtype="int64"), index=list(keys))
     fitted_members = fitted_members[~fitted_members.index.duplicated()]
     centroids = getattr(themes.model, "centroids_", {})
-    match = match_registry(previous, fitted, centroids, fitted_members, month)
+    match = match_registry(previous, fitted, centroids, fitted_members, month, rule=rule)
     mapped = fitted_members.map(lambda t: match.ids.get(int(t), -1)).astype("int64")
     if keep and not previous.members.empty:
         continuing = match.status.loc[match.status["status"] == "continuing", "registry_id"]

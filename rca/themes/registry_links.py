@@ -16,6 +16,7 @@ __all__ = [
     "cosines",
     "groups",
     "leftovers",
+    "link_lineage",
     "ratio",
     "shared_counts",
     "unit",
@@ -141,3 +142,26 @@ def leftovers(
                 ids[fit_ids[cols[b]]] = prev_ids[i]
                 status[prev_ids[i]] = "continuing"
                 relation[(i, cols[b])] = "continues"
+
+
+def link_lineage(
+    linked: np.ndarray,
+    prev_ids: list[int],
+    fit_ids: list[int],
+    ids: dict[int, int],
+    status: dict[int, str],
+    relation: dict[tuple[int, int], str],
+) -> None:
+    """Set the previous rule's lineage (``rule="links"``) per connected group of links, in place."""
+    edges = [(int(i), int(j)) for i, j in zip(*np.nonzero(linked), strict=True)]
+    for rs, fs in groups(edges):
+        if len(rs) == 1 and len(fs) == 1:
+            ids[fit_ids[fs[0]]] = prev_ids[rs[0]]
+            status[prev_ids[rs[0]]] = "continuing"
+            relation[(rs[0], fs[0])] = "continues"
+            continue
+        for i in rs:
+            kids = [j for j in fs if linked[i, j]]
+            status[prev_ids[i]] = "split" if len(kids) > 1 else "merged"
+            for j in kids:
+                relation[(i, j)] = "split" if len(kids) > 1 else "merge"
