@@ -10,7 +10,6 @@ reasons redacted).
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from rca.analysis.intake import file_sha256
 from rca.core.paths import notebooks_dir, project_root
 
 __all__ = [
@@ -48,15 +48,6 @@ PACKAGES: tuple[str, ...] = (
     "lingua-language-detector",
     "pythainlp",
 )
-
-
-def file_sha256(path: str | Path) -> str:
-    """Return the hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def git_commit(root: str | Path | None = None) -> str | None:
