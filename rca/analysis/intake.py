@@ -16,13 +16,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from rca.core.argument_checks import check_month
 from rca.core.errors import ParameterError
 from rca.ingest.inputs import check_mappings, find_inputs
 from rca.ingest.schemas import TEXT_COLUMNS
 from rca.store import LANGUAGE_COLUMN, IngestSummary, Store
 from rca.store.rows import row_months
 
-__all__ = ["Exports", "add_languages", "file_sha256", "ingest_exports", "read_exports"]
+__all__ = [
+    "Exports",
+    "add_languages",
+    "file_sha256",
+    "ingest_exports",
+    "log_progress",
+    "read_exports",
+]
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,8 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _progress(message: str) -> None:
+def log_progress(message: str) -> None:
+    """Log one line of progress to stderr (rich, with the time)."""
     from rich.console import Console
 
     Console(stderr=True).log(message)
@@ -125,7 +134,7 @@ def read_exports(
     from rca.text.clean import clean_series
     from rca.text.redact import redact_series
 
-    say = log or (_progress if verbose else (lambda _m: None))
+    say = log or (log_progress if verbose else (lambda _m: None))
     counts: dict[str, dict[str, int]] = {}
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
@@ -192,12 +201,7 @@ def ingest_exports(
         When ``month`` is not ``YYYY-MM`` or the audits hold no rows in it.
     """
     if month is not None:
-        try:
-            pd.Period(month, freq="M")
-        except ValueError:
-            raise ParameterError(f"--month {month!r}: expected YYYY-MM") from None
-        if len(month) != 7:
-            raise ParameterError(f"--month {month!r}: expected YYYY-MM")
+        check_month("--month", month)
     store_path = Path(store)
     exports = read_exports(
         data_dir, mappings=mappings, verbose=verbose,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from rca.analysis.intake import log_progress
 from rca.analysis.registry_themes import WINDOW_MONTHS
 from rca.analysis.workspace import Workspace
 from rca.core.errors import ParameterError
@@ -140,12 +141,6 @@ def _months(audits: pd.DataFrame) -> list[str]:
     return sorted(audits["audit_date"].dt.strftime("%Y-%m").dropna().unique().tolist())
 
 
-def _progress(message: str) -> None:
-    from rich.console import Console
-
-    Console(stderr=True).log(message)
-
-
 def prepare_workspace(
     data_dir: str | Path | None,
     out_dir: str | Path,
@@ -216,7 +211,7 @@ def prepare_workspace(
     from rca.store import Store
     from rca.store.rows import row_months
 
-    say = _progress if verbose else (lambda _m: None)
+    say = log_progress if verbose else (lambda _m: None)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     store_path = Path(store) if store is not None else out / "history.duckdb"

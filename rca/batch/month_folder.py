@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rca.core.argument_checks import MONTH_PATTERN
 from rca.core.errors import ParameterError
 
 __all__ = [
@@ -35,7 +36,6 @@ __all__ = [
 
 #: Name of the private working area inside the outputs folder (hidden, never a month).
 WORK_FOLDER = ".work"
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 #: Indirection over `os.replace` for the folder swap (tests interrupt it here).
 _rename: Callable[[Path, Path], None] = os.replace
 
@@ -54,7 +54,7 @@ def shared_month_folder(path: str | Path) -> Path | None:
     resolved = Path(path).resolve()
     for folder in (resolved, *resolved.parents):
         if (
-            _MONTH.match(folder.name)
+            MONTH_PATTERN.match(folder.name)
             and (folder / "manifest.json").is_file()
             and (folder / "index.html").is_file()
         ):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import sys
 import time
@@ -31,14 +30,13 @@ from rca.batch.month_folder import MonthBuild, quarantine_files, start_build
 from rca.batch.notebook_run import ReportResult
 from rca.batch.plan import expand_plan, load_plan
 from rca.batch.report_pool import Outcome, ReportTask, now, run_reports
+from rca.core.argument_checks import MONTH_PATTERN
 from rca.core.errors import ParameterError
 
 if TYPE_CHECKING:
     from rca.analysis.month import Analysis
 
 __all__ = ["BatchResult", "run_batch"]
-
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 @dataclass
@@ -224,7 +222,7 @@ def run_batch(
     from rca.ingest.inputs import find_inputs
 
     t0, started = time.perf_counter(), now()
-    if not _MONTH.match(month):
+    if not MONTH_PATTERN.match(month):
         raise ParameterError(f"month {month!r}: expected YYYY-MM, e.g. 2026-10")
     plan = load_plan(plan_path)
     find_inputs(data_dir)  # an unusable data folder stops the batch now, not after the reports

@@ -10,12 +10,12 @@ must declare exactly these names with these defaults; ``tests/test_registry.py``
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rca.core.argument_checks import MONTH_PATTERN
 from rca.core.errors import ParameterError
 
 __all__ = [
@@ -27,14 +27,12 @@ __all__ = [
     "get_notebook",
 ]
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
 
 # -- value checks (each returns the value, possibly normalised, or raises ValueError) --------
 
 
 def _month(value: Any) -> str | None:
-    if value is None or (isinstance(value, str) and _MONTH.match(value)):
+    if value is None or (isinstance(value, str) and MONTH_PATTERN.match(value)):
         return value
     raise ValueError("expected a month like 2026-10")
 

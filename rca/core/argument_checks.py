@@ -6,13 +6,17 @@ was expected, so a notebook stops at the first bad value instead of computing no
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
 
 from rca.core.errors import ParameterError
 
-__all__ = ["check_choice", "check_fraction", "require_columns"]
+__all__ = ["MONTH_PATTERN", "check_choice", "check_fraction", "check_month", "require_columns"]
+
+#: A month as every command takes it: ``YYYY-MM``.
+MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -57,3 +61,16 @@ def check_choice(name: str, value: object, choices: Iterable[str]) -> None:
     options = tuple(choices)
     if value not in options:
         raise ParameterError(f"{name} must be one of {', '.join(options)}; got {value!r}")
+
+
+def check_month(name: str, value: str) -> str:
+    """Return ``value`` if it is a month ``YYYY-MM`` (`MONTH_PATTERN`).
+
+    Raises
+    ------
+    ParameterError
+        Otherwise, naming ``name``.
+    """
+    if not MONTH_PATTERN.match(value):
+        raise ParameterError(f"{name} {value!r}: expected YYYY-MM")
+    return value

@@ -67,6 +67,30 @@ class Themes:
         )
 
 
+def _relabelled(
+    model: ThemeModel, ids: Mapping[int, int]
+) -> tuple[pd.DataFrame, np.ndarray, dict[int, np.ndarray]]:
+    """Return the model's theme table, theme per text and centroids under the ``ids`` shown.
+
+    Fitted themes given one shown id become one row (summed size; the largest one's label,
+    keywords and centroid).
+    """
+    shown = {**ids, -1: -1}
+    info = model.theme_info_.assign(
+        theme_id=model.theme_info_["theme_id"].map(lambda t: shown[int(t)])
+    )
+    topics = np.array([shown[int(t)] for t in np.asarray(model.themes_)], dtype=int)
+    sizes = dict(zip(model.theme_info_["theme_id"], model.theme_info_["size"], strict=True))
+    by_size = sorted(model.centroids_.items(), key=lambda c: sizes.get(c[0], 0))
+    centroids = {shown[int(t)]: v for t, v in by_size}  # the largest fitted theme's last
+    if info["theme_id"].duplicated().any():
+        total = info.groupby("theme_id", sort=False)["size"].transform("sum")
+        info = info.sort_values("size", ascending=False, kind="stable")
+        info = info.assign(size=total).drop_duplicates("theme_id")
+        info = info.sort_index().reset_index(drop=True)
+    return info, topics, centroids
+
+
 def find_themes(
     texts: list[str],
     *,
@@ -130,17 +154,7 @@ def find_themes(
     ids = {int(t): int(t) for t in info["theme_id"] if int(t) != -1}
     if relabel is not None:
         ids = {int(k): int(v) for k, v in relabel(model).items()}
-        shown = {**ids, -1: -1}
-        info = info.assign(theme_id=info["theme_id"].map(lambda t: shown[int(t)]))
-        topics = np.array([shown[int(t)] for t in np.asarray(topics)], dtype=int)
-        sizes = dict(zip(model.theme_info_["theme_id"], model.theme_info_["size"], strict=True))
-        by_size = sorted(centroids.items(), key=lambda c: sizes.get(c[0], 0))
-        centroids = {shown[int(t)]: v for t, v in by_size}  # the largest fitted theme's
-        if info["theme_id"].duplicated().any():  # several fitted themes under one shown id
-            total = info.groupby("theme_id", sort=False)["size"].transform("sum")
-            info = info.sort_values("size", ascending=False, kind="stable")
-            info = info.assign(size=total).drop_duplicates("theme_id")
-            info = info.sort_index().reset_index(drop=True)
+        info, topics, centroids = _relabelled(model, ids)
     tax = load_taxonomy(taxonomy)
     causes = map_causes(info, model.embedder_, tax)
     unmatched: list[str] = []
