@@ -101,8 +101,9 @@ def drivers_table(
     ("more costly than in ..., beyond chance" when the change's 95 % interval excludes 0;
     drivers are not findings of the month's false-discovery family, so the reports keep the word
     "clear" for those and say "beyond chance" here), one redacted example. In the first month
-    of the data (``previous`` None) the two columns of last month are left out and
-    `rca.reports.fragments.first_month_note` says why.
+    of the data (``previous`` None) the two columns of last month are left out, without a note:
+    every report already says at its top that the month is the first
+    (`rca.reports.fragments.FIRST_MONTH_NOTE`), and a note per table repeated it.
     """
     since = previous or "last month"
     rows = driver_rows(table, kpi, segment=segment, value=value, top_n=top_n)
@@ -137,8 +138,7 @@ def drivers_table(
         "false-discovery-rate control over the month's drivers (a driver breaks the month's KPI "
         "down; it is not one of the findings called clear).</small></p>"
     )
-    first = rr.first_month_note().data if previous is None else ""
-    return HTML(str(rr.table(view, formats={"Items": "int"}).data) + note + first)
+    return HTML(str(rr.table(view, formats={"Items": "int"}).data) + note)
 
 
 def _first(examples: Any) -> str:
