@@ -12,6 +12,7 @@ import pytest
 from rca.analysis.month import TABLES, Analysis, analyze_month
 from rca.core.errors import InputError, ParameterError
 from rca.sample import generate_sample
+from rca.store import Store
 
 pytestmark = pytest.mark.notebook  # a few minutes of real fits: not in make test-fast
 
@@ -202,9 +203,11 @@ def test_cli(sample, tmp_path, monkeypatch, capsys):
     truth = json.loads((sample / "ground_truth.json").read_text(encoding="utf-8"))
     stale = next(c for c in truth["root_causes"] if c["type"] == "outdated_macro")
     macro, changed = stale["segment"]["macro"], stale["start_date"]
+    store = tmp_path / "private" / "history.duckdb"
     monkeypatch.setattr(sys, "argv", ["rca", "analyze", "--data", str(data), "--out",
                                       str(tmp_path / "out"), "--embedder", "fake",
-                                      "--macro-changed", f"{macro}={changed}"])  # fmt: skip
+                                      "--macro-changed", f"{macro}={changed}",
+                                      "--store", str(store)])  # fmt: skip
     with pytest.raises(SystemExit) as exit_info:
         main()
     out, err = capsys.readouterr()
@@ -213,6 +216,9 @@ def test_cli(sample, tmp_path, monkeypatch, capsys):
     assert json.loads((tmp_path / "out" / "tables.json").read_text())["month"] == "2026-10"
     macros = Analysis(tmp_path / "out").table("macros").set_index("macro_id")
     assert bool(macros.loc[macro, "worse_after"])
+    with Store(store) as kept:  # --store: the months and the run stay in the given store
+        assert kept.months("audits")[-1] == "2026-10" and len(kept.runs()) == 1
+        assert not kept.read_table("macros").empty
 
 
 def test_weekly_pairs_and_disagreement_themes(analysis):

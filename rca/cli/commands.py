@@ -224,6 +224,14 @@ def analyze(
         list[str] | None,
         typer.Option(help=MAPPING_HELP + " Default: the working folder plan's mappings."),
     ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            help="History store file (private): the month and any month it lacks go in, and the "
+            "month is analysed from it with the theme registry kept there (as `rca batch`). "
+            "Default: a store of this run only, OUT/history.duckdb."
+        ),
+    ] = None,
 ) -> None:
     """Compute every table of a month once (KPIs, trends, calibration, labels, findings).
 
@@ -240,6 +248,8 @@ def analyze(
     from rca.ingest.inputs import parse_mappings
 
     refuse_shared(out, "--out")
+    if store is not None:
+        refuse_shared(store.parent, "--store")
 
     changes: dict[str, str] = {}
     for item in macro_changed or []:
@@ -260,7 +270,7 @@ def analyze(
     result = analyze_month(
         data or data_dir(), out, month=month, embedder=embedder, seed=seed, curation=curation,
         known_issues=known_issues, target_accuracy=target_accuracy, log=console.log,
-        verbose=True, macro_changes=changes or None, mappings=maps,
+        verbose=True, macro_changes=changes or None, mappings=maps, store=store,
     )  # fmt: skip
     info = result.info
     versus = f"vs {info['previous']}" if info["previous"] else "(first month: nothing to compare)"
