@@ -15,9 +15,9 @@ import nbformat
 
 __all__ = ["HIDDEN_TAGS", "export_html", "slim_executed_notebook"]
 
-#: Cells with these tags never reach a reader.
+#: Cells with these tags never reach a reader of the HTML (``deck-only``: a slide deck's cells).
 HIDDEN_TAGS: frozenset[str] = frozenset(
-    {"injected-parameters", "parameters", "rca-setup", "rca-validate", "remove-cell"}
+    {"injected-parameters", "parameters", "rca-setup", "rca-validate", "remove-cell", "deck-only"}
 )
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
