@@ -9,6 +9,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 from conftest import ROOT
+from test_plan import AUDITS
 
 from rca.batch.deck_export import deck_cells, has_slides
 from rca.batch.format_check import headline_numbers
@@ -16,7 +17,6 @@ from rca.batch.month_index import write_index
 from rca.batch.notebook_run import ReportResult, load_notebook
 from rca.batch.plan import expand_plan, load_plan
 from rca.core.errors import ParameterError
-from test_plan import AUDITS
 
 SLIDES = ("executive", "operations", "policy_product")
 
@@ -72,7 +72,7 @@ def test_switches_at_plan_and_entry_level(tmp_path):
     ],
 )  # fmt: skip
 def test_bad_format_switches_fail_before_anything_runs(tmp_path, text, says):
-    with pytest.raises(ParameterError, match="plan.yaml, line") as info:
+    with pytest.raises(ParameterError, match=r"plan\.yaml, line") as info:
         _plan(tmp_path, text)
     assert says in str(info.value)
 

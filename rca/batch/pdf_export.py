@@ -38,6 +38,7 @@ PRINT_CSS = """
 @page { size: A4; }
 html, body { background: #fff !important; }
 body.jp-Notebook { max-width: none !important; margin: 0 !important; padding: 0 4px !important; }
+.jp-OutputArea-child { break-inside: auto !important; }  /* lab's rule: a whole output a page */
 .rca-figure, .js-plotly-plot, .rca-kpis, .rca-kpi, .rca-callout, figure, img, svg,
 table.rca-table tr, li, .rca-cases, .rca-recommendations li, .jp-OutputArea-output pre {
   break-inside: avoid; page-break-inside: avoid;
