@@ -39,6 +39,9 @@ family = ex.optional_table(A, "finding_family")
 # %% slideshow={"slide_type": "slide"}
 rr.heading(P["title"] or f"Quality at a glance · {month}", 1)
 
+# %% tags=["deck-only"] slideshow={"slide_type": "-"}
+slides.title_line(findings, month, previous)
+
 # %%
 ex.reading_guide(month, previous, family)
 

@@ -38,6 +38,9 @@ mine = vt.team_clear_findings(findings, A.table("team_coaching"), team)
 # %% slideshow={"slide_type": "slide"}
 rr.heading(f"{team} · quality review · {month}", 1)
 
+# %% tags=["deck-only"] slideshow={"slide_type": "-"}
+slides.title_line(mine, month, previous, team)
+
 # %% tags=["deck-only"] slideshow={"slide_type": "slide"}
 rr.heading(f"Headline figures · {team} · {month}")
 

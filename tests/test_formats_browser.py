@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from rca.batch.browser_check import check_reports
+from rca.batch.browser_check import PageCheck, check_reports
 from rca.batch.format_check import MAX_PAGES, check_pdf, pdf_pages, pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
@@ -126,7 +126,8 @@ def test_the_checks_catch_a_pdf_without_the_numbers_and_a_broken_deck(month, tmp
     html = (source / "executive.html").read_text(encoding="utf-8")
     first = html.index('<div class="v">') + len('<div class="v">')
     (tmp_path / "executive.html").write_text(html[:first] + "987,654" + html[first:])
-    assert any("987,654" in p for p in check_pdf(tmp_path / "executive.pdf").problems)
+    problems = check_pdf(PageCheck(tmp_path / "executive.pdf")).problems
+    assert any("987,654" in p for p in problems)
     deck = (source / "executive.slides.html").read_text(encoding="utf-8")
     broken = deck.replace("</body>", "<script>throw new Error('planted')</script></body>")
     (tmp_path / "executive.slides.html").write_text(broken)

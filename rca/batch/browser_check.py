@@ -217,6 +217,6 @@ def check_reports(
             context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
             checks = [_check_page(context, path, month_dir, shots, texts) for path in pages]
             decks = browser.new_context(offline=True, viewport={"width": 1280, "height": 800})
-            return checks + check_formats(decks, month_dir, shots)  # slide decks, then PDFs
+            return checks + check_formats(decks, month_dir, PageCheck, shots, texts)  # decks, PDFs
         finally:
             browser.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -134,18 +135,14 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text).replace("\u00a0", "")
 
 
-def check_pdf(pdf: Path, max_pages: int = MAX_PAGES) -> Any:
-    """Check one PDF against the HTML it was printed from (``<stem>.html`` beside it).
+def check_pdf(check: Any, max_pages: int = MAX_PAGES) -> Any:
+    """Check one PDF (``check.path``) against the HTML it was printed from (``<stem>.html``).
 
-    Returns
-    -------
-    rca.batch.browser_check.PageCheck
-        With the PDF's text; ``problems`` lists missing headline figures, code or tracebacks,
-        and a page count out of 1 .. ``max_pages``.
+    ``check`` is a `rca.batch.browser_check.PageCheck` of the PDF; it gets the PDF's text and,
+    in ``problems``, any missing headline figure, code or traceback, and a page count out of
+    1 .. ``max_pages``. Returns ``check``.
     """
-    from rca.batch.browser_check import PageCheck
-
-    check = PageCheck(pdf)
+    pdf = check.path
     try:
         check.text, pages = pdf_text(pdf), pdf_pages(pdf)
     except subprocess.SubprocessError as exc:
@@ -167,26 +164,28 @@ def check_pdf(pdf: Path, max_pages: int = MAX_PAGES) -> Any:
     return check
 
 
-def check_deck(context: Any, deck: Path, shots: Path | None = None) -> Any:
-    """Open a deck offline in a Playwright ``context`` and step through every slide.
+def check_deck(context: Any, check: Any, shots: Path | None = None, stem: str = "") -> Any:
+    """Open a deck (``check.path``) offline in a Playwright ``context``; step through its slides.
 
-    With ``shots``, each slide is saved as ``<deck name>__slide-NN.png`` there.
-
-    Returns
-    -------
-    rca.batch.browser_check.PageCheck
-        ``charts``: charts drawn over all slides; ``text``: every slide's text and notes.
+    ``check`` is a `rca.batch.browser_check.PageCheck` of the deck; it gets ``charts`` (drawn
+    over all slides), ``text`` (every slide's text and notes) and ``problems``. With ``shots``,
+    each slide is saved there as ``<stem>__slide-NN.png``. Returns ``check``.
     """
-    from rca.batch.browser_check import PageCheck
-
-    check = PageCheck(deck)
+    deck: Path = check.path
     problems = check.problems
     page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and problems.append(
-        f"console error: {m.text}"[:300]))  # fmt: skip
+
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            problems.append(f"console error: {message.text}"[:300])
+
+    def on_request(request: Any) -> None:
+        if not request.url.startswith(("file:", "data:", "blob:", "about:")):
+            problems.append(f"network request: {request.url}"[:300])
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"[:300]))
-    page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:", "about:"))
-            else problems.append(f"network request: {r.url}"[:300]))  # fmt: skip
+    page.on("request", on_request)
     texts: list[str] = []
     try:
         page.goto(deck.resolve().as_uri(), wait_until="load")
@@ -199,7 +198,7 @@ def check_deck(context: Any, deck: Path, shots: Path | None = None) -> Any:
             _slide_problems(number, seen, problems)
             check.charts += len(seen["plots"])
             if shots is not None:
-                name = f"{deck.name.removesuffix('.html')}__slide-{number:02d}.png"
+                name = f"{stem or deck.name.removesuffix(DECK_SUFFIX)}__slide-{number:02d}.png"
                 check.screenshot = shots / name
                 page.screenshot(path=str(check.screenshot))
         if not texts:
@@ -223,8 +222,44 @@ def _slide_problems(number: int, seen: dict[str, Any], problems: list[str]) -> N
         problems.append(f"slide {number} shows code or a traceback")
 
 
-def check_formats(context: Any, month_dir: Path, shots: Path | None = None) -> list[Any]:
-    """Check every deck (in ``context``) and every PDF of ``month_dir``, decks first."""
+def check_formats(
+    context: Any,
+    month_dir: Path,
+    new_check: Callable[[Path], Any],
+    shots: Path | None = None,
+    texts: bool = False,
+) -> list[Any]:
+    """Check every slide deck (in ``context``) and every PDF of ``month_dir``, decks first.
+
+    ``new_check(path)`` makes the `rca.batch.browser_check.PageCheck` each file's result goes
+    in. With ``shots``, slides are saved there, and each PDF's first page; with ``texts`` too,
+    each file's text beside them (``<name>.txt``), to search before the folder is mailed.
+    """
+    checks = []
     decks = sorted(month_dir.rglob(f"*{DECK_SUFFIX}"))
     pdfs = sorted(p for p in month_dir.rglob("*.pdf") if "screenshots" not in p.parts)
-    return [check_deck(context, d, shots) for d in decks] + [check_pdf(p) for p in pdfs]
+    for path in [*decks, *pdfs]:
+        name = "__".join(path.relative_to(month_dir).parts)
+        check = new_check(path)
+        if path in decks:
+            check_deck(context, check, shots, name.removesuffix(DECK_SUFFIX))
+        else:
+            check_pdf(check)
+            if shots is not None:
+                check.screenshot = _first_page(path, shots / name)
+        if shots is not None and texts:
+            check.text_file = shots / f"{name}.txt"
+            check.text_file.write_text(check.text, encoding="utf-8")
+        checks.append(check)
+    return checks
+
+
+def _first_page(pdf: Path, stem: Path) -> Path | None:
+    """Save a PDF's first page as ``<stem>.png`` (``pdftoppm``); None when it cannot."""
+    try:
+        subprocess.run([_poppler("pdftoppm"), "-png", "-r", "60", "-singlefile", "-f", "1",
+                        "-l", "1", str(pdf), str(stem)], check=True, timeout=120,
+                       capture_output=True)  # fmt: skip
+    except subprocess.SubprocessError:
+        return None
+    return stem.with_name(stem.name + ".png")

@@ -141,8 +141,8 @@ def print_pdfs(
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=binary, args=list(CHROMIUM_FLAGS))
         try:
-            viewport = {"width": PAGE["width"], "height": 1000}
-            context = browser.new_context(offline=True, viewport=viewport)
+            size = {"width": int(PAGE["width"]), "height": 1000}
+            context = browser.new_context(offline=True, viewport=size)  # type: ignore[arg-type]
             for html_path, pdf_path, title in jobs:
                 try:
                     print_pdf(context, html_path, pdf_path, title)

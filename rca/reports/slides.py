@@ -30,13 +30,19 @@ from rca.reports.finding_text import change_text, describe, recommendation_texts
 from rca.reports.fragments import esc
 from rca.reports.recommendations import OWNER_NAMES
 
-__all__ = ["deck_recommendations", "finding_notes", "finding_slide", "kpi_notes"]
+__all__ = [
+    "deck_recommendations",
+    "finding_notes",
+    "finding_slide",
+    "kpi_notes",
+    "title_line",
+]
 
 _EMPTY = HTML("")
 
 
 def deck_recommendations(
-    findings: pd.DataFrame, owners: Sequence[str] | None = None
+    findings: pd.DataFrame | None, owners: Sequence[str] | None = None
 ) -> pd.DataFrame:
     """Recommendations of the clear findings, best first, each with its sentences.
 
@@ -45,7 +51,7 @@ def deck_recommendations(
     cannot tell.
     """
     needed = {"finding_id", "type", "significant", "root_cause", "rank"}
-    if findings.empty or not needed <= set(findings.columns):
+    if findings is None or findings.empty or not needed <= set(findings.columns):
         return pd.DataFrame()
     recs = rec.recommend(findings, owners=owners).reset_index(drop=True)
     if recs.empty:
@@ -54,13 +60,37 @@ def deck_recommendations(
     return recs.assign(action=texts["action"].to_numpy(), reason=texts["reason"].to_numpy())
 
 
-def _lead(findings: pd.DataFrame, r: Mapping[str, Any]) -> dict[str, Any]:
-    rows = findings[findings["finding_id"].astype(str) == str(r["lead_id"])]
-    return rows.iloc[0].to_dict() if len(rows) else dict(r)
+def title_line(
+    findings: pd.DataFrame | None, month: str, previous: str | None, what: str = ""
+) -> HTML:
+    """Say on the title slide: the month, what it is compared with, the clear findings.
+
+    ``what`` names the subject (e.g. a team) before the month.
+    """
+    clear = 0
+    if findings is not None and "significant" in findings:
+        clear = int(findings["significant"].fillna(False).astype(bool).sum())
+    since = f", compared with {previous}" if previous else " (the first month of the data)"
+    words = f"{what} · " if what else ""
+    return HTML(
+        f'<p class="rca-deck-sub">{esc(words)}QA review of {esc(month)}{esc(since)}<br>'
+        f"{clear} clear finding{'s' if clear != 1 else ''} · the numbers behind each slide are "
+        "in the speaker notes (press S)</p>"
+    )
+
+
+def _lead(findings: pd.DataFrame | None, r: Mapping[Any, Any]) -> dict[Any, Any]:
+    """Return the finding a recommendation leads with (its own fields when not found)."""
+    rows = pd.DataFrame() if findings is None else findings
+    rows = rows[rows["finding_id"].astype(str) == str(r["lead_id"])] if len(rows) else rows
+    return {str(k): v for k, v in rows.iloc[0].items()} if len(rows) else dict(r)
 
 
 def finding_slide(
-    findings: pd.DataFrame, number: int, owners: Sequence[str] | None = None, n_examples: int = 2
+    findings: pd.DataFrame | None,
+    number: int,
+    owners: Sequence[str] | None = None,
+    n_examples: int = 2,
 ) -> HTML:
     """Show the ``number``-th (1-based) recommendation: its lead finding and what to do.
 
