@@ -20,6 +20,8 @@ from typing import Any
 
 import nbformat
 
+from rca.reports.html_export import HIDDEN_TAGS, reader_outputs
+
 __all__ = ["DECK_SUFFIX", "deck_cells", "export_deck", "has_slides"]
 
 #: A deck's file name ends so: ``executive.slides.html`` beside ``executive.html``.
@@ -27,8 +29,8 @@ DECK_SUFFIX = ".slides.html"
 
 _DECK = Path(__file__).resolve().parents[1] / "reports" / "templates"
 _REVEAL = _DECK / "rca_deck" / "reveal"
-#: Cells that never reach a reader, in a deck as in the HTML.
-_HIDDEN = frozenset({"injected-parameters", "parameters", "rca-setup", "rca-validate"})
+#: Cells that never reach a reader, in a deck as in the HTML (but the deck's own cells).
+_HIDDEN = HIDDEN_TAGS - {"deck-only"}
 
 
 def _slide_type(cell: Any) -> str | None:
@@ -69,13 +71,7 @@ def deck_cells(notebook: Any) -> list[Any]:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if kind in (None, "skip") or tags & _HIDDEN:
             continue
-        if cell.cell_type == "code":
-            cell.outputs = [
-                o
-                for o in cell.get("outputs", [])
-                if o.get("output_type") != "error"
-                and not (o.get("output_type") == "stream" and o.get("name") == "stderr")
-            ]
+        reader_outputs(cell)
         if kind in ("slide", "subslide") or not slides:
             slides.append([])
         slides[-1].append(cell)
