@@ -91,8 +91,9 @@ def test_decks_and_pdfs_pass_the_checks(checks):
 def test_decks_have_a_title_kpis_findings_and_speaker_notes(checks):
     executive = next(c for c in checks if c.path.name == "executive.slides.html")
     assert "Headline figures" in executive.text and "Pass rate" in executive.text
-    assert "Finding 1 of" in executive.text and "What to do:" in executive.text
-    assert "95 % interval" in executive.text  # the notes hold the intervals
+    assert "finding 1 of" in executive.text.lower() and "What to do:" in executive.text
+    assert "95 % interval" in executive.text and "finding ids: " in executive.text  # notes
+    assert "<li>" not in executive.text
     assert "import " not in executive.text and "Traceback" not in executive.text
     deck = executive.path.read_text(encoding="utf-8")
     assert "jp-InputArea" not in deck and "https://unpkg.com" not in deck

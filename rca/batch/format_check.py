@@ -56,7 +56,9 @@ _SLIDE = """() => {
   const shown = [...slide.querySelectorAll('*')].filter(e => !e.closest('aside.notes'));
   const bottom = Math.max(0, ...shown.map(e => e.getBoundingClientRect().bottom));
   return {
-    plots, text: slide.innerText || '', notes: Reveal.getSlideNotes(slide) || '',
+    plots, text: slide.innerText || '',
+    notes: [...slide.querySelectorAll('aside.notes li, aside.notes p')]
+      .map(e => e.textContent.trim()).join(' | '),
     over: bottom - frame.bottom,
     code: slide.querySelectorAll('.jp-InputArea, .jp-InputPrompt, .jp-OutputPrompt').length,
   };
