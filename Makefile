@@ -30,11 +30,11 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)  ## create .venv and install rca with everything it needs
 
-system-deps:  ## Debian packages for browser tests (Chromium, ChromeDriver)
-	@command -v chromium >/dev/null 2>&1 || { \
+system-deps:  ## Debian packages for browser tests and PDFs (Chromium, ChromeDriver, poppler-utils)
+	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-dejavu-core >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-dejavu-core poppler-utils >/dev/null; }
 
 # JupyterLab for the test that drives it in Chromium: its own environment, so that its extras
 # never slow the report kernels; its server runs the project's kernel.

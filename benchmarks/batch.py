@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/batch.py [--months 6] [--embedder minilm] [--jobs 2]
                                          [--naive-all] [--out benchmarks/results/batch.json]
+    .venv/bin/python benchmarks/batch.py --formats [--months 3] [--embedder fake] [--agents 5]
 
 batch   ``rca batch`` with parameters/monthly.yaml: every audience, one operations report per team
         and one feedback report per agent. The month is analysed once (one topic model), the
@@ -18,6 +19,12 @@ naive   What an analyst does without it: for each report, one after the other, a
         minutes per report this takes hours for a month, so by default one report of each
         notebook is run and the total is extrapolated (each notebook's measured time x its number
         of reports); ``--naive-all`` runs all of them.
+
+formats (``--formats``, alone) The cost of the PDFs and slide decks: the same month built by
+        ``rca batch`` with the plan's formats off (HTML only) and on (the shipped defaults:
+        PDFs of every report but the agents', decks of the executive, operations and policy
+        reports), embeddings cached by an untimed first run; wall time and the shared month
+        folder's size by kind of file. Written to benchmarks/results/batch_formats.json.
 
 Peak memory is the largest resident set of the process tree (workers and kernels included),
 sampled every 0.1 s. Prints a table and writes the JSON.
@@ -84,11 +91,11 @@ class PeakMemory:
 
 
 def rca_batch(data: Path, out: Path, month: str, embedder: str, jobs: int,
-              env: dict[str, str]) -> None:  # fmt: skip
+              env: dict[str, str], plan: Path | None = None) -> None:  # fmt: skip
     """``rca batch`` in a fresh process, exactly as a user types it; exits if it fails."""
     cmd = [
         str(Path(sys.executable).with_name("rca")), "batch",
-        "--plan", str(parameters_dir() / "monthly.yaml"), "--month", month,
+        "--plan", str(plan or parameters_dir() / "monthly.yaml"), "--month", month,
         "--data", str(data), "--out", str(out), "--embedder", embedder, "--jobs", str(jobs),
     ]  # fmt: skip
     done = subprocess.run(cmd, env={**os.environ, **env}, capture_output=True, text=True)
@@ -156,6 +163,78 @@ def naive_report(data: Path, root: Path, month: str, embedder: str, notebook: st
     return time.perf_counter() - start
 
 
+def folder_sizes(folder: Path) -> dict[str, int]:
+    """Bytes of a month folder's files by kind: html, pdf, deck, other (screenshots aside)."""
+    sizes = dict.fromkeys(("html", "pdf", "deck", "other"), 0)
+    for path in folder.rglob("*"):
+        if path.is_file():
+            kind = path.suffix.lstrip(".") if path.suffix in (".html", ".pdf") else "other"
+            kind = "deck" if path.name.endswith(".slides.html") else kind
+            sizes[kind] += path.stat().st_size
+    return sizes
+
+
+def formats_cost(months: int, embedder: str, jobs: int, agents: int) -> dict:
+    """Time ``rca batch`` with the PDFs and decks off and on; size the month folder each way.
+
+    The plan is the shipped one, per-agent reports limited to ``agents`` agents (their PDFs off,
+    as shipped); an untimed first batch fills the embedding cache, so both timed runs differ
+    only by the formats.
+    """
+    import pandas as pd
+    import yaml
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        data = root / "data"
+        month = generate_sample(data, months=months, seed=0).months[-1]
+        audits = pd.read_csv(data / "audits.csv", dtype=str)
+        chosen = sorted(audits.loc[audits["audit_date"].str.startswith(month), "agent"].unique())
+        shipped = yaml.safe_load((parameters_dir() / "monthly.yaml").read_text())
+        for entry in shipped["reports"]:
+            if entry.get("each") == "agent":
+                entry["only"] = chosen[:agents]
+        plans = {}
+        for name, on in (("html_only", False), ("with_pdfs_and_decks", True)):
+            plan = {**shipped, "formats": {"pdf": on, "deck": on, "agent_pdf": False},
+                    "curation": str(parameters_dir() / "curation.yaml")}  # fmt: skip
+            plans[name] = root / f"{name}.yaml"
+            plans[name].write_text(yaml.safe_dump(plan, allow_unicode=True))
+        env = {"RCA_EMBED_CACHE": str(root / "cache")}
+        print("untimed first batch: fills the embedding cache", file=sys.stderr)
+        rca_batch(data, root / "warm-up", month, embedder, jobs, env, plans["html_only"])
+        runs = {}
+        for name, plan in plans.items():
+            print(f"timed batch: {name}", file=sys.stderr, flush=True)
+            out = root / name
+            start, load = time.perf_counter(), os.getloadavg()
+            rca_batch(data, out, month, embedder, jobs, env, plan)
+            manifest = json.loads((out / month / "manifest.json").read_text())
+            runs[name] = {
+                "wall_s": round(time.perf_counter() - start, 1),
+                "reports": len(manifest["reports"]),
+                "pdfs": sum("pdf" in r.get("files", {}) for r in manifest["reports"]),
+                "decks": sum("deck" in r.get("files", {}) for r in manifest["reports"]),
+                "bytes": folder_sizes(out / month),
+                "loadavg_before": [round(x, 2) for x in load],
+                "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+            }
+    off, on = runs["html_only"], runs["with_pdfs_and_decks"]
+    total = {k: sum(r["bytes"].values()) for k, r in runs.items()}
+    return {
+        "command": "python benchmarks/batch.py --formats " + " ".join(sys.argv[2:]),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        "months": months, "month": month, "embedder": embedder, "jobs": jobs,
+        "agents": agents, **runs,
+        "extra_s": round(on["wall_s"] - off["wall_s"], 1),
+        "extra_s_per_file": round(
+            (on["wall_s"] - off["wall_s"]) / max(on["pdfs"] + on["decks"], 1), 2
+        ),
+        "size_mb": {k: round(v / 2**20, 1) for k, v in total.items()},
+        "note": "timed while other work shared the 2 cores: see the load averages",
+    }  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--months", type=int, default=6)
@@ -163,7 +242,21 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--naive-all", action="store_true", help="run every naive report")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--formats",
+        action="store_true",
+        help="only measure the PDFs' and decks' cost (batch_formats.json)",
+    )
+    parser.add_argument("--agents", type=int, default=5, help="with --formats: agent reports")
     args = parser.parse_args()
+    if args.formats:
+        results = formats_cost(args.months, args.embedder, args.jobs, args.agents)
+        out = RESULTS.with_name("batch_formats.json") if args.out == RESULTS else args.out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=2) + "\n")
+        print(json.dumps({k: results[k] for k in ("html_only", "with_pdfs_and_decks", "extra_s",
+                                                  "size_mb")}, indent=1))  # fmt: skip
+        return
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         data = root / "data"

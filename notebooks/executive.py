@@ -16,6 +16,7 @@ import rca.reports.fragments as rr
 import rca.reports.drivers as drivers
 import rca.reports.executive as ex
 import rca.reports.languages as vl
+import rca.reports.slides as slides
 from rca.batch.parameters import notebook_parameters
 
 _before = set(globals())
@@ -35,16 +36,25 @@ month, previous = A.info["month"], A.info["previous"]
 kpis, findings = A.table("kpis_monthly"), A.table("findings")
 family = ex.optional_table(A, "finding_family")
 
-# %%
+# %% slideshow={"slide_type": "slide"}
 rr.heading(P["title"] or f"Quality at a glance · {month}", 1)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "-"}
+slides.title_line(findings, month, previous)
 
 # %%
 ex.reading_guide(month, previous, family)
 
-# %%
+# %% tags=["deck-only"] slideshow={"slide_type": "slide"}
+rr.heading(f"Headline figures · {month}")
+
+# %% slideshow={"slide_type": "-"}
 ex.headline_cards(kpis, month, previous)
 
-# %%
+# %% tags=["deck-only"] slideshow={"slide_type": "notes"}
+slides.kpi_notes(kpis, month)
+
+# %% slideshow={"slide_type": "slide"}
 ex.kpi_trend(kpis)
 
 # %%
@@ -55,6 +65,30 @@ ex.tested_summary(family)
 
 # %%
 ex.top_findings(findings, P["top_n"])
+
+# %% tags=["deck-only"] slideshow={"slide_type": "slide"}
+slides.finding_slide(findings, 1)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "notes"}
+slides.finding_notes(findings, 1)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "slide"}
+slides.finding_slide(findings, 2)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "notes"}
+slides.finding_notes(findings, 2)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "slide"}
+slides.finding_slide(findings, 3)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "notes"}
+slides.finding_notes(findings, 3)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "slide"}
+slides.finding_slide(findings, 4)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "notes"}
+slides.finding_notes(findings, 4)
 
 # %%
 drivers.drivers_section(A.table("theme_impact"), "pass_rate", month, previous, top_n=P["top_n"])

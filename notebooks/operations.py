@@ -14,6 +14,7 @@
 # %% tags=["rca-setup"]
 import rca.reports.drivers as drivers
 import rca.reports.fragments as rr
+import rca.reports.slides as slides
 import rca.reports.team as vt
 from rca.batch.parameters import notebook_parameters
 from rca.reports.member import load_member
@@ -32,13 +33,23 @@ team = None
 P = notebook_parameters("operations", globals(), _before)
 A, month, previous, team = load_member(P["workspace"], P["month"], "team", P["team"])
 findings = A.table("findings")
+mine = vt.team_clear_findings(findings, A.table("team_coaching"), team)
 
-# %%
+# %% slideshow={"slide_type": "slide"}
 rr.heading(f"{team} · quality review · {month}", 1)
 
-# %%
+# %% tags=["deck-only"] slideshow={"slide_type": "-"}
+slides.title_line(mine, month, previous, team)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "slide"}
+rr.heading(f"Headline figures · {team} · {month}")
+
+# %% slideshow={"slide_type": "-"}
 kpis = vt.team_kpis(A.table("team_kpis"), team, min_n=P["min_n"])
 rr.kpi_cards(vt.team_vs_operation_cards(kpis, team, month, previous), first_month=not previous)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "notes"}
+slides.kpi_notes(kpis, month, segment=team)
 
 # %%
 rr.heading("Your team and the whole operation")
@@ -55,7 +66,7 @@ rr.table(
 # %%
 rr.heading(f"What auditors wrote about {team} in {month}")
 
-# %%
+# %% slideshow={"slide_type": "slide"}
 themes = vt.team_themes(A.table("team_themes"), team, top_n=P["top_n"])
 rr.figure(vt.comparison_bars(themes, "theme_label", "share", "operation_share",
                              (team, "Operation"), "Themes in audit comments"))  # fmt: skip
@@ -78,6 +89,30 @@ rr.heading("Who needs coaching, and on what")
 # %%
 vt.team_findings(findings, A.table("team_coaching"), team)
 
+# %% tags=["deck-only"] slideshow={"slide_type": "slide"}
+slides.finding_slide(mine, 1)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "notes"}
+slides.finding_notes(mine, 1)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "slide"}
+slides.finding_slide(mine, 2)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "notes"}
+slides.finding_notes(mine, 2)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "slide"}
+slides.finding_slide(mine, 3)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "notes"}
+slides.finding_notes(mine, 3)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "slide"}
+slides.finding_slide(mine, 4)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "notes"}
+slides.finding_notes(mine, 4)
+
 # %%
 rr.table(
     vt.team_coaching(A.table("team_coaching"), team, findings).rename(
@@ -90,7 +125,7 @@ rr.table(
 # %%
 rr.heading("Weekly pass rate: control chart")
 
-# %%
+# %% slideshow={"slide_type": "slide"}
 p_chart = A.table("p_chart_team")
 rr.figure(vt.p_chart_figure(p_chart, team))
 

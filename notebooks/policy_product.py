@@ -17,6 +17,7 @@ import rca.reports.fragments as rr
 import rca.reports.executive as ex
 import rca.reports.policy as pv
 import rca.reports.history as vh
+import rca.reports.slides as slides
 from rca.batch.parameters import notebook_parameters
 
 _before = set(globals())
@@ -35,8 +36,11 @@ month, previous = A.info["month"], A.info["previous"]
 findings, issues, topics = A.table("findings"), A.table("tech_issues"), A.workspace.themes()
 family = ex.optional_table(A, "finding_family")
 
-# %%
+# %% slideshow={"slide_type": "slide"}
 rr.heading(f"Policies, macros and the product · {month}", 1)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "-"}
+slides.title_line(findings, month, previous)
 
 # %%
 ex.reading_guide(month, previous, family)
@@ -47,7 +51,7 @@ drivers.drivers_section(A.table("theme_impact"), "pass_rate", month, previous, t
 # %%
 rr.heading("Which themes dominate failing audits under each policy?")
 
-# %%
+# %% slideshow={"slide_type": "slide"}
 pv.policy_themes_chart(A.table("policy_themes"), month, P["top_n"], P["min_n"])
 
 # %%
@@ -95,6 +99,30 @@ rr.heading("The evidence, case by case")
 
 # %%
 pv.evidence(findings, P["top_n"])
+
+# %% tags=["deck-only"] slideshow={"slide_type": "slide"}
+slides.finding_slide(findings, 1, pv.OWNERS)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "notes"}
+slides.finding_notes(findings, 1, pv.OWNERS)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "slide"}
+slides.finding_slide(findings, 2, pv.OWNERS)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "notes"}
+slides.finding_notes(findings, 2, pv.OWNERS)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "slide"}
+slides.finding_slide(findings, 3, pv.OWNERS)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "notes"}
+slides.finding_notes(findings, 3, pv.OWNERS)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "slide"}
+slides.finding_slide(findings, 4, pv.OWNERS)
+
+# %% tags=["deck-only"] slideshow={"slide_type": "notes"}
+slides.finding_notes(findings, 4, pv.OWNERS)
 
 # %%
 rr.heading("Recommended changes")

@@ -121,11 +121,16 @@ def test_executive_plan_writes_index_and_manifest(executive_batch, sample_data: 
     assert result.reports[0].ipynb == work / "notebooks" / "executive.ipynb"
     assert result.reports[0].ipynb.exists() and work == month_dir.parent / ".work" / MONTH
     assert sorted(p.name for p in month_dir.iterdir()) == [
-        "executive.html", "index.html", "manifest.json"
-    ]  # fmt: skip
+        "executive.html",
+        "executive.pdf",
+        "executive.slides.html",
+        "index.html",
+        "manifest.json",
+    ]  # fmt: skip  (the plan's default formats: a PDF and a deck for the executive report)
     assert {"analysis", "notebooks", "manifest.json"} <= {p.name for p in work.iterdir()}
     index = result.index.read_text()
     assert 'href="executive.html"' in index and "Executive summary 2026-10" in index
+    assert 'href="executive.pdf"' in index and 'href="executive.slides.html"' in index
     manifest = json.loads((work / "manifest.json").read_text())
     assert manifest["data_dir"] == str(sample_data.resolve())
     assert manifest["analysis"] == "analysis"
@@ -140,6 +145,12 @@ def test_executive_plan_writes_index_and_manifest(executive_batch, sample_data: 
     report = manifest["reports"][0]
     assert report["parameters"] == {"workspace": "analysis/workspace", "month": MONTH, "min_n": 30}
     assert report["html"] == "executive.html" and report["status"] == "ok"
+    files = {k: v["path"] for k, v in report["files"].items()}
+    assert files == {"html": "executive.html", "pdf": "executive.pdf",
+                     "deck": "executive.slides.html"}  # fmt: skip
+    for entry in report["files"].values():
+        digest = hashlib.sha256((month_dir / entry["path"]).read_bytes()).hexdigest()
+        assert entry["sha256"] == digest and entry["bytes"] > 0
     assert report["started"] <= report["ended"] and report["seconds"] > 0
     assert manifest["started"] <= manifest["ended"] and manifest["seconds"] >= report["seconds"]
     shared = json.loads(result.manifest.read_text())  # the same run, without private fields

@@ -15,6 +15,7 @@ import pytest
 from conftest import DEMO_AGENTS, PAYLOADS
 
 from rca.batch.browser_check import check_reports
+from rca.batch.format_check import pdf_text
 
 pytestmark = [pytest.mark.notebook, pytest.mark.browser]
 
@@ -37,7 +38,11 @@ def work_dir(demo_run):
 
 @pytest.fixture(scope="module")
 def pages(month_dir):
-    return sorted(p for p in month_dir.rglob("*.html") if "screenshots" not in p.parts)
+    return sorted(
+        p
+        for p in month_dir.rglob("*.html")
+        if "screenshots" not in p.parts and not p.name.endswith(".slides.html")  # decks apart
+    )
 
 
 def test_batch_succeeds_and_prints_the_index(demo_run, month_dir):
@@ -112,6 +117,8 @@ def test_no_planted_personal_data_reaches_any_output(demo_run, month_dir, work_d
     assert any(p.suffix == ".ipynb" for p in files) and any(p.suffix == ".csv" for p in files)
     leaks = [(p.name, v) for p in files for v in planted if v in p.read_text(errors="ignore")]
     assert leaks == []
+    pdfs = {p.name: pdf_text(p) for p in month_dir.rglob("*.pdf")}  # compressed: read their text
+    assert pdfs and [(n, v) for n, text in pdfs.items() for v in planted if v in text] == []
 
 
 def test_markup_payloads_never_appear_unescaped_in_the_html(pages):
@@ -130,9 +137,14 @@ def checks(month_dir):
 def test_every_page_of_the_month_works_in_a_browser(month_dir, pages, checks):
     assert checks[0].path == month_dir / "index.html"
     # index + executive, calibration, AI labels, policy/product, explore + 6 teams + 3 agents
-    assert sorted(c.path for c in checks) == pages and len(pages) == 15
     problems = {c.path.name: c.problems for c in checks if c.problems}
     assert problems == {}  # no console errors, no script ran, nothing fetched, every chart drawn
+    decks = [c for c in checks if c.path.name.endswith(".slides.html")]
+    pdfs = [c for c in checks if c.path.suffix == ".pdf"]
+    # decks: executive, policy/product, 6 teams; PDFs: every report but the agents' (plan default)
+    assert len(decks) == 8 and len(pdfs) == 11
+    checks = [c for c in checks if c not in decks and c not in pdfs]
+    assert sorted(c.path for c in checks) == pages and len(pages) == 15
     for c in checks:
         assert c.screenshot and c.screenshot.read_bytes()[:4] == b"\x89PNG", c.path
         assert c.screenshot.parent == month_dir / "screenshots"

@@ -249,15 +249,21 @@ def test_no_planted_personal_data_anywhere_in_the_shared_month_folder(month, che
     # only reports, the index, the manifest, screenshots and their page text are shared
     files = {p.relative_to(shared) for p in shared.rglob("*") if p.is_file()}
     assert {f for f in files if f.parts[0] != "screenshots" and f.suffix != ".html"} == {
-        Path("manifest.json")
-    }
+        Path("manifest.json"),
+        Path("executive.pdf"),
+        Path("explore.pdf"),
+    }  # agents' PDFs are off by default
     assert {f.suffix for f in files if f.parts[0] == "screenshots"} == {".png", ".txt"}
+    assert (shared / "executive.slides.html").exists()  # the deck: searched as text below
     # the planted rows went through the batch: redacted in the reports readers see
     agent_pages = [c for c in checks if c.path.parent.name == "agent-feedback"]
     assert len(agent_pages) == len(agents) == 2
     assert all("[EMAIL]" in c.text and "[CARD]" in c.text for c in agent_pages)
     planted = _needles(VALID) | _needles(QUARANTINED)
     assert find_leaks(shared, planted) == []
+    pdfs = [c for c in checks if c.path.suffix == ".pdf"]  # PDFs: their text, by pdftotext
+    assert len(pdfs) == 2 and all(c.text for c in pdfs)
+    assert [(c.path.name, n) for c in pdfs for n in planted if n in c.text.lower()] == []
     # nor any private folder: no data, working-area or temporary path
     private = {str(root).lower(), str(root.resolve()).lower(), str(Path.home()).lower()}
     assert find_leaks(shared, private) == []

@@ -178,7 +178,9 @@ def check_reports(
     Returns
     -------
     list of PageCheck
-        One per HTML file, index first, then in path order; ``problems`` says what is wrong.
+        One per HTML file, index first, then in path order; then one per slide deck and per
+        PDF (`rca.batch.format_check.check_formats`: every slide stepped through, each PDF's
+        text and pages); ``problems`` says what is wrong.
 
     Raises
     ------
@@ -188,7 +190,11 @@ def check_reports(
         If Playwright or Chromium is missing.
     """
     month_dir = Path(month_dir)
-    pages = sorted(p for p in month_dir.rglob("*.html") if "screenshots" not in p.parts)
+    pages = sorted(
+        p
+        for p in month_dir.rglob("*.html")
+        if "screenshots" not in p.parts and not p.name.endswith(".slides.html")  # decks: below
+    )
     pages.sort(key=lambda p: (p.name != "index.html", len(p.relative_to(month_dir).parts), p))
     if not pages:
         raise InputError(month_dir, "no HTML reports in this folder")
@@ -198,6 +204,8 @@ def check_reports(
         raise MissingDependencyError(
             "checking reports needs Playwright: pip install -e '.[dev]' (make install does)"
         ) from None
+    from rca.batch.format_check import check_formats
+
     binary = chromium or find_chromium()
     shots = month_dir / "screenshots" if screenshots else None
     if shots is not None:
@@ -207,6 +215,8 @@ def check_reports(
         browser = p.chromium.launch(executable_path=binary, args=list(CHROMIUM_FLAGS))
         try:
             context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
-            return [_check_page(context, path, month_dir, shots, texts) for path in pages]
+            checks = [_check_page(context, path, month_dir, shots, texts) for path in pages]
+            decks = browser.new_context(offline=True, viewport={"width": 1280, "height": 800})
+            return checks + check_formats(decks, month_dir, PageCheck, shots, texts)  # decks, PDFs
         finally:
             browser.close()

@@ -25,6 +25,7 @@ __all__ = [
     "SHARED_FIELDS",
     "SHARED_REPORT_FIELDS",
     "build_manifest",
+    "file_entries",
     "file_sha256",
     "git_commit",
     "package_versions",
@@ -86,6 +87,20 @@ def relative_to(value: Any, root: Path) -> Any:
         path = Path(value)
         return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     return value
+
+
+def file_entries(files: Mapping[str, Path], root: Path) -> dict[str, dict[str, Any]]:
+    """Describe a report's files (``{"html": path, "pdf": ..., "deck": ...}``) for the manifest.
+
+    Each becomes ``{"path": relative to root, "sha256": ..., "bytes": ...}``; the shared manifest
+    keeps them (paths inside the month folder, no personal data).
+    """
+    return {
+        kind: {"path": relative_to(path, root), "sha256": file_sha256(path),
+               "bytes": path.stat().st_size}
+        for kind, path in files.items()
+        if path.exists()
+    }  # fmt: skip
 
 
 def _input_files(data_dir: Path) -> list[Path]:
@@ -161,7 +176,7 @@ SHARED_FIELDS: tuple[str, ...] = (
 #: Fields of each report that the shared manifest keeps (no executed notebook, no workspace).
 SHARED_REPORT_FIELDS: tuple[str, ...] = (
     "notebook", "title", "group", "status", "reason", "html", "attempts", "parameters",
-    "started", "ended", "seconds",
+    "started", "ended", "seconds", "files",
 )  # fmt: skip
 #: Report parameters that only make sense on the analyst's machine.
 _PRIVATE_PARAMETERS = frozenset({"workspace"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ margin:32px auto;padding:0 16px;color:#1f2328}
 h1{font-size:1.6em} h2{font-size:1.2em;margin-top:1.6em} table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #d0d7de}
 th{background:#f6f8fa} .ok{color:#1a7f37;font-weight:600} .failed{color:#cf222e;font-weight:600}
-.muted{color:#57606a;font-size:.9em}
+.muted{color:#57606a;font-size:.9em} a.more{font-size:.9em}
 </style></head>
 <body>
 <h1>QA reports · {{ month }}</h1>
@@ -36,7 +36,9 @@ th{background:#f6f8fa} .ok{color:#1a7f37;font-weight:600} .failed{color:#cf222e;
 <tbody>
 {% for r in rows %}
 <tr><td>{% if r.link %}<a href="{{ r.link }}">{{ r.title }}</a>
-{%- else %}{{ r.title }}{% endif %}</td>
+{%- else %}{{ r.title }}{% endif %}
+{%- for label, href in r.more %} · <a class="more" href="{{ href }}">{{ label }}</a>
+{%- endfor %}</td>
 <td>{{ r.audience }}</td>
 <td class="{{ r.status }}">{{ r.status }}{% if r.reason %} — {{ r.reason }}{% endif %}</td>
 <td>{{ '%.1f'|format(r.seconds) }} s</td></tr>
@@ -47,11 +49,18 @@ th{background:#f6f8fa} .ok{color:#1a7f37;font-weight:600} .failed{color:#cf222e;
 """
 
 
-def write_index(month_dir: str | Path, month: str, results: Sequence[ReportResult]) -> Path:
+def write_index(
+    month_dir: str | Path,
+    month: str,
+    results: Sequence[ReportResult],
+    files: Sequence[Mapping[str, Path]] | None = None,
+) -> Path:
     """Write ``<month_dir>/index.html`` listing ``results`` (all text escaped).
 
     Reports are listed in the given order, in one section per audience when there are several;
-    links are relative to ``month_dir``, so the folder can be moved or served as is.
+    links are relative to ``month_dir``, so the folder can be moved or served as is. ``files``
+    (per result, as `rca.batch.report_files.write_formats` returns) adds links to each report's
+    PDF and slide deck after its title.
 
     Returns
     -------
@@ -68,8 +77,13 @@ def write_index(month_dir: str | Path, month: str, results: Sequence[ReportResul
             "reason": r.reason,
             "seconds": r.seconds,
             "link": os.path.relpath(r.html, month_dir) if r.html else None,
+            "more": [
+                (label, os.path.relpath(have[kind], month_dir))
+                for kind, label in (("pdf", "PDF"), ("deck", "slides"))
+                if kind in have
+            ],
         }
-        for r in results
+        for r, have in zip(results, files or [{}] * len(results), strict=True)
     ]
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:  # one section per audience, in order of first appearance

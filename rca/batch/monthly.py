@@ -25,10 +25,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rca.batch.manifest import build_manifest, relative_to, shareable_text, shared_manifest
+from rca.batch.manifest import (
+    build_manifest,
+    file_entries,
+    relative_to,
+    shareable_text,
+    shared_manifest,
+)
 from rca.batch.month_folder import MonthBuild, quarantine_files, start_build
 from rca.batch.notebook_run import ReportResult
 from rca.batch.plan import expand_plan, load_plan
+from rca.batch.report_files import write_formats
 from rca.batch.report_pool import Outcome, ReportTask, now, run_reports
 from rca.core.argument_checks import MONTH_PATTERN
 from rca.core.errors import ParameterError
@@ -76,7 +83,9 @@ class BatchResult:
         return not self.failed
 
 
-def _entry(task: ReportTask, outcome: Outcome, work: Path, shared: Path) -> dict[str, Any]:
+def _entry(
+    task: ReportTask, outcome: Outcome, work: Path, shared: Path, files: dict[str, Path]
+) -> dict[str, Any]:
     """Describe one report for the full manifest (paths relative to the month's folders)."""
     r = outcome.result
     return {
@@ -92,6 +101,7 @@ def _entry(task: ReportTask, outcome: Outcome, work: Path, shared: Path) -> dict
         "started": outcome.started,
         "ended": outcome.ended,
         "seconds": round(r.seconds, 3),
+        "files": file_entries(files, shared),
     }
 
 
@@ -250,10 +260,11 @@ def run_batch(
         ]
         outcomes = run_reports(tasks, n_jobs, log)
         results = [o.result for o in outcomes]
+        files = write_formats(planned, results, log)  # PDFs and decks beside the HTML
         private = [build.work.parent, data_dir, analysis.path, work, build.shared.parent,
                    store_path.parent]  # fmt: skip
         shown = [replace(r, reason=shareable_text(r.reason, private)) for r in results]
-        write_index(shared, month, shown)
+        write_index(shared, month, shown, files)
         manifest = build_manifest(
             month=month,
             plan_path=plan_path,
@@ -261,7 +272,10 @@ def run_batch(
             analysis=relative_to(analysis.path, work),
             model=ws.info.get("embedder"),
             notebooks=[p.notebook for p in planned],
-            reports=[_entry(t, o, work, shared) for t, o in zip(tasks, outcomes, strict=True)],
+            reports=[
+                _entry(t, o, work, shared, f)
+                for t, o, f in zip(tasks, outcomes, files, strict=True)
+            ],
             embedder=embedder,
             seed=seed,
             jobs=n_jobs,

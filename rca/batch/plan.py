@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from rca.batch.parameters import NOTEBOOK_PARAMS, parameter_problem
+from rca.batch.plan_formats import Formats, entry_formats, plan_formats
 from rca.batch.registry import NOTEBOOKS
 from rca.core.errors import ParameterError
 from rca.core.yamlfile import YamlFile, read_yaml
@@ -40,8 +41,8 @@ __all__ = [
 #: Columns of the audits a plan entry may expand over with ``each:``.
 EACH_COLUMNS: tuple[str, ...] = ("team", "agent", "queue", "market", "auditor")
 
-_ENTRY_KEYS = ("notebook", "each", "only", "title", "name", "parameters")
-_PLAN_KEYS = ("reports", "parameters", "curation", "mappings")
+_ENTRY_KEYS = ("notebook", "each", "only", "title", "name", "parameters", "formats")
+_PLAN_KEYS = ("reports", "parameters", "curation", "mappings", "formats")
 #: Parameters the batch fills in itself for every report.
 _AUTOMATIC = ("workspace", "month")
 
@@ -67,6 +68,8 @@ class PlanEntry:
     parameters: dict[str, Any] = field(default_factory=dict)
     #: With ``each``: build reports only for these values (e.g. a pilot group of agents).
     only: tuple[str, ...] = ()
+    #: Files besides the HTML (`rca.batch.plan_formats`): a PDF, a slide deck.
+    formats: Formats = field(default_factory=lambda: Formats(deck=False))
 
     @property
     def stem(self) -> str:
@@ -102,6 +105,9 @@ class PlannedReport:
     folder: str
     parameters: dict[str, Any]
     group: str | None = None
+    #: Also print a PDF of the HTML / build a slide deck (`rca.batch.plan_formats`).
+    pdf: bool = False
+    deck: bool = False
 
 
 def _placeholders(template: str) -> set[str]:
@@ -113,7 +119,9 @@ def _title_values(params: dict[str, Any]) -> dict[str, str]:
     return {k: v for k, v in params.items() if isinstance(v, str) and k not in _AUTOMATIC}
 
 
-def _parse_entry(doc: YamlFile, i: int, raw: Any, shared: dict[str, Any]) -> PlanEntry:
+def _parse_entry(
+    doc: YamlFile, i: int, raw: Any, shared: dict[str, Any], formats: Formats
+) -> PlanEntry:
     at: tuple[str | int, ...] = ("reports", i)
     if not isinstance(raw, dict) or "notebook" not in raw:
         raise doc.fail(at, "expected a mapping with at least 'notebook'")
@@ -173,7 +181,9 @@ def _parse_entry(doc: YamlFile, i: int, raw: Any, shared: dict[str, Any]) -> Pla
             f"allowed: {', '.join(sorted(allowed))}",
         )
     name = str(raw.get("name") or "")
-    return PlanEntry(notebook, title, each, name, dict(own), tuple(only or ()))
+    per_agent = each == "agent" or (declared is not None and declared.each == "agent")
+    chosen = entry_formats(doc, at, raw.get("formats"), formats, notebook, per_agent)
+    return PlanEntry(notebook, title, each, name, dict(own), tuple(only or ()), chosen)
 
 
 def _mappings(doc: YamlFile, raw: Any) -> dict[str, Path]:
@@ -216,7 +226,8 @@ def load_plan(path: str | Path) -> Plan:
         One line naming the file, the line and the key (`rca.core.yamlfile`): a key written
         twice, an unknown notebook or key, a bad ``each`` column, a per-column notebook without
         its column, an unknown title placeholder, an invalid parameter, two entries writing the
-        same files, an unknown input kind or a missing file under ``mappings``.
+        same files, an unknown input kind or a missing file under ``mappings``, a ``formats``
+        switch that is not true or false, or a deck asked of a notebook without slides.
     InputError
         When a mapping file named under ``mappings`` is not a valid mapping.
     """
@@ -235,7 +246,8 @@ def load_plan(path: str | Path) -> Plan:
     if automatic:
         name = automatic[0]
         raise doc.fail(("parameters", name), f"'{name}' is set by the batch for each report")
-    entries = tuple(_parse_entry(doc, i, raw, shared) for i, raw in enumerate(reports))
+    formats = plan_formats(doc, data.get("formats"))
+    entries = tuple(_parse_entry(doc, i, raw, shared, formats) for i, raw in enumerate(reports))
     seen: set[str] = set()
     for i, entry in enumerate(entries):
         if entry.stem in seen:
@@ -299,10 +311,13 @@ def expand_plan(
     planned: list[PlannedReport] = []
     for entry in plan.entries:
         params = {**plan.parameters, **entry.parameters, **base}
+        files = (entry.formats.pdf, entry.formats.deck)
         names = {**_title_values(params), "month": month}
         if entry.each is None:
             title = entry.title.format(**names)
-            planned.append(PlannedReport(entry.notebook, title, entry.stem, "", params))
+            planned.append(
+                PlannedReport(entry.notebook, title, entry.stem, "", params, None, *files)
+            )
             continue
         values = _distinct(audits, entry.each)
         if entry.only:
@@ -321,7 +336,8 @@ def expand_plan(
                     f"{entry.stem}-{slug}",
                     entry.stem,
                     {**params, entry.each: value},
-                    group=value,
+                    value,
+                    *files,
                 )
             )
     return planned

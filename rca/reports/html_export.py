@@ -13,14 +13,26 @@ from typing import Any
 
 import nbformat
 
-__all__ = ["HIDDEN_TAGS", "export_html", "slim_executed_notebook"]
+__all__ = ["HIDDEN_TAGS", "export_html", "reader_outputs", "slim_executed_notebook"]
 
-#: Cells with these tags never reach a reader.
+#: Cells with these tags never reach a reader of the HTML (``deck-only``: a slide deck's cells).
 HIDDEN_TAGS: frozenset[str] = frozenset(
-    {"injected-parameters", "parameters", "rca-setup", "rca-validate", "remove-cell"}
+    {"injected-parameters", "parameters", "rca-setup", "rca-validate", "remove-cell", "deck-only"}
 )
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def reader_outputs(cell: Any) -> Any:
+    """Drop a code cell's error outputs and stderr streams (readers see no tracebacks)."""
+    if cell.cell_type == "code":
+        cell.outputs = [
+            o
+            for o in cell.get("outputs", [])
+            if o.get("output_type") != "error"
+            and not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+        ]
+    return cell
 
 
 def _strip_for_readers(nb: Any) -> Any:
@@ -30,14 +42,7 @@ def _strip_for_readers(nb: Any) -> Any:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if tags & HIDDEN_TAGS:
             continue
-        if cell.cell_type == "code":
-            cell.outputs = [
-                o
-                for o in cell.get("outputs", [])
-                if o.get("output_type") != "error"
-                and not (o.get("output_type") == "stream" and o.get("name") == "stderr")
-            ]
-        cells.append(cell)
+        cells.append(reader_outputs(cell))
     nb.cells = cells
     return nb
 

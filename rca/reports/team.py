@@ -24,6 +24,7 @@ __all__ = [
     "comparison_bars",
     "p_chart_figure",
     "p_chart_signals",
+    "team_clear_findings",
     "team_coaching",
     "team_errors",
     "team_findings",
@@ -196,24 +197,19 @@ def team_coaching(
     return rows[keep].reset_index(drop=True)
 
 
-def team_findings(
-    findings: pd.DataFrame,
-    coaching: pd.DataFrame,
-    team: str,
-    family: pd.DataFrame | None = None,
-) -> HTML:
-    """List the team's clear findings with their evidence: coaching needs, themes growing in it.
+def team_clear_findings(
+    findings: pd.DataFrame, coaching: pd.DataFrame, team: str
+) -> pd.DataFrame | None:
+    """Return the team's clear findings, best rank first.
 
-    Coaching needs are those of the team's own agents and cohorts (the rows of the analysis'
-    ``team_coaching`` table for ``team``, whose agents are all in the team), so their example
-    cases are the team's; growing themes are those found in the team itself. Each finding shows
-    its counts, comparison group, interval and example cases
-    (`rca.reports.finding_evidence.finding_list`), then what "clear" means (``family``: the
-    ``finding_family`` table, for the number of possible findings tested).
+    Its agents' and cohorts' coaching needs (rows of ``team_coaching`` for ``team``) and themes
+    growing in the team itself.
+
+    None when ``findings`` cannot tell (no ``type`` or ``significant`` column).
     """
     needs, grown = _clear(findings, "coaching_need"), _clear(findings, "emerging_theme")
     if needs is None or grown is None:
-        return rr.callout(f"No finding for {team} this month.")
+        return None
     ours: set[tuple[str, str]] = set()
     if not rr.unusable(coaching, ["team", "who", "focus"]):
         mine = rows_of(coaching, "team", team)
@@ -229,12 +225,30 @@ def team_findings(
         grown["segment_value"].astype(str) == str(team)
     )
     rows = [frame for frame in (needs, grown[here]) if len(frame)]
-    if not rows:
+    return pd.concat(rows).sort_values("rank") if rows else findings.iloc[:0]
+
+
+def team_findings(
+    findings: pd.DataFrame,
+    coaching: pd.DataFrame,
+    team: str,
+    family: pd.DataFrame | None = None,
+) -> HTML:
+    """List the team's clear findings with their evidence: coaching needs, themes growing in it.
+
+    Coaching needs are those of the team's own agents and cohorts (the rows of the analysis'
+    ``team_coaching`` table for ``team``, whose agents are all in the team), so their example
+    cases are the team's; growing themes are those found in the team itself. Each finding shows
+    its counts, comparison group, interval and example cases
+    (`rca.reports.finding_evidence.finding_list`), then what "clear" means (``family``: the
+    ``finding_family`` table, for the number of possible findings tested).
+    """
+    mine = team_clear_findings(findings, coaching, team)
+    if mine is None:
+        return rr.callout(f"No finding for {team} this month.")
+    if mine.empty:
         return rr.callout(f"No clear finding for {team} this month.")
-    return HTML(
-        finding_list(pd.concat(rows).sort_values("rank"))
-        + f"<p><small>{rr.esc(clear_meaning(family))}</small></p>"
-    )
+    return HTML(finding_list(mine) + f"<p><small>{rr.esc(clear_meaning(family))}</small></p>")
 
 
 def p_chart_figure(
