@@ -61,7 +61,9 @@ _MEASURE = """() => {
   const wide = [];
   for (const e of document.querySelectorAll('svg.main-svg, table, img, pre, video, canvas')) {
     if (!visible(e) || e.closest('.modebar')) continue;
-    const right = e.getBoundingClientRect().right;
+    const r = e.getBoundingClientRect();  // and text running out of its box (a pre)
+    const spill = getComputedStyle(e).overflowX === 'visible' ? r.left + (e.scrollWidth || 0) : 0;
+    const right = Math.max(r.right, spill);
     if (right <= vw + slack) continue;
     const box = e.tagName === 'TABLE' ? scrollBox(e) : null;
     if (box && box.getBoundingClientRect().right <= vw + slack) continue;
@@ -95,7 +97,8 @@ _MEASURE = """() => {
     const covered = bar && title && visible(bar) &&
       meet(bar.getBoundingClientRect(), title.getBoundingClientRect(), 0);
     const lines = title ? [...title.querySelectorAll('tspan.line')] : [];
-    const text = lines.length ? lines.map(l => l.textContent).join(' ') : title && title.textContent;
+    const text = lines.length ? lines.map(l => l.textContent).join(' ')
+                              : title && title.textContent;
     return {n: i + 1, title: words(text), cut, legendOver: !!over,
             toolbarOverTitle: !!covered};
   });

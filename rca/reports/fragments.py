@@ -285,8 +285,8 @@ def table(
             num = fmt is not None and fmt != "text"
             value = row[c] if isinstance(row[c], SafeHtml) else esc(_fmt(row[c], fmt))
             # "long": a sentence or a quote, given more width on a phone (see the template)
-            cls = " class=num" if num else (" class=long" if len(value) > _LONG_CELL else "")
-            cells.append(f"<td{cls}>{value}</td>")
+            kind = " class=num" if num else (" class=long" if len(value) > _LONG_CELL else "")
+            cells.append(f"<td{kind}>{value}</td>")
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     more = ""
     if len(df) > max_rows:
