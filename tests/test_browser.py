@@ -18,7 +18,8 @@ PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5Erk"
     "Jggg=="
 )
-GOOD = f"""<!doctype html><html><head><title>ok</title></head><body>
+GOOD = f"""<!doctype html><html><head><title>ok</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head><body>
 <h1>Fine &lt;script&gt;alert(1)&lt;/script&gt;</h1>
 <img src="data:image/png;base64,{PNG}">
 <a href="index.html">back</a></body></html>"""

@@ -5,7 +5,8 @@ opens every ``*.html`` of a month folder the way they would (``file://``, networ
 what a reader would hit: console or page errors, dialogs (an ``alert`` means untrusted text ran
 as script), network requests, charts that did not draw, code cells, tracebacks, live
 ``javascript:`` links or event-handler attributes, and index links to missing files. A full-page
-screenshot of each report goes to ``<month>/screenshots/`` for review and, on request, the page's
+screenshot of each report goes to ``<month>/screenshots/`` for review (and one at phone width,
+``<name>.phone.png``, whose layout `rca.batch.phone_check` checks too) and, on request, the page's
 visible text beside it (``<name>.txt``), so what a reader sees can be searched before the folder
 is mailed (e.g. for a name that should not be there).
 
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from rca.batch.phone_check import check_phone_layout
 from rca.core.errors import InputError, MissingDependencyError
 
 __all__ = ["CHROMIUM_FLAGS", "PageCheck", "check_reports", "find_chromium"]
@@ -216,6 +218,7 @@ def check_reports(
         try:
             context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
             checks = [_check_page(context, path, month_dir, shots, texts) for path in pages]
+            check_phone_layout(browser, checks, month_dir, shots)  # also at phone width
             decks = browser.new_context(offline=True, viewport={"width": 1280, "height": 800})
             return checks + check_formats(decks, month_dir, PageCheck, shots, texts)  # decks, PDFs
         finally:

@@ -19,6 +19,7 @@ from IPython.display import HTML
 from rca.analysis.context import FIRST_MONTH
 
 __all__ = [
+    "CHART_CONFIG",
     "FIRST_MONTH_NOTE",
     "REPORT_CSS",
     "Kpi",
@@ -59,7 +60,9 @@ REPORT_CSS = """
 .rca-kpi .d.good{color:#1a7f37}.rca-kpi .d.bad{color:#cf222e}.rca-kpi .d.flat{color:#57606a}
 .rca-callout{border-left:4px solid #0969da;background:#f6f8fa;padding:8px 12px;margin:8px 0}
 .rca-callout.warn{border-color:#bf8700}
+.rca-table-wrap{max-width:100%;overflow-x:auto;margin:6px 0 14px}
 table.rca-table{border-collapse:collapse;font-size:.92em;margin:6px 0 14px}
+.rca-table-wrap table.rca-table{margin:0}
 table.rca-table th{background:#f6f8fa;text-align:left;padding:4px 8px;
   border-bottom:2px solid #d0d7de}
 table.rca-table td{padding:4px 8px;border-bottom:1px solid #eaeef2;vertical-align:top;
@@ -237,6 +240,10 @@ def _fmt(value: object, fmt: str | None) -> str:
     return str(value)
 
 
+#: Characters from which a table cell holds a sentence rather than a value (class ``long``).
+_LONG_CELL = 40
+
+
 def table(
     df: pd.DataFrame,
     formats: Mapping[str, str] | None = None,
@@ -277,14 +284,16 @@ def table(
             fmt = formats.get(str(c))
             num = fmt is not None and fmt != "text"
             value = row[c] if isinstance(row[c], SafeHtml) else esc(_fmt(row[c], fmt))
-            cells.append(f"<td{' class=num' if num else ''}>{value}</td>")
+            # "long": a sentence or a quote, given more width on a phone (see the template)
+            kind = " class=num" if num else (" class=long" if len(value) > _LONG_CELL else "")
+            cells.append(f"<td{kind}>{value}</td>")
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     more = ""
     if len(df) > max_rows:
         more = f"<p><em>{len(df) - max_rows} more rows not shown.</em></p>"
     return HTML(
-        f'<table class="rca-table"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>{more}"
+        f'<div class="rca-table-wrap"><table class="rca-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>{more}"
     )
 
 
@@ -292,11 +301,16 @@ def figure(fig: Any, height: int | None = None) -> HTML:
     """Return a plotly figure as self-contained HTML that renders offline.
 
     The first figure of a kernel carries plotly.js inline; later ones reuse it. Element ids are
-    numbered, not random, so the same data gives the same HTML.
+    numbered, not random, so the same data gives the same HTML. The figure takes the width of
+    the page (no fixed width, `CHART_CONFIG`); its height stays as built. On a narrow screen the
+    report template's script re-lays it out (rca/reports/templates/rca_report/phone_charts.js).
     """
     if height is not None:
         fig.update_layout(height=height)
-    fig.update_layout(margin={"l": 40, "r": 20, "t": 50, "b": 40}, template="plotly_white")
+    fig.update_layout(
+        margin={"l": 40, "r": 20, "t": 50, "b": 40}, template="plotly_white", autosize=True,
+        width=None,
+    )  # fmt: skip
     include = not _state["plotlyjs_sent"]
     _state["plotlyjs_sent"] = True
     div_id = f"rca-fig-{next(_state['ids'])}"
@@ -304,9 +318,14 @@ def figure(fig: Any, height: int | None = None) -> HTML:
         include_plotlyjs=include,
         full_html=False,
         div_id=div_id,
-        config={"displaylogo": False, "responsive": True},
+        config=CHART_CONFIG,
     )
     return HTML(f'<div class="rca-figure">{out}</div>')
+
+
+#: Plotly config of every report chart: resizes with the page; toolbar shown on hover (hidden on
+#: narrow screens by the report's stylesheet), without the plotly logo.
+CHART_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True, "displayModeBar": "hover"}
 
 
 def _pct_delta(cur: Any, prev: Any) -> str | None:
