@@ -52,6 +52,9 @@ rr.heading("Packs this month")
 tr.packs_table(packs, month)
 
 # %%
+tr.balance_chart(packs, cases, month)
+
+# %%
 tr.rules_note()
 
 # %%

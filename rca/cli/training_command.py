@@ -34,8 +34,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def _read_key(path: Path) -> pd.DataFrame:
     """Read an answer key (``training_cases`` as Parquet or CSV)."""
     if not path.is_file():
-        raise InputError(path, "answer key not found; expected the analysis' training_cases "
-                         "table (.parquet or .csv)")  # fmt: skip
+        raise InputError(path, "answer key not found; give --key (the month's analysis "
+                         "tables/training_cases.parquet or .csv) or --work")  # fmt: skip
     key = pd.read_parquet(path) if path.suffix == ".parquet" else _read_csv(path)
     needed = {"pack_id", "case_no", "case_id", "item", "options", "answer"}
     if not needed <= set(key.columns):
@@ -98,5 +98,5 @@ def score(
         wrong.add_column(column)
     for r in missed.itertuples(index=False):
         wrong.add_row(str(r.pack_id), str(r.case_no), str(r.case_id), str(r.item),
-                      "(blank)" if r.given is None else str(r.given), str(r.answer))  # fmt: skip
+                      "(blank)" if pd.isna(r.given) else str(r.given), str(r.answer))  # fmt: skip
     out_console.print(wrong)

@@ -23,6 +23,7 @@ from rca.stats.training_scores import sheet_name
 __all__ = [
     "MODES",
     "answer_key",
+    "balance_chart",
     "load",
     "optional_table",
     "pack_reason",
@@ -94,6 +95,32 @@ def packs_table(packs: pd.DataFrame, month: str | None = None) -> HTML:
         }
     )
     return rr.table(view, formats={"Cases": "int"})
+
+
+def balance_chart(packs: pd.DataFrame, cases: pd.DataFrame, month: str | None = None) -> HTML:
+    """Stacked bars: each pack's cases that pass and fail (the balance, not which case is which)."""
+    import plotly.graph_objects as go
+
+    if rr.unusable(packs, _PACK_COLUMNS) or rr.unusable(cases, ["pack_id", "verdict"]):
+        return rr.empty_note(packs, f"No training pack{f' in {month}' if month else ''}.")
+    counts = cases.groupby(["pack_id", "verdict"]).size().unstack(fill_value=0)
+    order = list(packs["pack_id"])
+    counts = counts.reindex(index=order, columns=["pass", "fail"], fill_value=0)
+    labels = rr.escape_labels(_title(r) for _, r in packs.iterrows())
+    fig = go.Figure()
+    for verdict, colour in (("pass", "#1a7f37"), ("fail", "#cf222e")):
+        fig.add_trace(
+            go.Bar(
+                y=labels, x=counts[verdict], orientation="h", name=verdict, marker_color=colour,
+                hovertemplate="%{y}: %{x} cases " + verdict + "<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        title="Cases per pack that pass and fail (the expert's or the audit's verdict)",
+        barmode="stack", xaxis_title="cases", yaxis={"autorange": "reversed"},
+        height=160 + 40 * len(order),
+    )  # fmt: skip
+    return rr.figure(fig)
 
 
 def rules_note() -> HTML:

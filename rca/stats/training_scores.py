@@ -162,4 +162,5 @@ def score_answers(checked: pd.DataFrame, key: pd.DataFrame) -> tuple[pd.DataFram
     per_item["percent"] = 100.0 * per_item["correct"] / per_item["cases"]
     missed = merged.loc[~merged["correct"], ["pack_id", "case_no", "case_id", "item", "given",
                                              "answer"]]  # fmt: skip
+    missed["given"] = missed["given"].astype(object).where(missed["given"].notna(), None)
     return per_item, missed.reset_index(drop=True)
