@@ -129,8 +129,9 @@ def checks(month_dir):
 
 def test_every_page_of_the_month_works_in_a_browser(month_dir, pages, checks):
     assert checks[0].path == month_dir / "index.html"
-    # index + executive, calibration, AI labels, policy/product, explore + 6 teams + 3 agents
-    assert sorted(c.path for c in checks) == pages and len(pages) == 15
+    # index + executive, calibration, AI labels, policy/product, explore, training quiz and key
+    # + 6 teams + 3 agents
+    assert sorted(c.path for c in checks) == pages and len(pages) == 17
     problems = {c.path.name: c.problems for c in checks if c.problems}
     assert problems == {}  # no console errors, no script ran, nothing fetched, every chart drawn
     for c in checks:

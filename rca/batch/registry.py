@@ -189,7 +189,7 @@ NOTEBOOKS: dict[str, Notebook] = {
             description="one agent's feedback: what went well, what to work on, trend",
         ),
         Notebook(
-            "training", "Trainers and team leads: training packs", "Training {mode} · {month}",
+            "training", "Trainers and team leads: training packs", "Training packs {month}",
             (
                 *_COMMON,
                 Param("mode", "quiz", _mode, "quiz (cases and questions) or key (the answers)"),
