@@ -96,7 +96,8 @@ def score(
     wrong = Table(title="Cases missed", box=box.SIMPLE_HEAD)
     for column in ("pack", "case", "case id", "item", "answered", "key"):
         wrong.add_column(column)
-    for r in missed.itertuples(index=False):
-        wrong.add_row(str(r.pack_id), str(r.case_no), str(r.case_id), str(r.item),
-                      "(blank)" if pd.isna(r.given) else str(r.given), str(r.answer))  # fmt: skip
+    for case in missed.to_dict("records"):
+        given = "(blank)" if case["given"] is None else str(case["given"])
+        wrong.add_row(str(case["pack_id"]), str(case["case_no"]), str(case["case_id"]),
+                      str(case["item"]), given, str(case["answer"]))  # fmt: skip
     out_console.print(wrong)

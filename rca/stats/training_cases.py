@@ -305,7 +305,8 @@ def coaching_packs(
         The month's ``coaching`` table (`rca.stats.coaching.coaching_needs`, with ``clear``).
     audits
         Audits with ``audit_date``/``month``, ``case_id``, ``team``, ``queue``, ``market``,
-        ``passed``, ``error_category`` and the redacted ``comment``.
+        ``passed``, ``error_category`` and the redacted ``comment`` (without the first six, no
+        coaching pack).
     month
         ``YYYY-MM``.
     disagreement
@@ -320,10 +321,11 @@ def coaching_packs(
         the pack's error category), ``comment`` the auditor's redacted comment.
     """
     empty = (_frame([], PACK_COLUMNS), _frame([], CASE_COLUMNS))
+    needed = {"case_id", "team", "queue", "market", "passed", "error_category"}
     if coaching.empty or not {"team", "error_category", "difference"} <= set(coaching):
         return empty
-    require_columns(audits, ["case_id", "team", "queue", "market", "passed", "error_category"],
-                    "audits")  # fmt: skip
+    if not needed <= set(audits):  # no pass/fail or no queues: nothing to pick cases by
+        return empty
     now = audits[audits["month"] == month] if "month" in audits else audits
     now = now.drop_duplicates("case_id")
     spread = pd.Series(dtype=float)
