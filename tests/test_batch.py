@@ -316,7 +316,11 @@ def test_plan_file_and_slugs() -> None:
     notebooks = [e.notebook for e in plan.entries]
     assert notebooks == [
         "executive", "operations", "calibration", "ai_labels", "policy_product", "explore",
-        "agent_feedback",
+        "training", "training", "agent_feedback",
+    ]  # fmt: skip
+    training = [e for e in plan.entries if e.notebook == "training"]
+    assert [(e.stem, e.parameters) for e in training] == [
+        ("training-quiz", {"mode": "quiz"}), ("training-key", {"mode": "key"})
     ]  # fmt: skip
     assert plan.parameters == {"min_n": 30}
     assert plan.curation == ROOT / "parameters" / "curation.yaml"

@@ -136,15 +136,16 @@ def checks(month_dir):
 
 def test_every_page_of_the_month_works_in_a_browser(month_dir, pages, checks):
     assert checks[0].path == month_dir / "index.html"
-    # index + executive, calibration, AI labels, policy/product, explore + 6 teams + 3 agents
+    # index + executive, calibration, AI labels, policy/product, explore, training quiz and key
+    # + 6 teams + 3 agents
     problems = {c.path.name: c.problems for c in checks if c.problems}
     assert problems == {}  # no console errors, no script ran, nothing fetched, every chart drawn
     decks = [c for c in checks if c.path.name.endswith(".slides.html")]
     pdfs = [c for c in checks if c.path.suffix == ".pdf"]
     # decks: executive, policy/product, 6 teams; PDFs: every report but the agents' (plan default)
-    assert len(decks) == 8 and len(pdfs) == 11
+    assert len(decks) == 8 and len(pdfs) == 13
     checks = [c for c in checks if c not in decks and c not in pdfs]
-    assert sorted(c.path for c in checks) == pages and len(pages) == 15
+    assert sorted(c.path for c in checks) == pages and len(pages) == 17
     for c in checks:
         assert c.screenshot and c.screenshot.read_bytes()[:4] == b"\x89PNG", c.path
         assert c.screenshot.parent == month_dir / "screenshots"

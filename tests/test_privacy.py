@@ -246,9 +246,12 @@ def test_no_planted_personal_data_anywhere_in_the_shared_month_folder(month, che
     shared, work = root / "outputs" / MONTH, root / "outputs" / ".work" / MONTH
     assert {c.path.name for c in checks} >= {"index.html", "executive.html", "explore.html"}
     assert all(c.screenshot and c.text_file and c.text_file.exists() for c in checks)
-    # only reports, the index, the manifest, screenshots and their page text are shared
+    # only reports, the index, the manifest, the training score sheets (no answer, no name),
+    # screenshots and their page text are shared
     files = {p.relative_to(shared) for p in shared.rglob("*") if p.is_file()}
-    assert {f for f in files if f.parts[0] != "screenshots" and f.suffix != ".html"} == {
+    sheets = {f for f in files if f.name.startswith("score-sheet-") and f.suffix == ".csv"}
+    assert sheets  # the sample month has training packs; find_leaks below reads them too
+    assert {f for f in files - sheets if f.parts[0] != "screenshots" and f.suffix != ".html"} == {
         Path("manifest.json"),
         Path("executive.pdf"),
         Path("explore.pdf"),

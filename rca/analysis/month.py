@@ -106,6 +106,10 @@ TABLES: dict[str, str] = {
     "q over the month's family, clear, verdict (better / worse / about the same)",
     "finding_family": "Hypotheses the month's analysis tested and how many are clear, per "
     "finding type and in all (one Benjamini-Hochberg family, level 0.05)",
+    "training_packs": "Training packs: one per rubric item below the agreement threshold and per "
+    "clear coaching need (team or cohort, error category): subject, audience, alpha or shares",
+    "training_cases": "Each training pack's cases (redacted) with the answer key: the expert's "
+    "rating or the audit's verdict (rca.stats.training_cases.CASE_COLUMNS)",
     "findings": "Ranked findings as structured records: subject, place, metric, value vs "
     "baseline, effect and interval, p, q, root cause, quotes (rca.findings.build.FINDING_COLUMNS)",
 }

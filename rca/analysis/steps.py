@@ -24,6 +24,7 @@ from rca.analysis.impact_steps import driver_rows, section_impact
 from rca.analysis.label_steps import section_labels
 from rca.analysis.language_steps import section_languages
 from rca.analysis.member_steps import section_agents, section_teams
+from rca.analysis.training_steps import section_training
 from rca.stats.kpis import kpis_by
 
 __all__ = ["POLICY_THEME_COLUMNS", "SECTIONS", "Context", "EmptyTable", "Section"]
@@ -342,4 +343,5 @@ SECTIONS: tuple[Section, ...] = (
     section_findings,  # writes the family's verdicts (clear) back into the tables above
     section_teams,  # after the findings: a team's coaching needs are the clear ones
     section_agents,
+    section_training,  # after the findings: a coaching need gets a pack when it is clear
 )

@@ -37,6 +37,7 @@ from rca.batch.notebook_run import ReportResult
 from rca.batch.plan import expand_plan, load_plan
 from rca.batch.report_files import write_formats
 from rca.batch.report_pool import Outcome, ReportTask, now, run_reports
+from rca.batch.training_sheets import write_score_sheets
 from rca.core.argument_checks import MONTH_PATTERN
 from rca.core.errors import ParameterError
 
@@ -259,6 +260,7 @@ def run_batch(
             for p, html, ipynb in zip(planned, html_dirs, ipynb_dirs, strict=True)
         ]
         outcomes = run_reports(tasks, n_jobs, log)
+        write_score_sheets(analysis, shared, planned)  # beside the training quiz, no answers
         results = [o.result for o in outcomes]
         files = write_formats(planned, results, log)  # PDFs and decks beside the HTML
         private = [build.work.parent, data_dir, analysis.path, work, build.shared.parent,

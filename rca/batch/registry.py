@@ -70,6 +70,12 @@ def _optional_int(value: Any) -> int | None:
     raise ValueError("expected a whole number or null")
 
 
+def _mode(value: Any) -> str:
+    if value in ("quiz", "key"):
+        return str(value)
+    raise ValueError("expected quiz or key")
+
+
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -181,6 +187,15 @@ NOTEBOOKS: dict[str, Notebook] = {
             (*_COMMON, Param("agent", None, _text, "the agent (required)")),
             each="agent",
             description="one agent's feedback: what went well, what to work on, trend",
+        ),
+        Notebook(
+            "training", "Trainers and team leads: training packs", "Training packs {month}",
+            (
+                *_COMMON,
+                Param("mode", "quiz", _mode, "quiz (cases and questions) or key (the answers)"),
+                Param("pack", None, _text, "only this pack id (default: every pack)"),
+            ),
+            description="packs of real, redacted cases for weak rubric items and coaching needs",
         ),
     )
 }  # fmt: skip

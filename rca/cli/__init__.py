@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rca.cli import demo_command as _demo_command  # noqa: F401  (registers it)
 from rca.cli import store_commands as _store_commands  # noqa: F401  (registers them)
+from rca.cli import training_command as _training_command  # noqa: F401  (registers it)
 from rca.cli.commands import app, main
 
 __all__ = ["app", "main"]

@@ -20,6 +20,7 @@ from IPython.display import HTML
 import rca.reports.fragments as rr
 from rca.reports.load import load
 from rca.stats.ratings import ALL
+from rca.stats.training_cases import ALPHA_THRESHOLD
 
 __all__ = [
     "ALPHA_THRESHOLD",
@@ -35,8 +36,6 @@ __all__ = [
     "retrain_recommendation",
 ]
 
-#: Krippendorff's α below which agreement on an item is too low to draw conclusions from.
-ALPHA_THRESHOLD = 0.667
 
 _BLUE, _RED, _AMBER, _GREY = "#0969da", "#cf222e", "#bf8700", "#8c959f"
 _DIRECTION_COLOURS = {"lenient": _AMBER, "strict": _RED, "in line": _BLUE}
