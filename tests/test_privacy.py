@@ -203,7 +203,7 @@ def test_private_files_are_refused_inside_a_shared_month_folder(
 
 @pytest.fixture(scope="module")
 def month(tmp_path_factory):
-    """Sample data with planted personal data -> ``rca batch`` (fake embedder, four reports)."""
+    """Sample data with planted personal data -> ``rca batch`` (fake embedder, five reports)."""
     from rca.sample import generate_sample
 
     root = tmp_path_factory.mktemp("privacy")
@@ -214,6 +214,7 @@ def month(tmp_path_factory):
         "reports": [
             {"notebook": "executive", "title": "Executive summary {month}"},
             {"notebook": "explore", "title": "Theme explorer {month}"},
+            {"notebook": "training", "name": "training-quiz", "parameters": {"mode": "quiz"}},
             {"notebook": "agent_feedback", "each": "agent", "only": agents,
              "title": "Feedback for {agent} · {month}"},
         ],
@@ -255,6 +256,7 @@ def test_no_planted_personal_data_anywhere_in_the_shared_month_folder(month, che
         Path("manifest.json"),
         Path("executive.pdf"),
         Path("explore.pdf"),
+        Path("training-quiz.pdf"),
     }  # agents' PDFs are off by default
     assert {f.suffix for f in files if f.parts[0] == "screenshots"} == {".png", ".txt"}
     assert (shared / "executive.slides.html").exists()  # the deck: searched as text below
