@@ -192,11 +192,13 @@ def run_child(args: list[str], cap: float | None, env: dict[str, str]) -> dict[s
         if deadline is not None and time.perf_counter() > deadline:
             proc.kill()
             _, status, usage = os.wait4(proc.pid, 0)
-            return {"finished": False, "cap_s": cap, "peak_mib": usage.ru_maxrss / 1024}
+            return {"finished": False, "cap_s": cap, "cpu_s": usage.ru_utime + usage.ru_stime,
+                    "peak_mib": usage.ru_maxrss / 1024}  # fmt: skip
         time.sleep(0.5)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     out: dict[str, Any] = {"finished": proc.returncode == 0, "wall_s": wall,
+                           "cpu_s": usage.ru_utime + usage.ru_stime,
                            "peak_mib": usage.ru_maxrss / 1024}  # fmt: skip
     if proc.returncode == 0:
         out.update(json.loads(result.read_text()))
@@ -280,28 +282,31 @@ def quality(sample_sizes: list[int], seed: int = 0) -> dict[str, Any]:
 def markdown(sizes: list[dict[str, Any]]) -> str:
     """One row per size: our stages and total, memory, the peer."""
     steps = ["embed", "neighbours", "layout", "clustering", "assignment", "keywords", "names"]
-    head = ["texts", "read+clean+redact", *steps, "ours total", "ours peak GiB", "peer fit",
-            "peer peak GiB"]  # fmt: skip
+    head = ["texts", "read+clean+redact", *steps, "ours wall", "ours CPU", "ours peak GiB",
+            "peer fit (wall)", "peer CPU", "peer peak GiB"]  # fmt: skip
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in sizes:
         ours, peer = row["ours"], row.get("peer") or {}
         cells = [f"{row['n']:,}", f"{ours.get('read_clean_redact_s', 0):.0f} s"]
         cells += [f"{ours.get('steps_s', {}).get(s, 0):.1f} s" for s in steps]
-        cells += [f"{ours.get('wall_s', 0):.0f} s", f"{ours['peak_mib'] / 1024:.2f}"]
+        cells += [f"{ours.get('wall_s', 0):.0f} s", f"{ours.get('cpu_s', 0):.0f} s",
+                  f"{ours['peak_mib'] / 1024:.2f}"]  # fmt: skip
         if not peer:
-            cells += ["not run", ""]
+            cells += ["not run", "", ""]
         elif peer.get("finished"):
-            cells += [f"{peer['fit_s']:.0f} s", f"{peer['peak_mib'] / 1024:.2f}"]
+            cells += [f"{peer['fit_s']:.0f} s", f"{peer['cpu_s']:.0f} s",
+                      f"{peer['peak_mib'] / 1024:.2f}"]  # fmt: skip
         else:
             cap = peer.get("cap_s")
-            cells += ["did not finish" + (f" in {cap:.0f} s" if cap else ""), ""]
+            cells += ["did not finish" + (f" in {cap:.0f} s" if cap else ""),
+                      f"{peer.get('cpu_s', 0):.0f} s", ""]  # fmt: skip
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--peer-cap", type=float, default=900.0, help="seconds per peer run")
     parser.add_argument("--peer-max", type=int, default=1_000_000, help="largest peer size")
     parser.add_argument("--embedder", default="static")
@@ -328,19 +333,26 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="rca-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ROOT))
-    base = originals(work)
-    counts = base["source"].value_counts().to_dict()
-    print(f"{len(base):,} distinct originals: {counts}", flush=True)
     report: dict[str, Any] = {
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
         "note": "other work shared the 2 cores during this run: see loadavg per run",
-        "originals": {"distinct": len(base), "by_source": counts},
-        "variation": "greeting and/or sign-off added (20 each), round-robin, distinct",
         "sizes": [],
         "transformer": [],
     }
     runs = [(n, args.embedder, "sizes") for n in args.sizes]
     runs += [(n, "minilm", "transformer") for n in args.transformer]
+    if runs:
+        cached = work / "originals.pkl"  # the same texts for a rerun in the same --work
+        if cached.exists():
+            base = pd.read_pickle(cached)
+        else:
+            base = originals(work)
+            base.to_pickle(cached.with_suffix(".tmp"))
+            cached.with_suffix(".tmp").replace(cached)
+        counts = base["source"].value_counts().to_dict()
+        print(f"{len(base):,} distinct originals: {counts}", flush=True)
+        report["originals"] = {"distinct": len(base), "by_source": counts}
+        report["variation"] = "greeting and/or sign-off added (20 each), round-robin, distinct"
     for n, embedder, section in runs:
         data = assemble(base, n)
         csv = work / f"texts-{n}.csv"
@@ -365,7 +377,8 @@ def main() -> None:
         report["quality"]["loadavg_after"] = os.getloadavg()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2, default=str))
-    print(markdown(report["sizes"]))
+    if report["sizes"]:
+        print(markdown(report["sizes"]))
     print(f"wrote {args.output}")
 
 

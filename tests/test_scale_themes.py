@@ -111,21 +111,20 @@ def test_nearest_centroid_matches_brute_force():
 
 
 def test_sample_fit_assigns_every_text_deterministically():
-    texts, emb, truth = _blobs(2000, k=5, dim=16)
-    params = dict(embedder=FakeEmbedder(), sample_threshold=1500, sample_size=800, progress=False)
+    texts, emb, truth = _blobs(1200, k=5, dim=16)
+    common = dict(embedder=FakeEmbedder(), n_themes=5, n_epochs=100, progress=False)
+    params = dict(common, sample_threshold=1000, sample_size=500)
     model = ThemeModel(**params).fit(texts, embeddings=emb)
-    assert model.n_fitted_ == 800 and model.timings_["assignment"] >= 0
-    assert model.theme_info_["size"].sum() == 2000
-    assert (model.themes_ >= 0).mean() > 0.95  # the other 1,200 texts were assigned too
+    assert model.n_fitted_ == 500 and model.timings_["assignment"] >= 0
+    assert model.theme_info_["size"].sum() == 1200
+    assert (model.themes_ >= 0).mean() > 0.95  # the other 700 texts were assigned too
+    sample_nmi = normalized_mutual_info_score(truth, model.themes_)
+    assert sample_nmi > 0.95
     again = ThemeModel(**params).fit(texts, embeddings=emb)
     np.testing.assert_array_equal(again.themes_, model.themes_)
-    order = np.random.default_rng(2).permutation(2000)  # another input order, same partition
+    order = np.random.default_rng(2).permutation(1200)  # another input order, same partition
     shuffled = ThemeModel(**params).fit([texts[i] for i in order], embeddings=emb[order])
     assert normalized_mutual_info_score(shuffled.themes_, model.themes_[order]) == 1.0
-    full = ThemeModel(embedder=FakeEmbedder(), sample_threshold=None, progress=False)
-    full.fit(texts, embeddings=emb)
-    assert full.n_fitted_ == 2000
-    # the sample costs little against the truth (the full fit is the reference, not 1.0)
-    assert normalized_mutual_info_score(truth, model.themes_) >= (
-        normalized_mutual_info_score(truth, full.themes_) - 0.05
-    )
+    full = ThemeModel(**common, sample_threshold=None).fit(texts, embeddings=emb)
+    assert full.n_fitted_ == 1200
+    assert sample_nmi >= normalized_mutual_info_score(truth, full.themes_) - 0.02

@@ -1,25 +1,27 @@
-"""Saving and loading a fitted `rca.themes.model.ThemeModel` (see its ``save`` and ``load``)."""
+"""Saving and loading a fitted `rca.themes.model.ThemeModel` (see its ``save`` and ``load``).
+
+Typed ``Any`` for the model: this module must not import `rca.themes.model`, which imports it.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
     from rca.themes.embedders import Embedder
-    from rca.themes.model import ThemeModel
 
 __all__ = ["SETTINGS_FILE", "load_model", "save_model"]
 
 SETTINGS_FILE = "rca_topic_settings.json"
 
 
-def save_model(model: ThemeModel, path: str | Path) -> Path:
+def save_model(model: Any, path: str | Path) -> Path:
     """Write ``model`` to the folder ``path`` (`rca.themes.model.ThemeModel.save`)."""
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
@@ -54,8 +56,8 @@ def save_model(model: ThemeModel, path: str | Path) -> Path:
 
 
 def load_model(
-    cls: type[ThemeModel], path: str | Path, embedder: str | Path | Embedder | None = None
-) -> ThemeModel:
+    cls: type[Any], path: str | Path, embedder: str | Path | Embedder | None = None
+) -> Any:
     """Read a model written by `save_model` (`rca.themes.model.ThemeModel.load`)."""
     path = Path(path)
     settings = json.loads((path / SETTINGS_FILE).read_text())
