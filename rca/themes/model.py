@@ -230,10 +230,16 @@ class ThemeModel:
         clock = time.perf_counter()
         if (labels[fit] >= 0).any():
             sorted_langs = None if langs is None else [langs[i] for i in order]
+            before = labels[fit].copy()
             self.bertopic_, labels[fit] = fit_keywords(
                 sorted_texts[fit], sorted_emb[fit], labels[fit], verbose=self.verbose,
                 languages=None if sorted_langs is None else sorted_langs[fit],
             )  # fmt: skip
+            if self.n_fitted_ < n:  # BERTopic renumbers themes: the assigned texts follow
+                top = max(int(before.max()), int(labels[self.n_fitted_ :].max()))
+                renumber = np.full(top + 2, -1, dtype=int)  # [-1] (the last) stays -1
+                renumber[before] = labels[fit]
+                labels[self.n_fitted_ :] = renumber[labels[self.n_fitted_ :]]
         self.timings_["keywords"] = time.perf_counter() - clock
         centroids = self._centroids(labels, sorted_emb)
         conf_sorted = np.where(labels >= 0, similarity_to_own_centroid(labels, sorted_emb), 0.0)
