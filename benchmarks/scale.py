@@ -220,7 +220,7 @@ def cold_cache_env(work: Path) -> dict[str, str]:
 
 
 # -- quality of sampling ----------------------------------------------------------------------
-def quality(sample_sizes: list[int], seed: int = 0) -> dict[str, Any]:
+def quality(sample_sizes: list[int], seed: int = 0, with_full: bool = True) -> dict[str, Any]:
     """NMI (vs labels, and vs the full fit) of the full fit and of sample fits.
 
     The partition is `rca.themes.model.ThemeModel`'s (same canonical order, clustering and
@@ -240,7 +240,7 @@ def quality(sample_sizes: list[int], seed: int = 0) -> dict[str, Any]:
     out: dict[str, Any] = {"texts": len(texts), "labels": len(set(labels)), "embedder": "static",
                            "runs": []}  # fmt: skip
     full = None
-    for size in [None, *sample_sizes]:
+    for size in [None, *sample_sizes] if with_full else sample_sizes:
         start = time.perf_counter()
         fit = cluster_embeddings(
             emb, n_clusters=None, min_cluster_size=None, random_state=seed,
@@ -252,9 +252,9 @@ def quality(sample_sizes: list[int], seed: int = 0) -> dict[str, Any]:
                "seconds": time.perf_counter() - start, "themes": fit.n_clusters,
                "nmi": float(nmi(labels, themes)), "unassigned": float(np.mean(themes == -1)),
                "timings": fit.timings, "loadavg": os.getloadavg()}  # fmt: skip
-        if full is None:
+        if size is None:
             full = themes
-        else:
+        elif full is not None:
             row["nmi_vs_full_fit"] = float(nmi(full, themes))
         out["runs"].append(row)
         print(row, flush=True)
@@ -298,6 +298,7 @@ def main() -> None:
     parser.add_argument(
         "--quality", type=int, nargs="*", default=None, help="sample sizes (10000 20000)"
     )
+    parser.add_argument("--no-full", action="store_true", help="--quality without the full fit")
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--child", nargs="+", default=None, help=argparse.SUPPRESS)
@@ -355,7 +356,7 @@ def main() -> None:
         report[section].append(row)
         args.output.write_text(json.dumps(report, indent=2, default=str))
     if args.quality is not None:
-        report["quality"] = quality(args.quality or [10_000, 20_000])
+        report["quality"] = quality(args.quality or [10_000, 20_000], with_full=not args.no_full)
         report["quality"]["loadavg_after"] = os.getloadavg()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2, default=str))

@@ -160,6 +160,10 @@ def cluster_embeddings(
         approximate=fitted > EXACT_KNN_LIMIT, progress=progress, timings=timings,
     )  # fmt: skip
     clock = time.perf_counter()
+    if sampled and min_cluster_size is None:
+        # the full fit's minimum size, max(10, sqrt(n) / 3), shrunk to the sample's share: a
+        # theme the full fit would keep keeps about that share of its texts in the sample
+        min_cluster_size = max(10, round(np.sqrt(n) / 3 * fitted / n))
     clusterer = AutoKMeans(
         n_clusters=n_clusters, min_cluster_size=min_cluster_size, random_state=random_state
     ).fit(reduced)
