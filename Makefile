@@ -10,7 +10,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export TOKENIZERS_PARALLELISM := false
 export MPLBACKEND := Agg
 
-.PHONY: help install system-deps lab-env demo lab test test-fast lint format bench-topics bench-languages bench-static bench-batch bench-history bench-identity clean
+.PHONY: help install system-deps lab-env demo lab test test-fast lint format bench-topics bench-languages bench-static bench-batch bench-history bench-identity bench-scale clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ test-fast: install  ## unit tests only (no real model, kernels or browser)
 
 bench-topics: install  ## topic quality/speed benchmark on ../shared/data
 	$(BIN)/python benchmarks/topics.py
+
+bench-scale: install  ## rca topics at 10k, 100k and 1M texts (static embedder): stage times, peak memory, the peer BERTopic, NMI cost of sampling (~1 h)
+	nice -n 10 $(BIN)/python benchmarks/scale.py --quality
 
 bench-languages: install  ## language id, themes per language and on mixed months (MASSIVE), theme names (~30 min first run, ~15 from the cache)
 	$(BIN)/python benchmarks/language_id.py

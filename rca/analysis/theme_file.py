@@ -25,8 +25,12 @@ def run_themes(
     taxonomy: str | Path | None = None,
     curation: str | Path | None = None,
     log: Callable[[str], object] = lambda _m: None,
+    progress: bool = True,
 ) -> str:
     """Read ``file``, find themes in ``text_column`` and write ``assignments.csv``/``themes.csv``.
+
+    ``progress=False`` silences the progress bars of the long steps (they only show on a
+    terminal anyway).
 
     Returns
     -------
@@ -49,7 +53,7 @@ def run_themes(
     log(f"{len(df):,} rows, {int(has_text.sum()):,} with text; embedding with {embedder}")
     themes = find_themes(
         texts[has_text].tolist(), embedder=embedder, n_themes=n_themes, seed=seed,
-        taxonomy=taxonomy, curation=curation,
+        taxonomy=taxonomy, curation=curation, progress=progress,
     )  # fmt: skip
     assigned = themes.assignments()
     assigned.index = np.flatnonzero(has_text.to_numpy())

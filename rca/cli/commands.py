@@ -169,6 +169,9 @@ def themes(
     curation: Annotated[
         Path | None, typer.Option(help="Analysts' curation YAML (renames, merges, pins).")
     ] = None,
+    progress: Annotated[
+        bool, typer.Option(help="Progress bars with rate and time left (only on a terminal).")
+    ] = True,
 ) -> None:
     """Find themes and root causes in a text column; write assignments.csv and themes.csv.
 
@@ -186,7 +189,7 @@ def themes(
         target = int(n_themes)
     summary = run_themes(
         file, text_column, out, embedder=embedder, n_themes=target, seed=seed,
-        taxonomy=taxonomy, curation=curation, log=console.log,
+        taxonomy=taxonomy, curation=curation, log=console.log, progress=progress,
     )  # fmt: skip
     out_console.print(summary, highlight=False, markup=False, soft_wrap=True)
 

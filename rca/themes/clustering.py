@@ -20,8 +20,9 @@ from __future__ import annotations
 import functools
 import os
 import threading
+import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,10 +32,19 @@ import numpy as np
 
 from rca.themes.vectors import unit_rows
 
-__all__ = ["SMALL_DATA", "AutoKMeans", "exact_knn", "reduce_dimensions", "warm_up"]
+__all__ = [
+    "SMALL_DATA",
+    "AutoKMeans",
+    "approximate_knn",
+    "exact_knn",
+    "reduce_dimensions",
+    "warm_up",
+]
 
 
-def exact_knn(x: np.ndarray, k: int, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+def exact_knn(
+    x: np.ndarray, k: int, chunk: int = 2048, on_block: Callable[[int], object] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Exact cosine k-nearest neighbours (each point is its own first neighbour).
 
     Parameters
@@ -45,6 +55,8 @@ def exact_knn(x: np.ndarray, k: int, chunk: int = 2048) -> tuple[np.ndarray, np.
         Neighbours per row, including the row itself.
     chunk
         Rows per matrix product (bounds memory to ``chunk * n`` floats).
+    on_block
+        Called with the number of rows of each finished block (a progress bar's ``update``).
 
     Returns
     -------
@@ -69,6 +81,8 @@ def exact_knn(x: np.ndarray, k: int, chunk: int = 2048) -> tuple[np.ndarray, np.
         best = -np.take_along_axis(part_dist, order, axis=1)
         best[:, 0] = 1.0
         distances[start : start + chunk] = np.clip(1.0 - best, 0.0, 2.0)
+        if on_block is not None:
+            on_block(len(sims))
 
     # numpy's partition releases the GIL: blocks on every core (it was most of this function)
     starts = range(0, n, chunk)
@@ -87,8 +101,17 @@ def reduce_dimensions(
     n_components: int = 5,
     random_state: int = 0,
     n_epochs: int | None = None,
+    approximate: bool = False,
+    progress: bool = False,
+    timings: dict[str, float] | None = None,
 ) -> np.ndarray:
     """Seeded UMAP (cosine) on exact neighbours; returns the ``(n, n_components)`` coordinates.
+
+    ``approximate=True`` lets UMAP find the neighbours with its own NN-descent (pynndescent)
+    instead: n log n instead of the exact search's n squared, for a sample fit of tens of
+    thousands of rows (`rca.themes.sampling`). ``progress`` shows bars for the neighbour
+    search and the layout epochs (on a terminal); ``timings`` gets their seconds
+    (``neighbours``, ``layout``).
 
     ``n_epochs=None`` runs 500 epochs below `SMALL_DATA` rows and 200 from there. UMAP's own
     default keeps 500 up to 10,000 rows, which made a month of ~8,000 comments take 2.4x longer
@@ -102,7 +125,18 @@ def reduce_dimensions(
     if n_epochs is None:
         n_epochs = 500 if n < SMALL_DATA else 200
     k = max(2, min(n_neighbors, n - 1))
-    knn_idx, knn_dist = exact_knn(x, k)
+    from rca.themes.progress import progress_bar, tqdm_kwargs
+
+    clock = time.perf_counter()
+    if approximate:
+        knn_idx, knn_dist = approximate_knn(x, k, random_state)
+    else:
+        with progress_bar(n, "neighbours", enabled=progress) as bar:
+            knn_idx, knn_dist = exact_knn(x, k, on_block=bar.update)
+    if timings is not None:
+        timings["neighbours"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+
     umap = UMAP(
         n_neighbors=k,
         n_components=min(n_components, max(1, n - 2)),
@@ -113,13 +147,38 @@ def reduce_dimensions(
         precomputed_knn=(knn_idx, knn_dist, None),
         init="spectral" if n > n_components + 2 else "random",
         n_epochs=n_epochs,
+        tqdm_kwds={**tqdm_kwargs(progress), "desc": "layout", "bar_format": None},
     )
     with warnings.catch_warnings(), _seeded_arpack(random_state):
         # We never call UMAP.transform (new texts go to theme centroids), and the seed is what
         # makes it single-threaded: neither warning is news to a user.
         warnings.filterwarnings("ignore", message="precomputed_knn", category=UserWarning)
         warnings.filterwarnings("ignore", message="n_jobs value", category=UserWarning)
-        return np.asarray(umap.fit_transform(x), dtype=np.float32)
+        reduced = np.asarray(umap.fit_transform(x), dtype=np.float32)
+    if timings is not None:
+        timings["layout"] = time.perf_counter() - clock
+    return reduced
+
+
+def approximate_knn(x: np.ndarray, k: int, random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Approximate cosine k-nearest neighbours by UMAP's own NN-descent (pynndescent).
+
+    The same call UMAP makes when it is given no neighbours, seeded and on one thread (so the
+    same rows and seed give the same graph).
+
+    Returns
+    -------
+    indices, distances
+        ``(n, k)`` arrays, each row's own index first.
+    """
+    from sklearn.utils import check_random_state
+    from umap.umap_ import nearest_neighbors
+
+    idx, dist, _ = nearest_neighbors(
+        np.asarray(x, dtype=np.float32), k, "cosine", {}, False,
+        check_random_state(random_state), low_memory=True, use_pynndescent=True, n_jobs=1,
+    )  # fmt: skip
+    return np.asarray(idx), np.asarray(dist, dtype=np.float32)
 
 
 @functools.cache

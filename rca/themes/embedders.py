@@ -249,51 +249,73 @@ class E5Embedder:
 class CachedEmbedder:
     """Cache a backend's vectors on disk, keyed by backend name + text hash.
 
+    Vectors live in an `rca.themes.embedding_store.EmbeddingStore` (memory-mapped shards and
+    one sorted key index), so a call reads only the shards holding its texts, however many
+    calls came before. Texts not seen before are embedded in chunks of ``chunk_size``, each
+    stored as it is done (an interrupted run keeps what it embedded), with a progress bar.
+
     Parameters
     ----------
     inner
         The embedder to cache. Transductive backends (``tfidf``) should not be cached.
     directory
         Cache folder; defaults to ``<user cache>/embeddings/<backend name>``.
+    chunk_size
+        Texts embedded and stored at a time.
+    progress
+        Show a progress bar (only on a terminal).
     """
 
-    def __init__(self, inner: Embedder, directory: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        inner: Embedder,
+        directory: str | Path | None = None,
+        chunk_size: int = 20_000,
+        progress: bool = True,
+    ) -> None:
+        from rca.themes.embedding_store import EmbeddingStore
+
         self.inner = inner
         self.name = inner.name
         self.multilingual = bool(getattr(inner, "multilingual", False))
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in inner.name)
         self.directory = Path(directory) if directory else embedding_cache_dir() / safe
+        self.store = EmbeddingStore(self.directory)
+        self.chunk_size = chunk_size
+        self.progress = progress
         self.hits = 0
         self.misses = 0
 
-    def _load_store(self) -> dict[str, np.ndarray]:
-        store: dict[str, np.ndarray] = {}
-        if self.directory.exists():
-            for shard in sorted(self.directory.glob("*.npz")):
-                with np.load(shard) as data:
-                    for key, vec in zip(data["keys"], data["vectors"], strict=True):
-                        store[str(key)] = vec
-        return store
-
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Return cached vectors, embedding (and storing) only the texts not seen before."""
-        keys = [text_key(t) for t in texts]
-        store = self._load_store()
-        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in store}.items())
-        self.hits = sum(k in store for k in keys)
-        self.misses = len(missing)
-        if missing:
-            new_keys = [k for k, _ in missing]
-            vectors = self.inner.embed([t for _, t in missing])
-            self.directory.mkdir(parents=True, exist_ok=True)
-            shard = self.directory / f"{text_key(''.join(new_keys))}.npz"
-            tmp = shard.with_suffix(".tmp.npz")
-            np.savez(tmp, keys=np.array(new_keys), vectors=vectors.astype(np.float32))
-            tmp.replace(shard)
-            store.update(zip(new_keys, vectors, strict=True))
-        if not keys:
+        from rca.themes.progress import progress_bar
+
+        if not len(texts):
             return np.zeros((0, 0), dtype=np.float32)
-        return np.vstack([store[k] for k in keys]).astype(np.float32)
+        keys = [text_key(t) for t in texts]
+        found, out = self.store.get(keys)
+        self.hits = int(found.sum())
+        new = {k: t for k, t, f in zip(keys, texts, found, strict=True) if not f}
+        missing = sorted(new.items())
+        self.misses = len(missing)
+        if not missing:
+            assert out is not None
+            return out
+        position: dict[str, list[int]] = {}
+        for i in np.flatnonzero(~found):
+            position.setdefault(keys[i], []).append(int(i))
+        with progress_bar(len(missing), f"embed ({self.name})", enabled=self.progress) as bar:
+            for start in range(0, len(missing), self.chunk_size):
+                chunk = missing[start : start + self.chunk_size]
+                vectors = np.asarray(self.inner.embed([t for _, t in chunk]), dtype=np.float32)
+                self.store.put([k for k, _ in chunk], vectors)
+                if out is None:
+                    out = np.zeros((len(keys), vectors.shape[1]), dtype=np.float32)
+                for (key, _), vec in zip(chunk, vectors, strict=True):
+                    out[position[key]] = vec
+                bar.update(len(chunk))
+        assert out is not None
+        return out
 
 
 def get_embedder(name: str | Path = "minilm", *, cache: bool = True, **kwargs: Any) -> Embedder:

@@ -10,8 +10,8 @@ order give the same partition too. Each theme's keywords, label and examples com
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,16 +20,21 @@ import numpy as np
 import pandas as pd
 
 from rca.core.errors import ParameterError
-from rca.themes.clustering import AutoKMeans, reduce_dimensions
-from rca.themes.embedders import Embedder, get_embedder
+from rca.themes.embedders import CachedEmbedder, Embedder, get_embedder
 from rca.themes.keywords import fit_keywords, theme_info
 from rca.themes.languages import center_languages, resolve_embedder
 from rca.themes.naming import name_theme_info
+from rca.themes.sampling import (
+    SAMPLE_SIZE,
+    SAMPLE_THRESHOLD,
+    cluster_embeddings,
+    similarity_to_own_centroid,
+)
 from rca.themes.vectors import unit_rows
 
 __all__ = ["ThemeModel"]
 
-_SETTINGS_FILE = "rca_topic_settings.json"
+_LOG = logging.getLogger(__name__)
 
 
 def _canonical_order(texts: Sequence[str]) -> np.ndarray:
@@ -64,6 +69,13 @@ class ThemeModel:
     center_languages
         With a multilingual embedder, remove each language's mean vector before clustering
         (`rca.themes.vectors.center_by_language`).
+    sample_threshold, sample_size
+        Above ``sample_threshold`` texts (``None``: never) UMAP, HDBSCAN and KMeans are fitted
+        on a deterministic sample of ``sample_size`` texts, keywords and names come from that
+        sample, and every other text goes to its nearest theme centroid
+        (`rca.themes.sampling`). At or below it, every text is fitted.
+    progress
+        Progress bars for the long steps (only on a terminal; see `rca.themes.progress`).
 
     Attributes
     ----------
@@ -81,6 +93,11 @@ class ThemeModel:
         The backend used (what ``auto`` chose).
     language_means_ : dict
         Mean vector per language removed before clustering (empty when not centred).
+    n_fitted_ : int
+        Texts the clustering was fitted on (all of them unless sampled).
+    timings_ : dict
+        Seconds per step of the last fit (``embed``, ``neighbours``, ``layout``, ``clustering``,
+        ``assignment``, ``keywords``, ``names``), also logged at INFO level.
     """
 
     def __init__(
@@ -96,6 +113,9 @@ class ThemeModel:
         random_state: int = 0,
         verbose: bool = False,
         center_languages: bool = True,
+        sample_threshold: int | None = SAMPLE_THRESHOLD,
+        sample_size: int = SAMPLE_SIZE,
+        progress: bool = True,
     ) -> None:
         self.embedder = embedder
         self.n_themes = n_themes
@@ -108,6 +128,9 @@ class ThemeModel:
         self.random_state = random_state
         self.verbose = verbose
         self.center_languages = center_languages
+        self.sample_threshold = sample_threshold
+        self.sample_size = sample_size
+        self.progress = progress
 
     # -- helpers ---------------------------------------------------------------------------
     def _get_embedder(self) -> Embedder:
@@ -162,8 +185,13 @@ class ThemeModel:
         n = len(texts)
         embedder, self.backend_, langs = resolve_embedder(self.embedder, texts, languages)
         self.embedder_, self.embedder_name_ = embedder, embedder.name
+        if isinstance(self.embedder, str | Path) and isinstance(embedder, CachedEmbedder):
+            embedder.progress = self.progress  # one we built: it follows our switch
+        clock = time.perf_counter()
+        self.timings_: dict[str, float] = {}
         if embeddings is None:
             embeddings = embedder.embed(texts) if n else np.zeros((0, 1), dtype=np.float32)
+            self.timings_["embed"] = time.perf_counter() - clock
         if len(embeddings) != n:
             raise ParameterError(f"got {len(embeddings)} embeddings for {n} texts")
         centre_by = langs if self.center_languages else None
@@ -176,29 +204,45 @@ class ThemeModel:
         noise = np.zeros(n, dtype=bool)
         self.bertopic_: Any = None
         self.n_clusters_ = 0
+        self.n_fitted_ = n
         if n >= max(3 * self._min_size(n), 15) and len(set(sorted_texts)) > 2:
-            reduced = reduce_dimensions(
-                sorted_emb, self.n_neighbors, self.n_components, self.random_state, self.n_epochs
-            )
-            clusterer = AutoKMeans(
+            clusters = cluster_embeddings(
+                sorted_emb,
                 n_clusters=None if self.n_themes == "auto" else int(self.n_themes),
                 min_cluster_size=self.min_theme_size,
+                n_neighbors=self.n_neighbors,
+                n_components=self.n_components,
+                n_epochs=self.n_epochs,
                 random_state=self.random_state,
-            ).fit(reduced)
-            labels, noise = clusterer.labels_.copy(), clusterer.noise_
-            self.n_clusters_ = clusterer.n_clusters_
-        self.outlier_share_raw_ = float(noise.mean()) if n else 0.0
+                sample_threshold=self.sample_threshold,
+                sample_size=self.sample_size,
+                progress=self.progress,
+            )
+            labels, noise = clusters.labels, clusters.noise
+            self.n_clusters_, self.n_fitted_ = clusters.n_clusters, clusters.fitted
+            self.timings_.update(clusters.timings)
+        fit = slice(0, self.n_fitted_)  # keywords and names come from the fitted texts
+        self.outlier_share_raw_ = float(noise[fit].mean()) if n else 0.0
         # Texts HDBSCAN saw as noise keep their KMeans theme only when close enough to it.
-        conf = _similarity_to_own_centroid(labels, sorted_emb)
+        conf = similarity_to_own_centroid(labels, sorted_emb)
         weak = noise & (conf < self.outlier_threshold) if self.reduce_outliers else noise
         labels[weak] = -1
-        if (labels >= 0).any():
-            self.bertopic_, labels = fit_keywords(
-                sorted_texts, sorted_emb, labels, verbose=self.verbose,
-                languages=None if langs is None else [langs[i] for i in order],
+        clock = time.perf_counter()
+        if (labels[fit] >= 0).any():
+            sorted_langs = None if langs is None else [langs[i] for i in order]
+            before = labels[fit].copy()
+            self.bertopic_, labels[fit] = fit_keywords(
+                sorted_texts[fit], sorted_emb[fit], labels[fit], verbose=self.verbose,
+                languages=None if sorted_langs is None else sorted_langs[fit],
             )  # fmt: skip
+            if self.n_fitted_ < n:  # BERTopic renumbers themes: the assigned texts follow
+                top = max(int(before.max()), int(labels[self.n_fitted_ :].max()))
+                renumber = np.full(top + 2, -1, dtype=int)  # [-1] (the last) stays -1
+                renumber[before] = labels[fit]
+                labels[self.n_fitted_ :] = renumber[labels[self.n_fitted_ :]]
+        self.timings_["keywords"] = time.perf_counter() - clock
         centroids = self._centroids(labels, sorted_emb)
-        conf_sorted = np.where(labels >= 0, _similarity_to_own_centroid(labels, sorted_emb), 0.0)
+        conf_sorted = np.where(labels >= 0, similarity_to_own_centroid(labels, sorted_emb), 0.0)
         topics_sorted = labels
 
         inverse = np.empty(n, dtype=int)
@@ -207,10 +251,20 @@ class ThemeModel:
         self.confidence_ = conf_sorted[inverse]
         self.outlier_share_ = float(np.mean(self.themes_ == -1)) if n else 0.0
         self.centroids_ = centroids
+        clock = time.perf_counter()
         info = theme_info(self.themes_, self.confidence_, texts, self.bertopic_)
-        self.theme_info_ = name_theme_info(
-            info, texts, self.themes_, centroids, embedder, languages=langs
-        )
+        if self.n_fitted_ < n:  # names from the fitted sample, sizes and examples from all
+            self.theme_info_ = name_theme_info(
+                info, sorted_texts[fit], labels[fit], centroids, embedder,
+                languages=None if langs is None else [langs[i] for i in order[fit]],
+            )  # fmt: skip
+        else:
+            self.theme_info_ = name_theme_info(
+                info, texts, self.themes_, centroids, embedder, languages=langs
+            )
+        self.timings_["names"] = time.perf_counter() - clock
+        for step, seconds in self.timings_.items():
+            _LOG.info("themes: %s %.1f s (%d texts)", step, seconds, n)
         return self
 
     @staticmethod
@@ -307,7 +361,7 @@ class ThemeModel:
         keys = (
             "n_themes", "min_theme_size", "reduce_outliers", "outlier_threshold",
             "n_neighbors", "n_components", "n_epochs", "random_state", "verbose",
-            "center_languages",
+            "center_languages", "sample_threshold", "sample_size", "progress",
         )  # fmt: skip
         params = {k: getattr(self, k) for k in keys}
         params["embedder"] = (
@@ -326,73 +380,13 @@ class ThemeModel:
         Nothing of the embedding model is saved: it is named in the settings and comes from its
         package when loading.
         """
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        ids = sorted(self.centroids_)
-        np.savez(
-            path / "centroids.npz",
-            ids=np.array(ids, dtype=int),
-            centroids=np.vstack([self.centroids_[i] for i in ids]) if ids else np.zeros((0, 1)),
-        )
-        info = self.theme_info_.copy()
-        info["examples"] = info["examples"].map(json.dumps)
-        info.to_csv(path / "theme_info.csv", index=False)
-        settings = {
-            "params": self.get_params(),
-            "embedder_name": self.embedder_name_,
-            "backend": getattr(self, "backend_", None),
-            "language_means": {k: v.tolist() for k, v in self._language_means().items()},
-            "outlier_share_raw": self.outlier_share_raw_,
-            "outlier_share": self.outlier_share_,
-        }
-        (path / _SETTINGS_FILE).write_text(json.dumps(settings, indent=2, sort_keys=True))
-        if self.bertopic_ is not None:  # keywords and c-TF-IDF, BERTopic's own safetensors format
-            # It warns that no embedding model is saved: that is the design (see above).
-            logging.getLogger("BERTopic").setLevel(logging.ERROR)
-            self.bertopic_.save(
-                str(path / "bertopic"),
-                serialization="safetensors",
-                save_ctfidf=True,
-                save_embedding_model=False,
-            )
-        return path
+        from rca.themes.model_io import save_model
+
+        return save_model(self, path)
 
     @classmethod
     def load(cls, path: str | Path, embedder: str | Path | Embedder | None = None) -> ThemeModel:
         """Load a model saved with `save`; ``transform`` works, offline, in a fresh process."""
-        path = Path(path)
-        settings = json.loads((path / _SETTINGS_FILE).read_text())
-        params = dict(settings["params"])
-        if embedder is not None:
-            params["embedder"] = embedder
-        model = cls(**params)
-        with np.load(path / "centroids.npz") as data:
-            model.centroids_ = {
-                int(i): c for i, c in zip(data["ids"], data["centroids"], strict=True)
-            }
-        info = pd.read_csv(path / "theme_info.csv", keep_default_na=False)
-        info["examples"] = info["examples"].map(json.loads)
-        model.theme_info_ = info
-        model.embedder_name_ = settings["embedder_name"]
-        model.backend_ = settings.get("backend") or params["embedder"]
-        means = settings.get("language_means", {}).items()
-        model.language_means_ = {k: np.asarray(v, dtype=np.float32) for k, v in means}
-        model.outlier_share_raw_ = settings["outlier_share_raw"]
-        model.outlier_share_ = settings["outlier_share"]
-        model.bertopic_ = None
-        if (path / "bertopic").is_dir():
-            from bertopic import BERTopic
+        from rca.themes.model_io import load_model
 
-            model.bertopic_ = BERTopic.load(str(path / "bertopic"))
-        return model
-
-
-def _similarity_to_own_centroid(labels: np.ndarray, emb: np.ndarray) -> np.ndarray:
-    """Cosine similarity of each row to the mean direction of its cluster (0 for ``-1``)."""
-    unit = unit_rows(emb)
-    out = np.zeros(len(labels), dtype=float)
-    for t in sorted(set(labels.tolist()) - {-1}):
-        members = labels == t
-        c = unit[members].mean(axis=0)
-        out[members] = unit[members] @ (c / (np.linalg.norm(c) or 1.0))
-    return out
+        return load_model(cls, path, embedder)
