@@ -96,7 +96,7 @@ def test_decks_have_a_title_kpis_findings_and_speaker_notes(checks):
     assert "<li>" not in executive.text
     assert "import " not in executive.text and "Traceback" not in executive.text
     deck = executive.path.read_text(encoding="utf-8")
-    assert "jp-InputArea" not in deck and "https://unpkg.com" not in deck
+    assert 'class="jp-InputArea' not in deck and "https://unpkg.com" not in deck  # no code
     assert 'class="notes"' in deck and "Reveal.initialize" in deck
 
 

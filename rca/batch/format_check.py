@@ -190,8 +190,8 @@ def check_deck(context: Any, check: Any, shots: Path | None = None, stem: str = 
     page.on("request", on_request)
     texts: list[str] = []
     try:
-        page.goto(deck.resolve().as_uri(), wait_until="load")
-        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=15_000)
+        page.goto(deck.resolve().as_uri(), wait_until="load", timeout=120_000)  # 5 MB inline
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=30_000)
         for number, where in enumerate(page.evaluate(_SLIDES), 1):
             page.evaluate(f"() => Reveal.slide({int(where['h'])}, {int(where['v'] or 0)})")
             page.wait_for_timeout(150)  # charts resize to the shown slide
@@ -243,12 +243,16 @@ def check_formats(
     for path in [*decks, *pdfs]:
         name = "__".join(path.relative_to(month_dir).parts)
         check = new_check(path)
-        if path in decks:
-            check_deck(context, check, shots, name.removesuffix(DECK_SUFFIX))
-        else:
-            check_pdf(check)
-            if shots is not None:
-                check.screenshot = _first_page(path, shots / name)
+        try:
+            if path in decks:
+                check_deck(context, check, shots, name.removesuffix(DECK_SUFFIX))
+            else:
+                check_pdf(check)
+                if shots is not None:
+                    check.screenshot = _first_page(path, shots / name)
+        except Exception as exc:  # e.g. a deck that never loads: a problem, not a crash
+            first = (str(exc).splitlines() or [""])[0]
+            check.problems.append(f"could not be checked: {type(exc).__name__}: {first}"[:300])
         if shots is not None and texts:
             check.text_file = shots / f"{name}.txt"
             check.text_file.write_text(check.text, encoding="utf-8")

@@ -71,14 +71,14 @@ def _offline(route: Any) -> None:
 def print_pdf(context: Any, html_path: Path, pdf_path: Path, title: str | None = None) -> Path:
     """Print one HTML report to ``pdf_path`` in an open Playwright browser ``context``.
 
-    The page is printed once its charts have drawn (or after 15 s); the title in the page
+    The page is printed once its charts have drawn (a failure after 30 s); the title in the page
     header is ``title`` or the page's own, escaped. Written atomically.
     """
     page = context.new_page()
     try:
         page.route("**/*", _offline)
-        page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
-        page.wait_for_function(_CHARTS_DRAWN, timeout=15_000)
+        page.goto(Path(html_path).resolve().as_uri(), wait_until="load", timeout=120_000)
+        page.wait_for_function(_CHARTS_DRAWN, timeout=30_000)
         page.emulate_media(media="print")
         page.add_style_tag(content=PRINT_CSS)
         page.evaluate("() => window.dispatchEvent(new Event('resize'))")  # charts to page width
