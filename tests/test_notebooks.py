@@ -54,7 +54,10 @@ def test_parameters_cell_matches_the_declaration(name, tmp_path):
 def test_notebooks_stay_thin(name):
     source = (ROOT / "notebooks" / f"{name}.py").read_text()
     assert "\ndef " not in source and "\nclass " not in source, "move code into rca/"
-    assert len(source.splitlines()) < 120
+    # Slide markup adds cells of one library call each (a deck's finding slides and their
+    # speaker notes, tagged deck-only): thin, but lines; the decks' notebooks get 40 more.
+    limit = 160 if 'slideshow={"slide_type"' in source else 120
+    assert len(source.splitlines()) < limit
 
 
 def test_misspelled_parameter_stops_before_a_kernel_starts(tmp_path):
