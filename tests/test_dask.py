@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from conftest import run_cli
 
 import rca.batch.parameters
 from rca.batch.cluster import open_client
@@ -164,3 +165,23 @@ def test_no_cluster_is_the_local_path(tmp_path: Path) -> None:
         run_batch(tmp_path / "plan.yaml", MONTH, data_dir=tmp_path, out_root=tmp_path,
                   jobs=2, client=object())  # fmt: skip
     assert os.environ.get("RCA_HOME") != str(tmp_path)
+
+
+def test_themes_command_on_a_cluster_writes_the_local_result(
+    client, sample_analysis, monkeypatch, capsys, tmp_path: Path
+) -> None:
+    comments = sample_analysis.workspace.audits()["comment"].dropna().astype(str)
+    file = tmp_path / "comments.csv"
+    comments[comments.str.len() > 0].head(150).to_frame("text").to_csv(file, index=False)
+    args = ["themes", str(file), "--text-column", "text", "--embedder", "fake"]
+    code, _, _ = run_cli(monkeypatch, capsys, *args, "--out", str(tmp_path / "local"))
+    assert code == 0
+    address = client.scheduler.address
+    code, _, _ = run_cli(monkeypatch, capsys, *args, "--out", str(tmp_path / "dask"),
+                         "--cluster", address)  # fmt: skip
+    assert code == 0
+    for name in ("assignments.csv", "themes.csv"):
+        assert (tmp_path / "dask" / name).read_text() == (tmp_path / "local" / name).read_text()
+    code, _, err = run_cli(monkeypatch, capsys, *args, "--out", str(tmp_path / "x"),
+                           "--cluster", address, "--workers", "2")  # fmt: skip
+    assert code == 2 and "not both" in err
