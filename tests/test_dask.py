@@ -18,11 +18,12 @@ import numpy as np
 import pytest
 import yaml
 from conftest import run_cli
+from test_batch import _BASE
+from test_batch import TEST_PARAMS as BATCH_TEST_PARAMS
 
 import rca.batch.parameters
 from rca.batch.cluster import open_client
 from rca.batch.monthly import run_batch
-from rca.batch.registry import Param, _folder, _month, _text
 from rca.core.errors import ParameterError
 from rca.themes.distributed import DistributedEmbedder, active_client, assign, use_client
 from rca.themes.embedders import FakeEmbedder
@@ -32,18 +33,8 @@ pytestmark = pytest.mark.notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 MONTH = "2026-10"
-# Test notebooks (tests/data/notebooks), declared with picklable checks for the workers.
-_BASE = (
-    Param("workspace", "", _folder),
-    Param("month", None, _month),
-    Param("min_n", 30, int),
-    Param("counter", None, _text),
-)
-TEST_PARAMS = {
-    "team_probe": (*_BASE, Param("team", None, _text)),
-    "failing": (*_BASE, Param("mode", "raise", _text)),
-    "worker_killer": _BASE,
-}
+# The batch tests' notebooks (tests/data/notebooks) and one that kills its worker.
+TEST_PARAMS = {**BATCH_TEST_PARAMS, "worker_killer": _BASE}
 
 
 @pytest.fixture(scope="module")
