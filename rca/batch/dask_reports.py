@@ -184,8 +184,9 @@ def run_reports_on(
             try:
                 outcome, html, ipynb = future.result()
                 collect(tasks[i], html, ipynb)
-            except Exception as exc:  # the report's workers died (KilledWorker) or it was lost
-                reason = f"worker died: {type(exc).__name__}: {exc}".splitlines()[0]
+            except Exception as exc:  # its workers kept dying (KilledWorker), or it could not run
+                died = "worker died: " if type(exc).__name__ == "KilledWorker" else ""
+                reason = f"{died}{type(exc).__name__}: {exc}".splitlines()[0]
                 outcome = Outcome(failed_result(tasks[i].planned, reason), 1, now(), now())
             future.release()
             outcomes[i] = outcome
