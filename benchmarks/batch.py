@@ -91,12 +91,17 @@ class PeakMemory:
 
 
 def rca_batch(data: Path, out: Path, month: str, embedder: str, jobs: int,
-              env: dict[str, str], plan: Path | None = None) -> None:  # fmt: skip
-    """``rca batch`` in a fresh process, exactly as a user types it; exits if it fails."""
+              env: dict[str, str], plan: Path | None = None,
+              workers: int | None = None) -> None:  # fmt: skip
+    """``rca batch`` in a fresh process, exactly as a user types it; exits if it fails.
+
+    With ``workers``, on a local Dask cluster of that many worker processes (``--workers``).
+    """
+    parallel = ["--workers", str(workers)] if workers else ["--jobs", str(jobs)]
     cmd = [
         str(Path(sys.executable).with_name("rca")), "batch",
         "--plan", str(plan or parameters_dir() / "monthly.yaml"), "--month", month,
-        "--data", str(data), "--out", str(out), "--embedder", embedder, "--jobs", str(jobs),
+        "--data", str(data), "--out", str(out), "--embedder", embedder, *parallel,
     ]  # fmt: skip
     done = subprocess.run(cmd, env={**os.environ, **env}, capture_output=True, text=True)
     if done.returncode != 0:
@@ -104,11 +109,11 @@ def rca_batch(data: Path, out: Path, month: str, embedder: str, jobs: int,
 
 
 def timed_batch(data: Path, out: Path, month: str, embedder: str, jobs: int,
-                env: dict[str, str]) -> dict:  # fmt: skip
+                env: dict[str, str], workers: int | None = None) -> dict:  # fmt: skip
     """Time one ``rca batch`` process from start to exit (imports, model load, JIT included)."""
     with PeakMemory() as mem:
         start = time.perf_counter()
-        rca_batch(data, out, month, embedder, jobs, env)
+        rca_batch(data, out, month, embedder, jobs, env, workers=workers)
         wall = time.perf_counter() - start
     manifest = json.loads((out / month / "manifest.json").read_text())
     analysis = json.loads((out / ".work" / month / "analysis" / "tables.json").read_text())
@@ -235,6 +240,112 @@ def formats_cost(months: int, embedder: str, jobs: int, agents: int) -> dict:
     }  # fmt: skip
 
 
+def scripted_report(workspace: Path, root: Path, notebook: str, params: dict, i: int) -> float:
+    """One report as a competent analyst scripts it on an analysed month: the plain command lines.
+
+    ``papermill`` executes the notebook (a fresh kernel) with the report's parameters, then
+    ``jupyter nbconvert --to html --no-input`` exports it; both are fresh processes, as in a
+    shell loop. No kernel reuse, no slimmed notebook, no shared imports: the tools as installed.
+    """
+    import nbformat
+    import yaml
+
+    from rca.batch.notebook_run import load_notebook
+
+    work = root / f"scripted-{i}"
+    work.mkdir(parents=True)
+    source, executed = work / f"{notebook}.ipynb", work / f"{notebook}-out.ipynb"
+    nbformat.write(load_notebook(notebook), source)  # the py:percent source as a notebook
+    values = {**params, "workspace": str(workspace)}
+    (work / "params.yaml").write_text(yaml.safe_dump(values, allow_unicode=True))
+    bin_dir = Path(sys.executable).parent
+    start = time.perf_counter()
+    subprocess.run([str(bin_dir / "papermill"), str(source), str(executed), "-f",
+                    str(work / "params.yaml"), "--cwd", str(work), "--no-progress-bar"],
+                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run([str(bin_dir / "jupyter"), "nbconvert", "--to", "html", "--no-input",
+                    str(executed)], check=True, capture_output=True)  # fmt: skip
+    return time.perf_counter() - start
+
+
+def scripted_baseline(data: Path, root: Path, month: str, embedder: str, jobs: int,
+                      run_all: bool) -> dict:  # fmt: skip
+    """The fair baseline: ``rca analyze`` once, then papermill + nbconvert per report.
+
+    Reports run ``jobs`` at a time (``xargs -P``). By default one report of each notebook is run
+    and the rest extrapolated from its time (``run_all``: every report).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    analysis = root / "scripted-analysis"
+    env = {**os.environ, "RCA_EMBED_CACHE": str(root / "scripted-cache")}
+    start = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).with_name("rca")), "analyze", "--data", str(data),
+                    "--out", str(analysis), "--month", month, "--embedder", embedder],
+                   check=True, capture_output=True, env=env)  # fmt: skip
+    analyse_s = time.perf_counter() - start
+    ws = Workspace(analysis / "workspace")
+    planned = expand_plan(load_plan(parameters_dir() / "monthly.yaml"), ws.audits(), month, ws.path)
+    counts = Counter(p.notebook for p in planned)
+    chosen = planned if run_all else list({p.notebook: p for p in planned}.values())
+    with ThreadPoolExecutor(jobs) as pool:
+        seconds = list(pool.map(lambda ip: scripted_report(ws.path, root, ip[1].notebook,
+                                                           ip[1].parameters, ip[0]),
+                                enumerate(chosen)))  # fmt: skip
+    per: dict[str, list[float]] = {}
+    for p, s in zip(chosen, seconds, strict=True):
+        per.setdefault(p.notebook, []).append(s)
+    per_notebook = {k: sum(v) / len(v) for k, v in per.items()}
+    reports_s = sum(per_notebook[k] * n for k, n in counts.items()) / jobs
+    return {
+        "analyse_s": round(analyse_s, 1),
+        "reports": len(planned),
+        "measured_reports": len(chosen),
+        "extrapolated": not run_all,
+        "per_notebook_s": {k: round(v, 1) for k, v in per_notebook.items()},
+        "reports_s": round(reports_s, 1),
+        "wall_s": round(analyse_s + reports_s, 1),
+        "jobs": jobs,
+    }
+
+
+def dask_workers(data: Path, root: Path, month: str, embedder: str, env: dict[str, str],
+                 workers: tuple[int, ...] = (1, 2)) -> dict:  # fmt: skip
+    """``rca batch --workers N`` for each N, same data and embedding cache; the 1-vs-N ratios."""
+    runs = {}
+    for n in workers:
+        print(f"rca batch --workers {n}", file=sys.stderr, flush=True)
+        runs[str(n)] = timed_batch(data, root / f"out-dask-{n}", month, embedder, n, env, n)
+        runs[str(n)]["load_avg_after"] = [round(x, 2) for x in os.getloadavg()]
+    first = runs[str(workers[0])]
+    for n in workers[1:]:
+        runs[f"speedup_{n}_vs_{workers[0]}"] = round(first["wall_s"] / runs[str(n)]["wall_s"], 2)
+        runs[f"reports_phase_speedup_{n}_vs_{workers[0]}"] = round(
+            first["reports_phase_s"] / runs[str(n)]["reports_phase_s"], 2
+        )
+    return runs
+
+
+def dask_section(args: argparse.Namespace, root: Path, data: Path, month: str) -> dict:
+    """The batch on local Dask clusters of 1 and 2 workers, and the scripted baseline."""
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    env = {"RCA_EMBED_CACHE": str(root / "dask-cache")}
+    print("local batch (fills the dask runs' embedding cache)", file=sys.stderr, flush=True)
+    local = timed_batch(data, root / "out-dask-local", month, args.embedder, args.jobs, env)
+    runs = dask_workers(data, root, month, args.embedder, env)
+    print("scripted baseline: rca analyze + papermill + nbconvert", file=sys.stderr, flush=True)
+    scripted = scripted_baseline(data, root, month, args.embedder, args.jobs, args.naive_all)
+    return {
+        "load_avg_before": load_before,
+        "load_avg_after": [round(x, 2) for x in os.getloadavg()],
+        "note": "measured while other work shared the machine's cores (load averages beside)",
+        "batch_local_first_run": local,
+        "dask": runs,
+        "scripted": scripted,
+        "speedup_vs_scripted_first_run": round(scripted["wall_s"] / local["wall_s"], 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--months", type=int, default=6)
@@ -248,7 +359,14 @@ def main() -> None:
         help="only measure the PDFs' and decks' cost (batch_formats.json)",
     )
     parser.add_argument("--agents", type=int, default=5, help="with --formats: agent reports")
+    parser.add_argument(
+        "--dask-only",
+        action="store_true",
+        help="only the Dask workers and scripted baseline (batch_dask.json)",
+    )
     args = parser.parse_args()
+    if args.dask_only:
+        return dask_only(args)
     if args.formats:
         results = formats_cost(args.months, args.embedder, args.jobs, args.agents)
         out = RESULTS.with_name("batch_formats.json") if args.out == RESULTS else args.out
@@ -291,6 +409,7 @@ def main() -> None:
                 s = naive_report(data, root, month, args.embedder, p.notebook, p.parameters, i)
                 seconds.setdefault(p.notebook, []).append(s)
                 print(f"naive {p.notebook}: {s:.1f} s", file=sys.stderr, flush=True)
+        dask_and_scripted = dask_section(args, root, data, month)
     per_notebook = {k: sum(v) / len(v) for k, v in seconds.items()}
     naive_total = sum(per_notebook[k] * n for k, n in counts.items())
     naive = {
@@ -314,6 +433,7 @@ def main() -> None:
         "batch_new_month": new_month,
         "batch_warm": warm,
         "naive": naive,
+        "dask_and_scripted": dask_and_scripted,
         "speedup_cold": round(naive_total / cold["wall_s"], 1),
         "speedup_cold_no_jit_cache": round(naive_total / cold_jit["wall_s"], 1),
         "speedup_new_month": round(naive_total / new_month["wall_s"], 1),
@@ -336,6 +456,25 @@ def main() -> None:
         f"{results['speedup_new_month']}x (new month), {results['speedup_warm']}x (re-run)"
     )
     print(f"wrote {args.out}")
+
+
+def dask_only(args: argparse.Namespace) -> None:
+    """Run `dask_section` alone on a fresh sample; write ``batch_dask.json`` beside the results."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        summary = generate_sample(root / "data", months=args.months, seed=0)
+        month = summary.months[-1]
+        section = dask_section(args, root, root / "data", month)
+    results = {
+        "command": "python benchmarks/batch.py " + " ".join(sys.argv[1:]),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        "months": args.months, "month": month, "embedder": args.embedder, "jobs": args.jobs,
+        **section,
+    }  # fmt: skip
+    out = args.out if args.out != RESULTS else RESULTS.with_name("batch_dask.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rca.batch.cluster import cluster_threads
 from rca.batch.manifest import (
     build_manifest,
     file_entries,
@@ -40,6 +41,7 @@ from rca.batch.report_pool import Outcome, ReportTask, now, run_reports
 from rca.batch.training_sheets import write_score_sheets
 from rca.core.argument_checks import MONTH_PATTERN
 from rca.core.errors import ParameterError
+from rca.themes.distributed import use_client
 
 if TYPE_CHECKING:
     from rca.analysis.month import Analysis
@@ -165,6 +167,7 @@ def run_batch(
     mappings: Mapping[str, str | Path] | None = None,
     log: Callable[[str], object] = _stderr_log,
     store: str | Path | None = None,
+    client: Any = None,
 ) -> BatchResult:
     """Build every report of ``plan_path`` for ``month`` into ``<out_root>/<month>/``.
 
@@ -210,6 +213,11 @@ def run_batch(
         Progress callback: one line per finished report with the running failure count.
     store
         The history store; default ``<work_root>/history.duckdb`` (private, kept across months).
+    client
+        A ``dask.distributed.Client`` (`rca.batch.cluster.open_client`): the analysis embeds and
+        assigns texts on its cluster (`rca.themes.distributed`) and the reports run on its workers
+        (`rca.batch.dask_reports`); the theme fit, the store, the index and the manifests stay
+        here. Not with ``jobs``: the cluster's worker threads decide how many reports run at once.
 
     Returns
     -------
@@ -220,8 +228,8 @@ def run_batch(
     Raises
     ------
     ParameterError
-        Invalid plan, month or ``analysis_dir``, or a working area that overlaps a shared month
-        folder (before any report runs).
+        Invalid plan, month or ``analysis_dir``, a working area that overlaps a shared month
+        folder, or both ``jobs`` and ``client`` (before any report runs).
 
     Notes
     -----
@@ -233,6 +241,8 @@ def run_batch(
     from rca.ingest.inputs import find_inputs
 
     t0, started = time.perf_counter(), now()
+    if client is not None and jobs is not None:
+        raise ParameterError("jobs: the local pool's size; with a Dask client its workers decide")
     if not MONTH_PATTERN.match(month):
         raise ParameterError(f"month {month!r}: expected YYYY-MM, e.g. 2026-10")
     plan = load_plan(plan_path)
@@ -245,21 +255,27 @@ def run_batch(
         curation_file = Path(curation) if curation else plan.curation
         maps = {**plan.mappings, **{k: Path(v) for k, v in (mappings or {}).items()}}
         store_path = Path(store) if store else build.work.parent / "history.duckdb"
-        analysis = _analysis(
-            analysis_dir, data_dir, build, month, embedder, seed, min_n, curation_file, maps, log,
-            store_path,
-        )  # fmt: skip
+        with use_client(client):
+            analysis = _analysis(
+                analysis_dir, data_dir, build, month, embedder, seed, min_n, curation_file, maps,
+                log, store_path,
+            )  # fmt: skip
         ws = analysis.workspace
         planned = expand_plan(plan, ws.audits(), month, ws.path.resolve())
-        n_jobs = max(1, jobs or os.cpu_count() or 1)
-        log(f"{len(planned)} reports, {n_jobs} at a time")
+        n_jobs = cluster_threads(client) if client else max(1, jobs or os.cpu_count() or 1)
+        log(f"{len(planned)} reports, {n_jobs} at a time" + (" on Dask" if client else ""))
         html_dirs = [str(shared / p.folder) for p in planned]
         ipynb_dirs = [str(work / "notebooks" / p.folder) for p in planned]  # private
         tasks = [
             ReportTask(p, html, ipynb, timeout, retries)
             for p, html, ipynb in zip(planned, html_dirs, ipynb_dirs, strict=True)
         ]
-        outcomes = run_reports(tasks, n_jobs, log)
+        if client is not None:
+            from rca.batch.dask_reports import run_reports_on
+
+            outcomes = run_reports_on(client, tasks, log)
+        else:
+            outcomes = run_reports(tasks, n_jobs, log)
         write_score_sheets(analysis, shared, planned)  # beside the training quiz, no answers
         results = [o.result for o in outcomes]
         files = write_formats(planned, results, log)  # PDFs and decks beside the HTML

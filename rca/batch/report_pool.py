@@ -25,7 +25,18 @@ from rca.batch.registry import AUDIENCES
 if TYPE_CHECKING:
     from rca.batch.kernels import ReportKernel
 
-__all__ = ["Outcome", "ReportTask", "is_kernel_failure", "now", "run_reports"]
+__all__ = [
+    "Outcome",
+    "ReportTask",
+    "declarations",
+    "execute_report",
+    "failed_result",
+    "install_declarations",
+    "is_kernel_failure",
+    "now",
+    "progress_line",
+    "run_reports",
+]
 
 _KERNEL_FAILURE = re.compile(
     r"^(DeadKernelError|KernelDiedError|CellTimeoutError: .*kernel)"
@@ -67,7 +78,7 @@ def is_kernel_failure(reason: str) -> bool:
     return bool(_KERNEL_FAILURE.search(reason))
 
 
-def _declarations(notebooks: Iterable[str]) -> dict[str, bytes]:
+def declarations(notebooks: Iterable[str]) -> dict[str, bytes]:
     """Pickle the parameter declarations workers need but may not import themselves.
 
     Workers are fresh interpreters that re-import `rca.batch.parameters`; declarations added at run
@@ -89,26 +100,41 @@ def _declarations(notebooks: Iterable[str]) -> dict[str, bytes]:
 _KERNEL: ReportKernel | None = None
 
 
-def _init_worker(declarations: dict[str, bytes]) -> None:
+def install_declarations(sent: dict[str, bytes]) -> None:
+    """Install in this (worker) process the declarations `declarations` pickled."""
+    from rca.batch.parameters import NOTEBOOK_PARAMS
+
+    for name, blob in sent.items():
+        NOTEBOOK_PARAMS[name] = pickle.loads(blob)
+
+
+def _init_worker(sent: dict[str, bytes]) -> None:
     from multiprocessing.util import Finalize
 
     from rca.batch.kernels import ReportKernel
-    from rca.batch.parameters import NOTEBOOK_PARAMS
 
     global _KERNEL
-    for name, blob in declarations.items():
-        NOTEBOOK_PARAMS[name] = pickle.loads(blob)
+    install_declarations(sent)
     _KERNEL = ReportKernel()
     Finalize(_KERNEL, _KERNEL.shutdown, exitpriority=10)  # stop the kernel when the worker exits
 
 
-def _failed(p: PlannedReport, reason: str) -> ReportResult:
+def failed_result(p: PlannedReport, reason: str) -> ReportResult:
+    """Return the result of planned report ``p`` that did not run, with a one-line ``reason``."""
     audience = AUDIENCES.get(p.notebook, p.notebook)
     return ReportResult(p.notebook, p.title, audience, "failed", None, None, 0.0, reason)
 
 
 def _execute(task: ReportTask) -> Outcome:
-    """Run one report in a worker, retrying kernel failures up to ``task.retries`` times."""
+    return execute_report(task, _KERNEL)
+
+
+def execute_report(task: ReportTask, kernel: ReportKernel | None) -> Outcome:
+    """Run one report on ``kernel``, retrying kernel failures up to ``task.retries`` times.
+
+    A failure (a cell error, a dead kernel after the retries, a bad parameter) is returned in the
+    outcome, never raised.
+    """
     from rca.batch.notebook_run import run_report
 
     p = task.planned
@@ -124,11 +150,11 @@ def _execute(task: ReportTask) -> Outcome:
                 stem=p.stem,
                 title=p.title,
                 timeout=task.timeout,
-                kernel=_KERNEL,
+                kernel=kernel,
                 ipynb_dir=task.ipynb_dir,
             )
         except Exception as exc:  # a parameter error here is a bug in the plan check: report it
-            result = _failed(p, f"{type(exc).__name__}: {exc}")
+            result = failed_result(p, f"{type(exc).__name__}: {exc}")
         retry = result.status != "ok" and is_kernel_failure(result.reason)
         if not retry or attempts > task.retries:
             result.seconds = time.perf_counter() - t0
@@ -136,6 +162,14 @@ def _execute(task: ReportTask) -> Outcome:
                 result.reason += f" ({attempts} attempts)" if result.reason else ""
             return Outcome(result, attempts, started, now())
         time.sleep(0.5 * attempts)
+
+
+def progress_line(done: int, total: int, task: ReportTask, outcome: Outcome, failed: int) -> str:
+    """Return the progress line of a finished report, with the running failure count."""
+    r = outcome.result
+    why = f" - {r.reason}" if r.reason else ""
+    stem = task.planned.stem
+    return f"[{done}/{total}] {r.status} {stem} ({r.seconds:.1f} s){why} · {failed} failed"
 
 
 def run_reports(tasks: list[ReportTask], jobs: int, log: Callable[[str], object]) -> list[Outcome]:
@@ -147,9 +181,9 @@ def run_reports(tasks: list[ReportTask], jobs: int, log: Callable[[str], object]
     outcomes: dict[int, Outcome] = {}
     failed = 0
     context = get_context("spawn")
-    declarations = _declarations(t.planned.notebook for t in tasks)
+    sent = declarations(t.planned.notebook for t in tasks)
     with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(declarations,)
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(sent,)
     ) as pool:
         futures: dict[Future[Outcome], int] = {
             pool.submit(_execute, t): i for i, t in enumerate(tasks)
@@ -161,16 +195,11 @@ def run_reports(tasks: list[ReportTask], jobs: int, log: Callable[[str], object]
                 try:
                     outcome = future.result()
                 except Exception as exc:  # the worker process itself died
-                    result = _failed(p, f"worker died: {type(exc).__name__}: {exc}")
+                    result = failed_result(p, f"worker died: {type(exc).__name__}: {exc}")
                     outcome = Outcome(result, 1, now(), now())
                 outcomes[i] = outcome
-                r = outcome.result
-                failed += r.status != "ok"
-                why = f" - {r.reason}" if r.reason else ""
-                log(
-                    f"[{len(outcomes)}/{len(tasks)}] {r.status} {p.stem} ({r.seconds:.1f} s){why}"
-                    f" · {failed} failed"
-                )
+                failed += outcome.result.status != "ok"
+                log(progress_line(len(outcomes), len(tasks), tasks[i], outcome, failed))
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from rca.cli.cluster_options import Cluster, Workers, dask_session
 from rca.cli.output import (
     BATCH_WORK_HELP,
     DATA_HELP,
@@ -172,6 +173,8 @@ def themes(
     progress: Annotated[
         bool, typer.Option(help="Progress bars with rate and time left (only on a terminal).")
     ] = True,
+    cluster: Cluster = None,
+    workers: Workers = None,
 ) -> None:
     """Find themes and root causes in a text column; write assignments.csv and themes.csv.
 
@@ -187,10 +190,11 @@ def themes(
                 "expected 'auto' or a whole number >= 2", param_hint="--themes"
             )
         target = int(n_themes)
-    summary = run_themes(
-        file, text_column, out, embedder=embedder, n_themes=target, seed=seed,
-        taxonomy=taxonomy, curation=curation, log=console.log, progress=progress,
-    )  # fmt: skip
+    with dask_session(cluster, workers):
+        summary = run_themes(
+            file, text_column, out, embedder=embedder, n_themes=target, seed=seed,
+            taxonomy=taxonomy, curation=curation, log=console.log, progress=progress,
+        )  # fmt: skip
     out_console.print(summary, highlight=False, markup=False, soft_wrap=True)
 
 
@@ -235,6 +239,8 @@ def analyze(
             "Default: a store of this run only, OUT/history.duckdb."
         ),
     ] = None,
+    cluster: Cluster = None,
+    workers: Workers = None,
 ) -> None:
     """Compute every table of a month once (KPIs, trends, calibration, labels, findings).
 
@@ -270,11 +276,13 @@ def analyze(
         curation = curation or plan.curation
         maps = maps or plan.mappings
     start = time.perf_counter()
-    result = analyze_month(
-        data or data_dir(), out, month=month, embedder=embedder, seed=seed, curation=curation,
-        known_issues=known_issues, target_accuracy=target_accuracy, log=console.log,
-        verbose=True, macro_changes=changes or None, mappings=maps, store=store,
-    )  # fmt: skip
+    with dask_session(cluster, workers):
+        result = analyze_month(
+            data or data_dir(), out, month=month, embedder=embedder, seed=seed,
+            curation=curation, known_issues=known_issues, target_accuracy=target_accuracy,
+            log=console.log, verbose=True, macro_changes=changes or None, mappings=maps,
+            store=store,
+        )  # fmt: skip
     info = result.info
     versus = f"vs {info['previous']}" if info["previous"] else "(first month: nothing to compare)"
     out_console.print(
@@ -309,6 +317,8 @@ def batch(
         Path | None,
         typer.Option(help="History store file (private; default: WORK/history.duckdb)."),
     ] = None,
+    cluster: Cluster = None,
+    workers: Workers = None,
 ) -> None:
     """Analyse a month once, then build every planned report in parallel, with an index.
 
@@ -318,18 +328,20 @@ def batch(
     index, manifest); the analysis, executed notebooks and quarantine files go to the private
     WORK/YYYY-MM. A failing report never stops the others: it is listed as failed in the index
     and the command exits 1 after the rest finish. Re-running a month replaces both folders
-    atomically.
+    atomically. With --cluster or --workers the reports run on Dask workers.
     """
     from rca.batch.monthly import run_batch
     from rca.core.paths import data_dir, outputs_dir, parameter_file
     from rca.ingest.inputs import parse_mappings
 
     maps = parse_mappings(mapping or [])
-    result = run_batch(
-        plan or parameter_file("monthly.yaml"), month, data_dir=data or data_dir(),
-        out_root=out or outputs_dir(), work_root=work, jobs=jobs, embedder=embedder, seed=seed,
-        curation=curation, mappings=maps, log=console.log, store=store,
-    )  # fmt: skip
+    with dask_session(cluster, workers) as client:
+        result = run_batch(
+            plan or parameter_file("monthly.yaml"), month, data_dir=data or data_dir(),
+            out_root=out or outputs_dir(), work_root=work, jobs=jobs, embedder=embedder,
+            seed=seed, curation=curation, mappings=maps, log=console.log, store=store,
+            client=client,
+        )  # fmt: skip
     tell_batch(result)
     if result.failed:
         console.print(f"{len(result.failed)} report(s) failed; see the index.", markup=False)

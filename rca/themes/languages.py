@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from rca.text.language import UNKNOWN, detect_languages
+from rca.themes.distributed import distribute
 from rca.themes.embedders import MULTILINGUAL_BACKENDS, Embedder, get_embedder
 from rca.themes.vectors import center_by_language, language_means
 
@@ -108,7 +109,7 @@ def resolve_embedder(
         embedder = choose_backend(langs)
     if isinstance(embedder, str | Path):
         backend = str(embedder)
-        instance = get_embedder(embedder)
+        instance = distribute(get_embedder(embedder), backend)  # chunks to a Dask cluster, if any
     else:
         instance = embedder
         backend = str(getattr(embedder, "name", type(embedder).__name__))
