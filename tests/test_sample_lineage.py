@@ -132,3 +132,46 @@ def test_registry_on_sample_text_with_the_default_embedder(tmp_path):
     match2, members2 = assign_registry(again, keys[::-1], state, "2026-10")
     assert set(match2.status["status"]) == {"continuing"}
     assert (members2.loc[members.index] == members).all()
+
+
+def _planted_months(tmp_path, embedder):
+    """Registry month by month (3-month windows, the month rule) on a planted sample."""
+    from rca.themes.embedders import get_embedder
+    from rca.themes.registry_month import MIN_THEME_SIZE
+
+    generate_sample(tmp_path, months=5, seed=0, volume=0.5, split_month="2026-09",
+                    merge_month="2026-10")  # fmt: skip
+    audits = pd.read_csv(tmp_path / "audits.csv").dropna(subset=["comment"])
+    audits = audits[[lang == "en" for lang in detect_languages(audits["comment"].tolist())]]
+    audits = audits.assign(month=audits["audit_date"].str[:7]).drop_duplicates("comment")
+    categories = pd.Series(audits["error_category"].fillna("none").to_numpy(),
+                           index=text_keys(audits["comment"].tolist()))  # fmt: skip
+    model = get_embedder(embedder)
+    state, seen = RegistryState.empty(), []
+    months = sorted(audits["month"].unique())
+    for i, month in enumerate(months):
+        window = audits[audits["month"].isin(months[max(0, i - 2) : i + 1])]
+        texts = window["comment"].tolist()
+        vectors = model.embed(texts)
+        themes = find_themes(texts, embedder=embedder, seed=0, languages=["en"] * len(texts),
+                             embeddings=vectors)  # fmt: skip
+        match, members = assign_registry(themes, text_keys(texts), state, month, vectors=vectors,
+                                         months=window["month"].tolist())  # fmt: skip
+        lin = match.lineage
+
+        def topic(ids, of):
+            return sorted(categories.reindex(of.index[of.isin([i])]).mode().iloc[0] for i in ids)
+
+        splits = lin.loc[lin["relation"] == "split", "parent_id"].unique()
+        merges = lin.loc[lin["relation"] == "merge"]
+        seen.append({
+            "month": month,
+            "split": topic(splits, state.members) if state.month else [],
+            "split_children": topic(lin.loc[lin["relation"] == "split", "child_id"], members),
+            "merged": topic(merges["parent_id"], state.members) if state.month else [],
+            "merge_children": merges["child_id"].nunique(),
+            "new_big": int(((match.themes["status"] == "new")
+                            & (match.themes["size"] >= MIN_THEME_SIZE)).sum()),
+        })  # fmt: skip
+        state = state_after(state, match, members, month)
+    return pd.DataFrame(seen).set_index("month")
