@@ -125,18 +125,21 @@ def fit(texts: list[str], embeddings: np.ndarray, seed: int = 0) -> Fit:
     key = hashlib.sha256("\n".join([*texts, f"seed={seed}"]).encode()).hexdigest()[:32]
     path = None if FIT_CACHE is None else FIT_CACHE / f"{key}.pkl"
     if path is not None and path.exists():
-        return pickle.loads(path.read_bytes())  # a private cache this script wrote
+        saved = pickle.loads(path.read_bytes())  # a private cache this script wrote
+        return Fit(saved["theme_ids"], saved["info"], SimpleNamespace(centroids_=saved["centroids"]))
     themes = find_themes(texts, embedder="auto", seed=seed, languages=["en"] * len(texts),
                          embeddings=embeddings)  # fmt: skip
-    info = themes.theme_info[["theme_id", "theme_label", "keywords", "size"]].copy()
-    out = Fit(np.asarray(themes.theme_ids), info,
-              SimpleNamespace(centroids_=dict(themes.model.centroids_)))  # fmt: skip
+    saved = {
+        "theme_ids": np.asarray(themes.theme_ids),
+        "info": themes.theme_info[["theme_id", "theme_label", "keywords", "size"]].copy(),
+        "centroids": dict(themes.model.centroids_),
+    }
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(out))
+        tmp.write_bytes(pickle.dumps(saved))
         tmp.replace(path)
-    return out
+    return Fit(saved["theme_ids"], saved["info"], SimpleNamespace(centroids_=saved["centroids"]))
 
 
 def centroid_only(previous: dict[int, np.ndarray], themes: Fit, next_id: int) -> dict[int, int]:

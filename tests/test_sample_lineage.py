@@ -175,3 +175,19 @@ def _planted_months(tmp_path, embedder):
         })  # fmt: skip
         state = state_after(state, match, members, month)
     return pd.DataFrame(seen).set_index("month")
+
+
+def test_planted_split_and_merge_are_reported_in_their_months(tmp_path):
+    """The acceptance of issue 14 on a small sample (static embedder: the real MiniLM path is
+    measured by ``benchmarks/identity.py``): the planted split in its month, the planted merge
+    in its month, no other split or merge and no new theme above the minimum size."""
+    seen = _planted_months(tmp_path, "static")
+    assert seen.loc["2026-09", "split"] == [SPLIT_THEME]
+    assert set(seen.loc["2026-09", "split_children"]) == {SPLIT_THEME}
+    assert seen.loc["2026-09", "merged"] == []
+    assert seen.loc["2026-10", "merged"] == sorted(MERGE_THEMES)
+    assert seen.loc["2026-10", "merge_children"] == 1
+    assert seen.loc["2026-10", "split"] == []
+    quiet = seen.drop(index=["2026-09", "2026-10"]).iloc[1:]
+    assert (quiet["split"].str.len() == 0).all() and (quiet["merged"].str.len() == 0).all()
+    assert (quiet["new_big"] == 0).all()

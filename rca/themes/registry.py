@@ -81,6 +81,7 @@ from rca.themes.registry_month import (
     GROUP_COSINE,
     MIN_THEME_SIZE,
     PARENT_COSINE,
+    PARENT_MARGIN,
     PLACE_QUANTILE,
     PLACE_SLACK,
 )
@@ -407,6 +408,7 @@ def assign_registry(
                   "cosine_margin": COSINE_MARGIN, "apart_cosine": APART_COSINE,
                   "place_quantile": PLACE_QUANTILE, "place_slack": PLACE_SLACK,
                   "drop_share": DROP_SHARE, "parent_cosine": PARENT_COSINE,
+            "parent_margin": PARENT_MARGIN,
                   "group_cosine": GROUP_COSINE}  # fmt: skip
         return match_month(previous, fitted, keys, np.asarray(themes.theme_ids), vectors, months,
                            month, limits)  # fmt: skip

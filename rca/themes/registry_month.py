@@ -38,6 +38,7 @@ __all__ = [
     "GROUP_COSINE",
     "MIN_THEME_SIZE",
     "PARENT_COSINE",
+    "PARENT_MARGIN",
     "PLACE_QUANTILE",
     "PLACE_SLACK",
     "MonthPlacement",
@@ -54,6 +55,8 @@ PLACE_QUANTILE = 0.05
 PLACE_SLACK = 0.05
 #: Cosine of a candidate's centroid to a dropped registry theme that makes it the parent.
 PARENT_COSINE = 0.5
+#: A candidate's second parent (a merge) must be this close to it as its most similar one.
+PARENT_MARGIN = 0.05
 #: Mean pairwise cosine of unexplained texts grouped on their own (0: grouped by the refit).
 GROUP_COSINE = 0.0
 #: A registry theme is dropped this month when it has fewer than this share of its usual
@@ -244,10 +247,11 @@ def place_month(
             continue
         if not cand:
             continue
-        near = [r for s, r in cand if s >= cand[0][0] - limits["cosine_margin"]]
-        second = [r for r in near[1:] if r_cos[near[0]][r] <= limits["apart_cosine"]]
-        if second:
-            merged[k] = [near[0], second[0]]
+        near = [r for s, r in cand if s >= cand[0][0] - limits["parent_margin"]]
+        # the second parent: the near one least like the first (a merge joins different themes)
+        second = sorted((r_cos[near[0]][r], r) for r in near[1:])
+        if second and second[0][0] <= limits["apart_cosine"]:
+            merged[k] = sorted([near[0], second[0][1]])
         else:
             children.setdefault(near[0], []).append(k)
     group_id: dict[int, int] = {}
@@ -258,40 +262,50 @@ def place_month(
         next_id += 1
         return next_id - 1
 
+    # what ends: merged parents (a merge wins), then parents of two or more candidates
+    ended: dict[int, list[int]] = {}
+    for k, parents in sorted(merged.items()):
+        for r in parents:
+            status.setdefault(r, "merged")
+    for r, ks in children.items():
+        if status.get(r) == "merged":  # a merged parent's other candidates join the merge
+            merged.update({k: next(p for j, p in merged.items() if r in p) for k in ks})
+        elif len(ks) >= 2:
+            status[r] = "split"
+    by_parents: dict[tuple[int, ...], int] = {}
     for k in range(len(groups)):  # ids in group order
         if k in absorbed:
             group_id[k] = absorbed[k]
-        elif k in merged or any(k in ks and len(ks) >= 2 for ks in children.values()):
+        elif k in merged:
+            key = tuple(merged[k])
+            if key not in by_parents:
+                by_parents[key] = fresh()
+            group_id[k] = by_parents[key]
+            for r in merged[k]:
+                ended.setdefault(r, []).append(k)
+        elif any(k in ks and status.get(r) == "split" for r, ks in children.items()):
             group_id[k] = fresh()
+            ended.setdefault(next(r for r, ks in children.items() if k in ks), []).append(k)
         elif any(ks == [k] for ks in children.values()):
             group_id[k] = next(r for r, ks in children.items() if ks == [k])
         else:
             group_id[k] = fresh()
-    ended: dict[int, list[int]] = {}
-    for k, parents in merged.items():
-        for r in parents:
-            if r not in status:
-                status[r] = "merged"
-                ended[r] = [k]
-    for r, ks in children.items():
-        if len(ks) >= 2 and r not in status:
-            status[r] = "split"
-            ended[r] = ks
     for k, g in enumerate(groups):
         reg[g] = group_id[k]
     # a split or merged theme's texts go to its most similar child; then the evidence
     for r, ks in ended.items():
         own = np.flatnonzero(reg == r)
         size_r = max(len(own), 1)
-        if len(own):
-            pick = (v[own] @ np.vstack([g_cent[k] for k in ks]).T).argmax(axis=1)
-        for n, k in enumerate(ks):
-            moved = own[pick == n] if len(own) else own
-            reg[moved] = group_id[k]
-            rel = "merge" if status[r] == "merged" else "split"
-            size_k = int((reg == group_id[k]).sum())
-            lineage.append((r, group_id[k], rel, len(moved), len(moved) / size_r,
-                            len(moved) / max(size_k, 1), float(cents[r] @ g_cent[k])))  # fmt: skip
+        kids = sorted({group_id[k] for k in ks})
+        kid_c = {c: _mean_unit(v[reg == c]) for c in kids}
+        pick = (v[own] @ np.vstack([kid_c[c] for c in kids]).T).argmax(axis=1)
+        rel = "merge" if status[r] == "merged" else "split"
+        for n, c in enumerate(kids):
+            moved = own[pick == n]
+            reg[moved] = c
+            size_c = int((reg == c).sum())
+            lineage.append((r, c, rel, len(moved), len(moved) / size_r, len(moved) / max(size_c, 1),
+                            float(cents[r] @ kid_c[c])))  # fmt: skip
     # small unexplained groups: their most similar registry theme still active, if similar
     live = [r for r in ids if r not in status] + [group_id[k] for k in range(len(groups))]
     live_c = {**{r: cents[r] for r in ids}, **{group_id[k]: g_cent[k] for k in range(len(groups))}}

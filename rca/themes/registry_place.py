@@ -100,10 +100,15 @@ def match_month(
     rows = []
     for r, c in sorted(placed.centroids.items()):
         f = by_id.get(r)
+        if f is None and r not in before.index:  # a new theme: the fitted theme most of it is in
+            f = int(pd.Series(fit_ids[reg == r]).mode().iloc[0])
+            f = f if f in row_of else None
         if f is not None:
             label, words = str(fit["theme_label"].iloc[row_of[f]]), fit["keywords"].iloc[row_of[f]]
-        else:
+        elif r in before.index:
             label, words = str(before.at[r, "label"]), before.at[r, "keywords"]
+        else:
+            label, words = f"theme {r}", ""
         rows.append({"registry_id": r, "label": label, "keywords": keywords_text(words),
                      "centroid": [float(x) for x in c], "size": int((reg == r).sum()),
                      "first_month": first.get(r, month), "last_month": month,
