@@ -126,7 +126,9 @@ def fit(texts: list[str], embeddings: np.ndarray, seed: int = 0) -> Fit:
     path = None if FIT_CACHE is None else FIT_CACHE / f"{key}.pkl"
     if path is not None and path.exists():
         saved = pickle.loads(path.read_bytes())  # a private cache this script wrote
-        return Fit(saved["theme_ids"], saved["info"], SimpleNamespace(centroids_=saved["centroids"]))
+        return Fit(
+            saved["theme_ids"], saved["info"], SimpleNamespace(centroids_=saved["centroids"])
+        )
     themes = find_themes(texts, embedder="auto", seed=seed, languages=["en"] * len(texts),
                          embeddings=embeddings)  # fmt: skip
     saved = {

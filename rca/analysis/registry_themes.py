@@ -2,10 +2,12 @@
 
 Each month's themes are fitted on the texts of the last `WINDOW_MONTHS` months up to the report
 month, then matched to the theme registry as the previous month's run left it
-(`rca.themes.registry.assign_registry`): a theme that continues a registry theme keeps its id, so
-``theme_id`` means the same theme from one month to the next. Texts of stored months before the
-window are assigned to the fitted themes (`rca.themes.model.ThemeModel.transform`; their vectors
-come from the embedding cache), so trends reach back over the whole history. Analysts' curation
+(`rca.themes.registry.assign_registry`, its month rule: the report month's texts are placed
+against the registry first, with the vectors the fit used): a theme that continues a registry
+theme keeps its id, so ``theme_id`` means the same theme from one month to the next. Texts of
+stored months before the window are assigned to the fitted themes
+(`rca.themes.model.ThemeModel.transform`; their vectors come from the embedding cache), so trends
+reach back over the whole history. Analysts' curation
 is applied by registry id (``theme:<id>`` keys, and keyword keys tied to an id by an earlier run).
 The registry's new state, its lineage and the curation links go back to the store.
 """

@@ -45,6 +45,12 @@ month left (`rca.store.registry_frames.RegistryState`). The rules (`match_regist
    >= `CONTINUE_COSINE` (a theme whose texts all left the window). Any other fitted theme is
    ``new``, any other registry theme ``gone``.
 
+**The month rule** (`rca.themes.registry_month`, the default of `assign_registry` when it is
+given the window's vectors and months, as the monthly pipeline does): the report month's texts
+are placed against the registry's themes *before* the refit is consulted, and statuses are
+decided on the report month's texts only; the refit only groups the texts no registry theme
+explains. The rules above stay for callers without vectors and as the benchmark's baselines.
+
 `assign_registry` then keeps each text the registry already placed under its registry id while
 that theme continues; the fit places new texts and those of themes that split, merged or ended.
 An empty registry gives the fitted themes the ids ``0..K-1`` in the fit's own theme order, so a
@@ -85,7 +91,7 @@ from rca.themes.registry_month import (
     PLACE_QUANTILE,
     PLACE_SLACK,
 )
-from rca.themes.registry_owner import one_row_per_link, owner_lineage, owner_links
+from rca.themes.registry_owner import one_row_per_link, owner_lineage, owner_links, snapshot
 from rca.themes.registry_place import match_month
 
 if TYPE_CHECKING:
@@ -261,69 +267,9 @@ def match_registry(
         columns=list(LINEAGE_COLUMNS),
     )
     lineage = one_row_per_link(lineage)
-    themes = _snapshot(old, fit, fit_ids, fit_units, ids, status, month)
+    themes = snapshot(old, fit, fit_ids, fit_units, ids, status, month)
     status_frame = themes[["registry_id", "status"]].reset_index(drop=True)
     return RegistryMatch(ids=ids, themes=themes, status=status_frame, lineage=lineage)
-
-
-def _snapshot(
-    old: pd.DataFrame | None,
-    fit: pd.DataFrame,
-    fit_ids: list[int],
-    fit_units: list[np.ndarray | None],
-    ids: dict[int, int],
-    status: dict[int, str],
-    month: str,
-) -> pd.DataFrame:
-    """Return the snapshot: fitted themes under their registry ids, then ended themes.
-
-    Fitted themes under one registry id (fragments, owner rule) make one row: their summed size,
-    the largest one's label and keywords, the size-weighted mean of their centroids.
-    """
-    first = {} if old is None else dict(zip(old["registry_id"], old["first_month"], strict=True))
-    rows = []
-    by_id: dict[int, list[int]] = {}
-    for j, t in enumerate(fit_ids):
-        by_id.setdefault(ids[t], []).append(j)
-    for rid, js in by_id.items():
-        sizes = [int(fit["size"].iloc[j]) for j in js]
-        j = js[int(np.argmax(sizes))]
-        main = fit_units[j]
-        vectors = [(fit_units[k], n) for k, n in zip(js, sizes, strict=True)]
-        unit = (
-            main
-            if main is None
-            else _mean_unit([(v, n) for v, n in vectors if v is not None and v.shape == main.shape])
-        )
-        rows.append(
-            {
-                "registry_id": rid,
-                "label": str(fit["theme_label"].iloc[j]),
-                "keywords": keywords_text(fit["keywords"].iloc[j]),
-                "centroid": None if unit is None else [float(v) for v in unit],
-                "size": sum(sizes),
-                "first_month": first.get(rid, month),
-                "last_month": month,
-                "status": status.get(rid, "new"),
-            }
-        )
-    if old is not None:
-        for rec in old.to_dict("records"):
-            if status[int(rec["registry_id"])] != "continuing":
-                rows.append({**{c: rec[c] for c in THEME_COLUMNS},
-                             "status": status[int(rec["registry_id"])]})  # fmt: skip
-    frame = pd.DataFrame(rows, columns=[*THEME_COLUMNS, "status"])
-    frame["registry_id"] = frame["registry_id"].astype("int64")
-    return frame.sort_values("registry_id", kind="stable").reset_index(drop=True)
-
-
-def _mean_unit(vectors: list[tuple[np.ndarray, int]]) -> np.ndarray | None:
-    """Return the size-weighted mean of unit vectors, scaled to length 1 (None for none)."""
-    if not vectors:
-        return None
-    if len(vectors) == 1:
-        return vectors[0][0]
-    return unit(sum(v * max(n, 1) for v, n in vectors))
 
 
 def state_after(previous: RegistryState, match: RegistryMatch, members: pd.Series,

@@ -264,7 +264,7 @@ def place_month(
 
     # what ends: merged parents (a merge wins), then parents of two or more candidates
     ended: dict[int, list[int]] = {}
-    for k, parents in sorted(merged.items()):
+    for parents in merged.values():
         for r in parents:
             status.setdefault(r, "merged")
     for r, ks in children.items():
