@@ -409,9 +409,8 @@ def main() -> None:
         if "stability" not in earlier:
             parser.error(f"--skip-cfpb: no stability figures in {args.out} to re-use")
         stability = dict(earlier["stability"])
-        stability["source"] = stability.get("source") or (
-            f"re-used, not re-run: measured by `{earlier.get('command', '?')}`"
-        )
+        if stability.get("source", "measured in this run") == "measured in this run":
+            stability["source"] = f"re-used, not re-run: measured by `{earlier.get('command')}`"
     else:
         stability = cfpb_stability()
         stability["source"] = "measured in this run"

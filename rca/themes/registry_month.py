@@ -297,15 +297,16 @@ def place_month(
         own = np.flatnonzero(reg == r)
         size_r = max(len(own), 1)
         kids = sorted({group_id[k] for k in ks})
-        kid_c = {c: _mean_unit(v[reg == c]) for c in kids}
-        pick = (v[own] @ np.vstack([kid_c[c] for c in kids]).T).argmax(axis=1)
+        kid_c = {kid: _mean_unit(v[reg == kid]) for kid in kids}
+        pick = (v[own] @ np.vstack([kid_c[kid] for kid in kids]).T).argmax(axis=1)
         rel = "merge" if status[r] == "merged" else "split"
-        for n, c in enumerate(kids):
+        for n, kid in enumerate(kids):
             moved = own[pick == n]
-            reg[moved] = c
-            size_c = int((reg == c).sum())
-            lineage.append((r, c, rel, len(moved), len(moved) / size_r, len(moved) / max(size_c, 1),
-                            float(cents[r] @ kid_c[c])))  # fmt: skip
+            reg[moved] = kid
+            size_kid = int((reg == kid).sum())
+            share_kid = len(moved) / max(size_kid, 1)
+            lineage.append((r, kid, rel, len(moved), len(moved) / size_r, share_kid,
+                            float(cents[r] @ kid_c[kid])))  # fmt: skip
     # small unexplained groups: their most similar registry theme still active, if similar
     live = [r for r in ids if r not in status] + [group_id[k] for k in range(len(groups))]
     live_c = {**{r: cents[r] for r in ids}, **{group_id[k]: g_cent[k] for k in range(len(groups))}}
