@@ -147,7 +147,7 @@ def place_month(
     months: Sequence[str],
     month: str,
     fitted: np.ndarray,
-    stored: dict[int, np.ndarray],
+    stored: dict[int, np.ndarray | None],
     next_id: int,
     limits: dict[str, float],
 ) -> MonthPlacement:
@@ -184,15 +184,16 @@ def place_month(
     active = sorted(int(r) for r in stored)
     min_size = int(limits["min_size"])
     # window centroids and each theme's typical similarity of its own texts
-    cents, floor = {}, {}
+    cents: dict[int, np.ndarray] = {}
+    floor: dict[int, float] = {}
     for r in active:
         own = reg == r
         if own.any():
             cents[r] = _mean_unit(v[own])
             sims = v[own] @ cents[r]
             floor[r] = float(np.quantile(sims, limits["place_quantile"])) - limits["place_slack"]
-        elif stored[r] is not None:
-            cents[r], floor[r] = stored[r], 1.0  # nothing left to place against
+        elif (centre := stored[r]) is not None:
+            cents[r], floor[r] = centre, 1.0  # nothing left to place against
     ids = [r for r in active if r in cents]
     unplaced = np.flatnonzero(reg < 0)
     if ids and unplaced.size:

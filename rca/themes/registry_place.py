@@ -91,18 +91,18 @@ def match_month(
     # for each registry id, the fitted theme giving its label: the largest one it is the id of
     by_id: dict[int, int] = {}
     sizes = dict(zip(themes_fit, fit["size"], strict=True))
-    for f, r in ids.items():
-        if r not in by_id or sizes[f] > sizes[by_id[r]]:
-            by_id[r] = f
+    for fitted_id, r in ids.items():
+        if r not in by_id or sizes[fitted_id] > sizes[by_id[r]]:
+            by_id[r] = fitted_id
     row_of = {t: j for j, t in enumerate(themes_fit)}
     first = dict(zip(old["registry_id"], old["first_month"], strict=True))
     before = old.set_index("registry_id")
     rows = []
     for r, c in sorted(placed.centroids.items()):
-        f = by_id.get(r)
+        f: int | None = by_id.get(r)
         if f is None and r not in before.index:  # a new theme: the fitted theme most of it is in
-            f = int(pd.Series(fit_ids[reg == r]).mode().iloc[0])
-            f = f if f in row_of else None
+            most = int(pd.Series(fit_ids[reg == r]).mode().iloc[0])
+            f = most if most in row_of else None
         if f is not None:
             label, words = str(fit["theme_label"].iloc[row_of[f]]), fit["keywords"].iloc[row_of[f]]
         elif r in before.index:
