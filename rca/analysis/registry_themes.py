@@ -103,7 +103,9 @@ def _with_registry_rows(
         row["theme_id"], row["size"] = r, int((ids == r).sum())
         if r in snap.index:
             row["theme_label"] = str(snap.at[r, "label"])
-            row["keywords"] = [w for w in str(snap.at[r, "keywords"]).split(", ") if w]
+            words = [w for w in str(snap.at[r, "keywords"]).split(", ") if w]
+            # the same kind of value as the table's other rows (a list, or a joined string)
+            row["keywords"] = ", ".join(words) if isinstance(row["keywords"], str) else words
             if "keyword_label" in row:
                 row["keyword_label"] = str(snap.at[r, "keywords"])
         rows.append(row)
