@@ -49,13 +49,17 @@ Writes benchmarks/results/identity.json and prints Markdown tables.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import pickle
 import platform
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -68,28 +72,79 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from rca.store.registry_frames import RegistryState
 from rca.text.clean import clean_text
 from rca.text.keys import text_keys
-from rca.themes.find import Themes, find_themes
+from rca.themes.find import find_themes
 from rca.themes.registry import assign_registry, state_after
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data"
+#: ../shared/data beside the repository (or beside a parent folder: a git worktree's checkout).
+DATA = next(
+    (p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()),
+    ROOT.parent / "shared" / "data",
+)
 RESULTS = Path(__file__).resolve().parent / "results" / "identity.json"
 WINDOW = 6
 FIRST_MONTH = "2018-07"
 #: CFPB windows ending in these months (the first 11 of the data) are development data.
 CFPB_DEV_LAST = "2019-05"
 DEV_SEED = 0
-#: The registry's matching rules measured side by side on the same fits: the owner rule (the
-#: default) and the previous rule (a link needs a part of both sides), the baseline.
-RULES = ("owner", "links")
+#: The registry's matching rules measured side by side on the same fits: the month rule (the
+#: default: the report month's texts placed first), the owner rule (the default before it) and
+#: the links rule (a link needs a part of both sides), the baselines.
+RULES = ("month", "owner", "links")
 
 
-def fit(texts: list[str], seed: int = 0) -> Themes:
-    """Fit themes as the monthly analysis does (embedder ``auto``, English texts)."""
-    return find_themes(texts, embedder="auto", seed=seed, languages=["en"] * len(texts))
+def embed_once(texts: list[str]) -> np.ndarray:
+    """Embed every text once with the embedder ``auto`` picks for English texts (MiniLM)."""
+    from rca.themes.languages import resolve_embedder
+
+    embedder = resolve_embedder("auto", texts[:1], ["en"])[0]
+    return np.asarray(embedder.embed(texts), dtype=np.float32)
 
 
-def centroid_only(previous: dict[int, np.ndarray], themes: Themes, next_id: int) -> dict[int, int]:
+#: Folder of saved window fits (``--fit-cache``), or None: every window is fitted.
+FIT_CACHE: Path | None = None
+
+
+@dataclass
+class Fit:
+    """What the registry needs of a window's fit (`rca.themes.find.Themes`, saved)."""
+
+    theme_ids: np.ndarray
+    theme_info: pd.DataFrame
+    model: SimpleNamespace
+
+
+def fit(texts: list[str], embeddings: np.ndarray, seed: int = 0) -> Fit:
+    """Fit themes as the monthly analysis does (embedder ``auto``, English texts).
+
+    The embeddings are computed once per text (`embed_once`), as the pipeline's embedding cache
+    does, instead of again for every window. With ``--fit-cache`` a window fitted before (same
+    texts in the same order, same seed) is read back instead: the fit is deterministic, and
+    the matching rules, not the fits, are what this benchmark compares.
+    """
+    key = hashlib.sha256("\n".join([*texts, f"seed={seed}"]).encode()).hexdigest()[:32]
+    path = None if FIT_CACHE is None else FIT_CACHE / f"{key}.pkl"
+    if path is not None and path.exists():
+        saved = pickle.loads(path.read_bytes())  # a private cache this script wrote
+        return Fit(
+            saved["theme_ids"], saved["info"], SimpleNamespace(centroids_=saved["centroids"])
+        )
+    themes = find_themes(texts, embedder="auto", seed=seed, languages=["en"] * len(texts),
+                         embeddings=embeddings)  # fmt: skip
+    saved = {
+        "theme_ids": np.asarray(themes.theme_ids),
+        "info": themes.theme_info[["theme_id", "theme_label", "keywords", "size"]].copy(),
+        "centroids": dict(themes.model.centroids_),
+    }
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(saved))
+        tmp.replace(path)
+    return Fit(saved["theme_ids"], saved["info"], SimpleNamespace(centroids_=saved["centroids"]))
+
+
+def centroid_only(previous: dict[int, np.ndarray], themes: Fit, next_id: int) -> dict[int, int]:
     """BERTopic-style baseline: each fitted theme takes its most similar previous theme's id."""
     ids: dict[int, int] = {}
     prev_ids = sorted(previous)
@@ -120,8 +175,11 @@ def cfpb_stability() -> dict[str, Any]:
     df["month"] = pd.to_datetime(df["Date received"]).dt.strftime("%Y-%m")
     df = df[df["month"] >= FIRST_MONTH]  # the README's 21 months (54 older stragglers left out)
     df["key"] = text_keys(df["text"].tolist())
+    df = df.drop_duplicates("key")
+    vectors = embed_once(df["text"].tolist())
+    df["row"] = np.arange(len(df))
     months = [str(p) for p in pd.period_range(FIRST_MONTH, df["month"].max(), freq="M")]
-    state = plain = links = RegistryState.empty()
+    state = plain = links = owner = RegistryState.empty()
     prev: dict[str, pd.Series] = {}
     prev_centroids: dict[int, np.ndarray] = {}
     next_naive = 0
@@ -130,11 +188,16 @@ def cfpb_stability() -> dict[str, Any]:
         window = df[df["month"].isin(months[end - WINDOW + 1 : end + 1])]
         window = window.drop_duplicates("key")
         start = time.perf_counter()
-        themes = fit(window["text"].tolist())
-        match, members = assign_registry(themes, window["key"].tolist(), state, months[end])
+        emb = vectors[window["row"].to_numpy()]
+        themes = fit(window["text"].tolist(), emb)
+        match, members = assign_registry(themes, window["key"].tolist(), state, months[end],
+                                         vectors=emb, months=window["month"].tolist())  # fmt: skip
         state = state_after(state, match, members, months[end])
+        match4, members4 = assign_registry(themes, window["key"].tolist(), owner, months[end],
+                                           rule="owner")  # fmt: skip
+        owner = state_after(owner, match4, members4, months[end])
         match2, members2 = assign_registry(themes, window["key"].tolist(), plain, months[end],
-                                           keep=False)  # fmt: skip
+                                           keep=False, rule="owner")  # fmt: skip
         plain = state_after(plain, match2, members2, months[end])
         match3, members3 = assign_registry(themes, window["key"].tolist(), links, months[end],
                                            rule="links")  # fmt: skip
@@ -145,7 +208,8 @@ def cfpb_stability() -> dict[str, Any]:
         centroid = raw.map(naive_ids).fillna(-1).astype("int64")
         prev_centroids = {naive_ids[t]: c for t, c in themes.model.centroids_.items()}
         now = {"registry": members, "registry (no keeping)": members2, "raw fitted ids": raw,
-               "centroid only": centroid, "registry, previous rule": members3}  # fmt: skip
+               "centroid only": centroid, "registry, previous rule": members3,
+               "registry, owner rule": members4}  # fmt: skip
         row: dict[str, Any] = {
             "window_end": months[end], "texts": len(window), "themes": len(themes.model.centroids_),
             "fit_s": round(time.perf_counter() - start, 1),
@@ -212,15 +276,19 @@ def planted_lineage(seed: int, months: int, split: str, merge: str, min_size: in
     states = {rule: RegistryState.empty() for rule in RULES}
     prev_cats = pd.Series(dtype=str)
     frames = _sample_months(seed, months, split, merge)
+    every = pd.concat(frames).drop_duplicates("key")
+    vectors = dict(zip(every["key"], embed_once(every["text"].tolist()), strict=True))
     for i, frame in enumerate(frames):
         month = str(frame["month"].iloc[0])
         win = pd.concat(frames[max(0, i - window + 1) : i + 1]).drop_duplicates("key")
         start = time.perf_counter()
-        themes = fit(win["text"].tolist())
+        emb = np.vstack([vectors[k] for k in win["key"]])
+        themes = fit(win["text"].tolist(), emb)
         fit_s = round(time.perf_counter() - start, 1)
         cats = pd.Series(win["category"].to_numpy(), index=win["key"].to_numpy())
         for rule, state in states.items():
-            match, members = assign_registry(themes, win["key"].tolist(), state, month, rule=rule)
+            match, members = assign_registry(themes, win["key"].tolist(), state, month, rule=rule,
+                                             vectors=emb, months=win["month"].tolist())  # fmt: skip
             row = _lineage_row(match, members, state, prev_cats, cats, month, split, merge,
                                min_size)  # fmt: skip
             rows.append({"seed": seed, "month": month, "rule": rule,
@@ -316,7 +384,10 @@ def main() -> None:
     from rca.analysis.registry_themes import WINDOW_MONTHS
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    parser.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2])
+    parser.add_argument("--fit-cache", type=Path, default=None,
+                        help="folder to save window fits in and read them back from (the fits "
+                             "are deterministic; runs per seed can then share them)")  # fmt: skip
     parser.add_argument("--sample-months", type=int, default=12)
     parser.add_argument("--sample-window", type=int, default=WINDOW_MONTHS,
                         help="months each sample month's themes are fitted on (the pipeline's "
@@ -329,15 +400,17 @@ def main() -> None:
     args = parser.parse_args()
     if args.sample_window < 1:
         parser.error("--sample-window: expected 1 month or more")
+    global FIT_CACHE
+    FIT_CACHE = args.fit_cache
     t0 = time.perf_counter()
+    load_start = [round(x, 2) for x in os.getloadavg()]
     earlier = _earlier(args.out)
     if args.skip_cfpb:
         if "stability" not in earlier:
             parser.error(f"--skip-cfpb: no stability figures in {args.out} to re-use")
         stability = dict(earlier["stability"])
-        stability["source"] = stability.get("source") or (
-            f"re-used, not re-run: measured by `{earlier.get('command', '?')}`"
-        )
+        if stability.get("source", "measured in this run") == "measured in this run":
+            stability["source"] = f"re-used, not re-run: measured by `{earlier.get('command')}`"
     else:
         stability = cfpb_stability()
         stability["source"] = "measured in this run"
@@ -352,9 +425,8 @@ def main() -> None:
         "merge_month": args.merge_month,
         "sample_months": args.sample_months,
         "summary": _lineage_summary([r for r in sample_rows if r["rule"] == RULES[0]]),
-        "summary_previous_rule": _lineage_summary(
-            [r for r in sample_rows if r["rule"] == RULES[1]]
-        ),
+        "summary_owner_rule": _lineage_summary([r for r in sample_rows if r["rule"] == "owner"]),
+        "summary_previous_rule": _lineage_summary([r for r in sample_rows if r["rule"] == "links"]),
         "rows": sample_rows,
         "runtime_s": round(time.perf_counter() - t_sample, 1),
     }
@@ -370,6 +442,20 @@ def main() -> None:
         "stability_summary": earlier.get("stability", {}).get("summary"),
         "planted_summary": earlier.get("planted", {}).get("summary"),
     }
+    if "summary_owner_rule" not in earlier.get("planted", {}):  # the file is the owner rule's run
+        owner_run = {"command": earlier.get("command"),
+                     "stability_summary": earlier.get("stability", {}).get("summary"),
+                     "planted_summary": earlier.get("planted", {}).get("summary")}  # fmt: skip
+    else:
+        owner_run = earlier.get("owner_rule", {}).get("earlier_run")
+    owner_rule = {
+        "note": "the owner rule (the default before the month rule; assign_registry(rule="
+                "'owner')), measured in this run on the same fits (stability: column 'registry, "
+                "owner rule'; planted: summary_owner_rule), and the run that made it the default "
+                "(earlier_run; it embedded every window again, the same vectors)",
+        "planted_summary": planted["summary_owner_rule"],
+        "earlier_run": owner_run,
+    }  # fmt: skip
     previous_rule = {
         "note": "the registry's previous matching rule (assign_registry(rule='links'): a link "
                 "needs PART_SHARE of both sides), measured in this run on the same fits "
@@ -388,7 +474,14 @@ def main() -> None:
         "stability": stability,
         "planted": planted,
         "planted_other_windows": others,
+        "owner_rule": owner_rule,
         "previous_rule": previous_rule,
+        "load_average": {
+            "start": load_start,
+            "end": [round(x, 2) for x in os.getloadavg()],
+            "note": "os.getloadavg() (1, 5, 15 min) on a 2-core machine shared "
+            "with other work while this ran",
+        },
         "runtime_s": round(time.perf_counter() - t0, 1),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -399,21 +492,24 @@ def main() -> None:
 def markdown(result: dict[str, Any]) -> str:
     """The figures as Markdown tables (stability; planted lineage and churn)."""
     head = (
-        "| stability (CFPB, 6-month windows) | windows | registry | raw fitted ids "
-        "| centroid only (BERTopic-style) | registry, no keeping | registry, previous rule |"
+        "| stability (CFPB, 6-month windows) | windows | registry | owner rule | raw fitted ids "
+        "| centroid only (BERTopic-style) | owner rule, no keeping | links rule |"
     )
-    lines = [head, "|---|---|---|---|---|---|---|"]
+    lines = [head, "|---|---|---|---|---|---|---|---|"]
     for part, s in result["stability"]["summary"].items():
-        lines.append(f"| {part} | {s['windows']} | {s['registry']} | {s['raw fitted ids']} "
+        lines.append(f"| {part} | {s['windows']} | {s['registry']} "
+                     f"| {s.get('registry, owner rule')} | {s['raw fitted ids']} "
                      f"| {s['centroid only']} | {s['registry (no keeping)']} "
                      f"| {s.get('registry, previous rule')} |")  # fmt: skip
     lines.append(f"\nstability: {result['stability'].get('source', 'measured in this run')}")
     lines += ["", "| sample (split, merge month) | window | months | exact months | split found "
               "| merge found | new big / quiet month | gone big / quiet month |",
               "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    owner = {**result["planted"], "summary": result["planted"].get("summary_owner_rule", {}),
+             "label": "owner rule"}  # fmt: skip
     previous = {**result["planted"], "summary": result["planted"].get("summary_previous_rule", {}),
-                "label": "previous rule"}  # fmt: skip
-    runs = [result["planted"], previous, *result.get("planted_other_windows", {}).values()]
+                "label": "links rule"}  # fmt: skip
+    runs = [result["planted"], owner, previous, *result.get("planted_other_windows", {}).values()]
     for run in runs:
         w = run["sample_window"]
         window = f"{w} month{'s' if w > 1 else ''}" + (

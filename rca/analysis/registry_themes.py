@@ -2,10 +2,12 @@
 
 Each month's themes are fitted on the texts of the last `WINDOW_MONTHS` months up to the report
 month, then matched to the theme registry as the previous month's run left it
-(`rca.themes.registry.assign_registry`): a theme that continues a registry theme keeps its id, so
-``theme_id`` means the same theme from one month to the next. Texts of stored months before the
-window are assigned to the fitted themes (`rca.themes.model.ThemeModel.transform`; their vectors
-come from the embedding cache), so trends reach back over the whole history. Analysts' curation
+(`rca.themes.registry.assign_registry`, its month rule: the report month's texts are placed
+against the registry first, with the vectors the fit used): a theme that continues a registry
+theme keeps its id, so ``theme_id`` means the same theme from one month to the next. Texts of
+stored months before the window are assigned to the fitted themes
+(`rca.themes.model.ThemeModel.transform`; their vectors come from the embedding cache), so trends
+reach back over the whole history. Analysts' curation
 is applied by registry id (``theme:<id>`` keys, and keyword keys tied to an id by an earlier run).
 The registry's new state, its lineage and the curation links go back to the store.
 """
@@ -75,6 +77,43 @@ def _merged_into(info: pd.DataFrame) -> dict[int, int]:
     return into
 
 
+def _with_registry_rows(
+    themes: Themes, match: RegistryMatch, members: pd.Series, n: int
+) -> pd.DataFrame:
+    """Return ``theme_info`` with a row for every registry theme holding texts of the window.
+
+    With the month rule a registry theme keeps its texts even when the refit gave none of its
+    fitted themes its id: its row then has its registry label and keywords, and the root cause
+    of the theme holding most of its texts in the fit.
+    """
+    info = themes.theme_info
+    ids = members.fillna(-1).astype("int64").to_numpy()
+    missing = sorted(set(ids.tolist()) - set(info["theme_id"].astype(int)) - {-1})
+    if not missing or len(ids) != n:
+        return info
+    snap = match.themes.set_index("registry_id")
+    shown = np.asarray([themes.ids.get(int(t), -1) for t in themes.model.themes_])
+    rows = []
+    for r in missing:
+        held = pd.Series(shown[ids == r])
+        held = held[held.isin(info["theme_id"])]
+        if held.empty:
+            continue
+        row = info.loc[info["theme_id"] == int(held.mode().iloc[0])].iloc[0].copy()
+        row["theme_id"], row["size"] = r, int((ids == r).sum())
+        if r in snap.index:
+            row["theme_label"] = str(snap.at[r, "label"])
+            words = [w for w in str(snap.at[r, "keywords"]).split(", ") if w]
+            # the same kind of value as the table's other rows (a list, or a joined string)
+            row["keywords"] = ", ".join(words) if isinstance(row["keywords"], str) else words
+            if "keyword_label" in row:
+                row["keyword_label"] = str(snap.at[r, "keywords"])
+        rows.append(row)
+    if not rows:
+        return info
+    return pd.concat([info, pd.DataFrame(rows)], ignore_index=True)
+
+
 def registry_themes(
     store: Store,
     kind: str,
@@ -124,6 +163,7 @@ def registry_themes(
     from rca.text.keys import text_keys
     from rca.themes.curation_file import registry_id_of
     from rca.themes.find import Themes, find_themes
+    from rca.themes.languages import center_languages, resolve_embedder
     from rca.themes.registry import assign_registry
 
     texts = df[column].fillna("").astype(str) if column in df else pd.Series("", index=df.index)
@@ -131,25 +171,37 @@ def registry_themes(
     months = window_months(row_months[has_text].astype(str).tolist() or [month], month, window)
     in_window = has_text & row_months.astype(str).isin(months).to_numpy()
     earlier = has_text & ~in_window
-    keys = text_keys(texts[in_window].tolist())
+    window_texts = texts[in_window].tolist()
+    keys = text_keys(window_texts)
+    window_of = row_months[in_window].astype(str).tolist()
     previous = store.registry_before(kind, month)
     links = store.curation_links(kind) if curation is not None else {}
     captured: dict[str, object] = {}
 
+    langs = None if languages is None else languages[in_window].astype(str).tolist()
+    # embedded once: the fit and the registry's month rule use the same vectors
+    model_embedder, _, langs = resolve_embedder(embedder, window_texts, langs)
+    embeddings = model_embedder.embed(window_texts) if window_texts else None
+
     def relabel(model: ThemeModel) -> dict[int, int]:
         fitted = Themes(model.themes_, model.confidence_, model.theme_info_, model)
-        match, members = assign_registry(fitted, keys, previous, month)
+        vectors = None
+        if embeddings is not None:  # as the model saw them (centred by language)
+            vectors = center_languages(model.embedder_, embeddings, window_texts, langs,
+                                       means=model.language_means_)[0]  # fmt: skip
+        match, members = assign_registry(fitted, keys, previous, month, vectors=vectors,
+                                         months=window_of)  # fmt: skip
         captured.update(match=match, members=members)
         return dict(match.ids)
 
-    langs = None if languages is None else languages[in_window].astype(str).tolist()
     themes = find_themes(
-        texts[in_window].tolist(), embedder=embedder, n_themes=n_themes, seed=seed,
+        window_texts, embedder=embedder, n_themes=n_themes, seed=seed,
         curation=curation if curation is not None and curation.exists() else None,
-        languages=langs, relabel=relabel, links=links,
+        languages=langs, relabel=relabel, links=links, embeddings=embeddings,
     )  # fmt: skip
     match, members = captured["match"], captured["members"]
     assert isinstance(match, RegistryMatch) and isinstance(members, pd.Series)
+    themes.theme_info = _with_registry_rows(themes, match, members.reindex(keys), len(keys))
     into = _merged_into(themes.theme_info)
     info = themes.theme_info.set_index("theme_id")
 

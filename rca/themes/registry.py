@@ -45,6 +45,12 @@ month left (`rca.store.registry_frames.RegistryState`). The rules (`match_regist
    >= `CONTINUE_COSINE` (a theme whose texts all left the window). Any other fitted theme is
    ``new``, any other registry theme ``gone``.
 
+**The month rule** (`rca.themes.registry_month`, the default of `assign_registry` when it is
+given the window's vectors and months, as the monthly pipeline does): the report month's texts
+are placed against the registry's themes *before* the refit is consulted, and statuses are
+decided on the report month's texts only; the refit only groups the texts no registry theme
+explains. The rules above stay for callers without vectors and as the benchmark's baselines.
+
 `assign_registry` then keeps each text the registry already placed under its registry id while
 that theme continues; the fit places new texts and those of themes that split, merged or ended.
 An empty registry gives the fitted themes the ids ``0..K-1`` in the fit's own theme order, so a
@@ -55,7 +61,7 @@ deterministic: the same inputs give the same ids, statuses and lineage.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -69,13 +75,24 @@ from rca.store.registry_frames import (
 from rca.themes.registry_links import (
     centroid_links,
     cosines,
+    keywords_text,
     leftovers,
     link_lineage,
     ratio,
     shared_counts,
     unit,
 )
-from rca.themes.registry_owner import one_row_per_link, owner_lineage, owner_links
+from rca.themes.registry_month import (
+    DROP_SHARE,
+    GROUP_COSINE,
+    MIN_THEME_SIZE,
+    PARENT_COSINE,
+    PARENT_MARGIN,
+    PLACE_QUANTILE,
+    PLACE_SLACK,
+)
+from rca.themes.registry_owner import one_row_per_link, owner_lineage, owner_links, snapshot
+from rca.themes.registry_place import match_month
 
 if TYPE_CHECKING:
     from rca.themes.find import Themes
@@ -135,12 +152,6 @@ CONTINUE_COSINE = 0.85
 #: A second child (split) or parent (merge) by centroids must be within this cosine of the
 #: theme's mutual best match (development sample, with `LINK_COSINE`: 0.05 -> 0.03).
 COSINE_MARGIN = 0.03
-
-
-def _keywords(value: Any) -> str:
-    if isinstance(value, str) or value is None or isinstance(value, float):
-        return value if isinstance(value, str) else ""
-    return ", ".join(str(v) for v in value)
 
 
 def match_registry(
@@ -246,77 +257,19 @@ def match_registry(
                 "share_of_parent": round(float(sop[i, j]), 4),
                 "share_of_child": round(float(soc[i, j]), 4),
                 "centroid_cosine": round(float(cos[i, j]), 4),
-                "parent_keywords": _keywords(old["keywords"].iloc[i]) if old is not None else "",
-                "child_keywords": _keywords(fit["keywords"].iloc[j]),
+                "parent_keywords": keywords_text(old["keywords"].iloc[i])
+                if old is not None
+                else "",
+                "child_keywords": keywords_text(fit["keywords"].iloc[j]),
             }
             for (i, j), rel in sorted(relation.items(), key=lambda e: (e[0][1], e[0][0]))
         ],
         columns=list(LINEAGE_COLUMNS),
     )
     lineage = one_row_per_link(lineage)
-    themes = _snapshot(old, fit, fit_ids, fit_units, ids, status, month)
+    themes = snapshot(old, fit, fit_ids, fit_units, ids, status, month)
     status_frame = themes[["registry_id", "status"]].reset_index(drop=True)
     return RegistryMatch(ids=ids, themes=themes, status=status_frame, lineage=lineage)
-
-
-def _snapshot(
-    old: pd.DataFrame | None,
-    fit: pd.DataFrame,
-    fit_ids: list[int],
-    fit_units: list[np.ndarray | None],
-    ids: dict[int, int],
-    status: dict[int, str],
-    month: str,
-) -> pd.DataFrame:
-    """Return the snapshot: fitted themes under their registry ids, then ended themes.
-
-    Fitted themes under one registry id (fragments, owner rule) make one row: their summed size,
-    the largest one's label and keywords, the size-weighted mean of their centroids.
-    """
-    first = {} if old is None else dict(zip(old["registry_id"], old["first_month"], strict=True))
-    rows = []
-    by_id: dict[int, list[int]] = {}
-    for j, t in enumerate(fit_ids):
-        by_id.setdefault(ids[t], []).append(j)
-    for rid, js in by_id.items():
-        sizes = [int(fit["size"].iloc[j]) for j in js]
-        j = js[int(np.argmax(sizes))]
-        main = fit_units[j]
-        vectors = [(fit_units[k], n) for k, n in zip(js, sizes, strict=True)]
-        unit = (
-            main
-            if main is None
-            else _mean_unit([(v, n) for v, n in vectors if v is not None and v.shape == main.shape])
-        )
-        rows.append(
-            {
-                "registry_id": rid,
-                "label": str(fit["theme_label"].iloc[j]),
-                "keywords": _keywords(fit["keywords"].iloc[j]),
-                "centroid": None if unit is None else [float(v) for v in unit],
-                "size": sum(sizes),
-                "first_month": first.get(rid, month),
-                "last_month": month,
-                "status": status.get(rid, "new"),
-            }
-        )
-    if old is not None:
-        for rec in old.to_dict("records"):
-            if status[int(rec["registry_id"])] != "continuing":
-                rows.append({**{c: rec[c] for c in THEME_COLUMNS},
-                             "status": status[int(rec["registry_id"])]})  # fmt: skip
-    frame = pd.DataFrame(rows, columns=[*THEME_COLUMNS, "status"])
-    frame["registry_id"] = frame["registry_id"].astype("int64")
-    return frame.sort_values("registry_id", kind="stable").reset_index(drop=True)
-
-
-def _mean_unit(vectors: list[tuple[np.ndarray, int]]) -> np.ndarray | None:
-    """Return the size-weighted mean of unit vectors, scaled to length 1 (None for none)."""
-    if not vectors:
-        return None
-    if len(vectors) == 1:
-        return vectors[0][0]
-    return unit(sum(v * max(n, 1) for v, n in vectors))
 
 
 def state_after(previous: RegistryState, match: RegistryMatch, members: pd.Series,
@@ -340,7 +293,9 @@ def assign_registry(
     month: str,
     *,
     keep: bool = True,
-    rule: str = "owner",
+    rule: str | None = None,
+    vectors: np.ndarray | None = None,
+    months: Sequence[str] | None = None,
 ) -> tuple[RegistryMatch, pd.Series]:
     """Match a fit (`rca.themes.find.find_themes`) to the registry; return it and the members.
 
@@ -364,8 +319,14 @@ def assign_registry(
         Keep the registry id of texts whose theme continues (False: every text takes its
         fitted theme's registry id).
     rule
-        The matching rule of `match_registry` (``"owner"``, or ``"links"`` for the previous
-        rule).
+        ``"month"`` (`rca.themes.registry_month`: the report month's texts are placed against
+        the registry first; needs ``vectors`` and ``months``), or a rule of `match_registry`
+        (``"owner"``, ``"links"``). None: ``"month"`` when ``vectors`` and ``months`` are
+        given, else ``"owner"``. An empty registry is numbered by `match_registry` whatever
+        the rule.
+    vectors, months
+        The embeddings the themes were fitted on and each text's month, in ``keys`` order
+        (the month rule).
 
     Returns
     -------
@@ -379,8 +340,27 @@ def assign_registry(
     fitted = info.loc[info["theme_id"] >= 0, ["theme_id", "theme_label", "keywords", "size"]]
     fitted_members = pd.Series(np.asarray(themes.theme_ids, dtype="int64"), index=list(keys))
     fitted_members = fitted_members[~fitted_members.index.duplicated()]
+    if rule is None:
+        rule = "month" if vectors is not None and months is not None else "owner"
+    if rule == "month" and not previous.is_empty:
+        if (
+            vectors is None
+            or months is None
+            or len(vectors) != len(keys)
+            or len(months) != len(keys)
+        ):
+            raise ValueError("the month rule needs one vector and one month per key")
+        limits = {"min_size": MIN_THEME_SIZE, "link_cosine": LINK_COSINE,
+                  "cosine_margin": COSINE_MARGIN, "apart_cosine": APART_COSINE,
+                  "place_quantile": PLACE_QUANTILE, "place_slack": PLACE_SLACK,
+                  "drop_share": DROP_SHARE, "parent_cosine": PARENT_COSINE,
+            "parent_margin": PARENT_MARGIN,
+                  "group_cosine": GROUP_COSINE}  # fmt: skip
+        return match_month(previous, fitted, keys, np.asarray(themes.theme_ids), vectors, months,
+                           month, limits)  # fmt: skip
     centroids = getattr(themes.model, "centroids_", {})
-    match = match_registry(previous, fitted, centroids, fitted_members, month, rule=rule)
+    match = match_registry(previous, fitted, centroids, fitted_members, month,
+                           rule="owner" if rule == "month" else rule)  # fmt: skip
     mapped = fitted_members.map(lambda t: match.ids.get(int(t), -1)).astype("int64")
     if keep and not previous.members.empty:
         continuing = match.status.loc[match.status["status"] == "continuing", "registry_id"]

@@ -15,6 +15,7 @@ __all__ = [
     "centroid_links",
     "cosines",
     "groups",
+    "keywords_text",
     "leftovers",
     "link_lineage",
     "ratio",
@@ -30,6 +31,13 @@ def unit(vector: Any) -> np.ndarray | None:
     arr = np.asarray(vector, dtype=np.float64).ravel()
     norm = float(np.linalg.norm(arr))
     return arr / norm if arr.size and norm > 0 else None
+
+
+def keywords_text(value: Any) -> str:
+    """Return keywords as one ``", "``-joined string (a list, a string or nothing)."""
+    if isinstance(value, str) or value is None or isinstance(value, float):
+        return value if isinstance(value, str) else ""
+    return ", ".join(str(v) for v in value)
 
 
 def cosines(prev: list[np.ndarray | None], new: list[np.ndarray | None]) -> np.ndarray:

@@ -13,9 +13,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from rca.themes.registry_links import ratio
+from rca.store.registry_frames import THEME_COLUMNS
+from rca.themes.registry_links import keywords_text, ratio, unit
 
-__all__ = ["OwnerLinks", "one_row_per_link", "owner_lineage", "owner_links"]
+__all__ = [
+    "OwnerLinks",
+    "mean_unit",
+    "one_row_per_link",
+    "owner_lineage",
+    "owner_links",
+    "snapshot",
+]
 
 
 @dataclass
@@ -187,3 +195,63 @@ def one_row_per_link(lineage: pd.DataFrame) -> pd.DataFrame:
     first["shared_texts"] = sums["shared_texts"].to_numpy()
     first["share_of_parent"] = sums["share_of_parent"].round(4).to_numpy()
     return first.sort_values(["child_id", "parent_id"], kind="stable").reset_index(drop=True)
+
+
+def snapshot(
+    old: pd.DataFrame | None,
+    fit: pd.DataFrame,
+    fit_ids: list[int],
+    fit_units: list[np.ndarray | None],
+    ids: dict[int, int],
+    status: dict[int, str],
+    month: str,
+) -> pd.DataFrame:
+    """Return the snapshot: fitted themes under their registry ids, then ended themes.
+
+    Fitted themes under one registry id (fragments, owner rule) make one row: their summed size,
+    the largest one's label and keywords, the size-weighted mean of their centroids.
+    """
+    first = {} if old is None else dict(zip(old["registry_id"], old["first_month"], strict=True))
+    rows = []
+    by_id: dict[int, list[int]] = {}
+    for j, t in enumerate(fit_ids):
+        by_id.setdefault(ids[t], []).append(j)
+    for rid, js in by_id.items():
+        sizes = [int(fit["size"].iloc[j]) for j in js]
+        j = js[int(np.argmax(sizes))]
+        main = fit_units[j]
+        vectors = [(fit_units[k], n) for k, n in zip(js, sizes, strict=True)]
+        main_unit = (
+            main
+            if main is None
+            else mean_unit([(v, n) for v, n in vectors if v is not None and v.shape == main.shape])
+        )
+        rows.append(
+            {
+                "registry_id": rid,
+                "label": str(fit["theme_label"].iloc[j]),
+                "keywords": keywords_text(fit["keywords"].iloc[j]),
+                "centroid": None if main_unit is None else [float(v) for v in main_unit],
+                "size": sum(sizes),
+                "first_month": first.get(rid, month),
+                "last_month": month,
+                "status": status.get(rid, "new"),
+            }
+        )
+    if old is not None:
+        for rec in old.to_dict("records"):
+            if status[int(rec["registry_id"])] != "continuing":
+                rows.append({**{c: rec[c] for c in THEME_COLUMNS},
+                             "status": status[int(rec["registry_id"])]})  # fmt: skip
+    frame = pd.DataFrame(rows, columns=[*THEME_COLUMNS, "status"])
+    frame["registry_id"] = frame["registry_id"].astype("int64")
+    return frame.sort_values("registry_id", kind="stable").reset_index(drop=True)
+
+
+def mean_unit(vectors: list[tuple[np.ndarray, int]]) -> np.ndarray | None:
+    """Return the size-weighted mean of unit vectors, scaled to length 1 (None for none)."""
+    if not vectors:
+        return None
+    if len(vectors) == 1:
+        return vectors[0][0]
+    return unit(sum(v * max(n, 1) for v, n in vectors))
