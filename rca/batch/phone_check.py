@@ -17,12 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from rca.batch.browser_check import PageCheck
+from typing import Any, Protocol
 
 __all__ = ["PHONE", "check_phone_layout", "phone_problems"]
+
+
+class _Checked(Protocol):
+    """What the phone check needs of `rca.batch.browser_check.PageCheck` (no import: a cycle)."""
+
+    path: Path
+    problems: list[str]
+
 
 #: The phone the reports are checked on (Playwright context options): a 390-pixel-wide touch screen.
 PHONE: dict[str, Any] = {
@@ -145,7 +150,7 @@ def phone_problems(seen: dict[str, Any]) -> list[str]:
 
 
 def check_phone_layout(
-    browser: Any, checks: Sequence[PageCheck], month_dir: Path, shots: Path | None
+    browser: Any, checks: Sequence[_Checked], month_dir: Path, shots: Path | None
 ) -> None:
     """Open each checked page at phone width, screenshot it and add its layout problems.
 
