@@ -168,6 +168,7 @@ def registry_themes(
     """
     from rca.text.keys import text_keys
     from rca.themes.curation_file import registry_id_of
+    from rca.themes.distributed import assign
     from rca.themes.find import Themes, find_themes
     from rca.themes.languages import center_languages, resolve_embedder
     from rca.themes.registry import assign_registry
@@ -228,7 +229,8 @@ def registry_themes(
     kept = members.reindex(keys).fillna(-1).astype(int).tolist()
     assigned = shown(kept, np.asarray(themes.confidence, dtype=float), df.index[in_window])
     if earlier.any():
-        fitted, confidence = themes.model.transform(texts[earlier].tolist())
+        # on the Dask cluster's workers in chunks when one is active (rca batch --workers)
+        fitted, confidence = assign(themes.model, texts[earlier].tolist())
         older = [themes.ids.get(int(t), -1) for t in fitted]
         assigned = pd.concat([assigned, shown(older, confidence, df.index[earlier])])
         assigned = assigned.loc[df.index[has_text]]
