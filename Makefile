@@ -47,7 +47,7 @@ $(LAB_ENV)/bin/jupyter-lab: | $(STAMP)
 
 lab-env: $(LAB_ENV)/bin/jupyter-lab  ## JupyterLab for the browser test, in .venv-lab
 
-demo: install  ## sample data -> months stored one by one -> the last month's HTML reports; prints the index path
+demo: install system-deps  ## sample data -> months stored one by one -> the last month's HTML reports; prints the index path
 	$(BIN)/rca demo
 
 lab: install  ## JupyterLab on notebooks/ (installs the `lab` extra once)
