@@ -64,10 +64,13 @@ def _plan(path: Path, counter: Path) -> Path:
 
 
 def _files(folder: Path) -> dict[str, str]:
-    """Every file of a month folder, with run times blanked in the index."""
+    """Every file of a month folder, with run times blanked in the index (PDFs: by name only,
+    they carry their print time)."""
     out = {}
     for p in sorted(folder.rglob("*")):
-        if p.is_file() and p.name != "manifest.json":
+        if p.suffix == ".pdf":
+            out[str(p.relative_to(folder))] = "PDF" if p.read_bytes()[:5] == b"%PDF-" else "?"
+        elif p.is_file() and p.name != "manifest.json":
             text = p.read_text()
             out[str(p.relative_to(folder))] = re.sub(r"<td>[\d.]+ s</td>", "<td>s</td>", text)
     return out

@@ -33,6 +33,7 @@ def test_the_shipped_plan_gives_pdfs_and_decks_as_documented():
     assert got == {
         "executive": (True, True), "operations": (True, True), "policy_product": (True, True),
         "calibration": (True, False), "ai_labels": (True, False), "explore": (True, False),
+        "training": (True, False),
         "agent_feedback": (False, False),  # agents' PDFs: the plan's agent_pdf, off
     }  # fmt: skip
     planned = expand_plan(plan, AUDITS, "2026-10", "ws")

@@ -32,6 +32,7 @@ RUNS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "policy_product": ({"top_n": 8}, {"top_n": 3}),
     "explore": ({"market": "PH", "top_n": 5}, {"market": "US"}),
     "agent_feedback": ({"agent": "agent_001"}, {"agent": "agent_035"}),
+    "training": ({"mode": "quiz"}, {"mode": "key"}),
 }
 
 

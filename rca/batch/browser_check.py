@@ -204,7 +204,7 @@ def check_reports(
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise MissingDependencyError(
-            "checking reports needs Playwright: pip install -e '.[dev]' (make install does)"
+            "checking reports needs Playwright: pip install playwright (make install does)"
         ) from None
     from rca.batch.format_check import check_formats
 

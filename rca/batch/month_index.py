@@ -24,6 +24,7 @@ h1{font-size:1.6em} h2{font-size:1.2em;margin-top:1.6em} table{border-collapse:c
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #d0d7de}
 th{background:#f6f8fa} .ok{color:#1a7f37;font-weight:600} .failed{color:#cf222e;font-weight:600}
 .muted{color:#57606a;font-size:.9em} a.more{font-size:.9em}
+.scroll{overflow-x:auto} td{overflow-wrap:anywhere}
 </style></head>
 <body>
 <h1>QA reports · {{ month }}</h1>
@@ -31,7 +32,7 @@ th{background:#f6f8fa} .ok{color:#1a7f37;font-weight:600} .failed{color:#cf222e;
 {{ failed }} failed. Files open offline; personal data is redacted.</p>
 {% for audience, rows in groups %}
 {% if groups|length > 1 %}<h2>{{ audience }}</h2>{% endif %}
-<table>
+<div class="scroll"><table>
 <thead><tr><th>Report</th><th>Audience</th><th>Status</th><th>Time</th></tr></thead>
 <tbody>
 {% for r in rows %}
@@ -43,7 +44,7 @@ th{background:#f6f8fa} .ok{color:#1a7f37;font-weight:600} .failed{color:#cf222e;
 <td class="{{ r.status }}">{{ r.status }}{% if r.reason %} — {{ r.reason }}{% endif %}</td>
 <td>{{ '%.1f'|format(r.seconds) }} s</td></tr>
 {% endfor %}
-</tbody></table>
+</tbody></table></div>
 {% endfor %}
 </body></html>
 """

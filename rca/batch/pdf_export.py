@@ -134,7 +134,7 @@ def print_pdfs(
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise MissingDependencyError(
-            "PDFs need Playwright: pip install -e '.[dev]' (make install does)"
+            "PDFs need Playwright: pip install playwright (make install does)"
         ) from None
     binary = chromium or find_chromium()
     failed: dict[Path, str] = {}
