@@ -77,8 +77,12 @@ def _files(folder: Path) -> dict[str, str]:
 
 
 def _entries(manifest: Path) -> list[dict]:
+    """Manifest entries without run times, and PDFs by path only (they carry their print time)."""
     timing = ("started", "ended", "seconds")
     reports = json.loads(manifest.read_text())["reports"]
+    for r in reports:
+        if "pdf" in r.get("files", {}):
+            r["files"]["pdf"] = {"path": r["files"]["pdf"].get("path")}
     return [{k: v for k, v in r.items() if k not in timing} for r in reports]
 
 
