@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.metrics import normalized_mutual_info_score
+from test_embed import Counting  # the counting embedder double of the cache tests
 
 from rca.themes.clustering import AutoKMeans, reduce_dimensions
 from rca.themes.embedders import CachedEmbedder, FakeEmbedder
 from rca.themes.embedding_store import EmbeddingStore
 from rca.themes.model import ThemeModel
 from rca.themes.sampling import cluster_embeddings, nearest_centroid
-
-
-class Counting:
-    name = "counting"
-
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-
-    def embed(self, texts):
-        self.seen.extend(texts)
-        return FakeEmbedder().embed(texts)
 
 
 def _batches(n_batches: int, size: int = 20) -> list[list[str]]:
